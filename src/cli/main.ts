@@ -1,0 +1,21 @@
+import { Command } from "commander";
+import { describeError } from "../errors.js";
+import { serversCommand } from "./servers-command.js";
+
+/** The `geoanomaly` command line: one verb per job. */
+export function buildProgram(): Command {
+  const program = new Command("geoanomaly")
+    .description("Streaming geospatial anomaly detector on Kafka and Cassandra")
+    .showHelpAfterError();
+  program.addCommand(serversCommand());
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync([...argv]);
+  } catch (err) {
+    console.error(`geoanomaly: ${describeError(err)}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,84 @@
+import path from "node:path";
+import type { ServerPaths } from "./paths.js";
+
+/** Module flags Cassandra 5.0 needs on Java 17 (its conf/jvm17-server.options JPMS list). */
+export const JAVA17_MODULE_FLAGS: readonly string[] = [
+  "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
+  "--add-exports=java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED",
+  "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+  "--add-exports=java.rmi/sun.rmi.server=ALL-UNNAMED",
+  "--add-exports=java.sql/java.sql=ALL-UNNAMED",
+  "--add-exports=java.base/java.lang.ref=ALL-UNNAMED",
+  "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+  "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+  "--add-exports=jdk.attach/sun.tools.attach=ALL-UNNAMED",
+  "--add-opens=java.base/java.lang.module=ALL-UNNAMED",
+  "--add-opens=java.base/jdk.internal.loader=ALL-UNNAMED",
+  "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+  "--add-opens=java.base/jdk.internal.reflect=ALL-UNNAMED",
+  "--add-opens=java.base/jdk.internal.math=ALL-UNNAMED",
+  "--add-opens=java.base/jdk.internal.module=ALL-UNNAMED",
+  "--add-opens=java.base/jdk.internal.util.jar=ALL-UNNAMED",
+  "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED",
+  "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+  "--add-opens=java.base/java.io=ALL-UNNAMED",
+  "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+  "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
+  "--add-opens=java.base/java.lang=ALL-UNNAMED",
+  "--add-opens=java.base/java.util=ALL-UNNAMED",
+];
+
+/** A minimal cassandra.yaml: 5.0 rejects unknown keys, so only what a single local node needs. */
+export function cassandraYaml(paths: ServerPaths, host: string, port: number): string {
+  const d = (name: string): string => path.join(paths.data, name);
+  return `# Written by 'geoanomaly servers up'; edits are overwritten.
+cluster_name: geoanomaly-local
+num_tokens: 1
+partitioner: org.apache.cassandra.dht.Murmur3Partitioner
+endpoint_snitch: SimpleSnitch
+seed_provider:
+  - class_name: org.apache.cassandra.locator.SimpleSeedProvider
+    parameters:
+      - seeds: "${host}"
+listen_address: ${host}
+rpc_address: ${host}
+storage_port: 7000
+native_transport_port: ${port}
+start_native_transport: true
+commitlog_sync: periodic
+commitlog_sync_period: 10s
+data_file_directories:
+  - ${d("data")}
+commitlog_directory: ${d("commitlog")}
+saved_caches_directory: ${d("saved_caches")}
+hints_directory: ${d("hints")}
+cdc_raw_directory: ${d("cdc_raw")}
+auto_snapshot: false
+concurrent_reads: 16
+concurrent_writes: 32
+`;
+}
+
+export function logbackXml(paths: ServerPaths): string {
+  const file = path.join(paths.logs, "system.log");
+  return `<configuration scan="false">
+  <appender name="FILE" class="ch.qos.logback.core.rolling.RollingFileAppender">
+    <file>${file}</file>
+    <rollingPolicy class="ch.qos.logback.core.rolling.FixedWindowRollingPolicy">
+      <fileNamePattern>${file}.%i.zip</fileNamePattern>
+      <minIndex>1</minIndex>
+      <maxIndex>3</maxIndex>
+    </rollingPolicy>
+    <triggeringPolicy class="ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy">
+      <maxFileSize>20MB</maxFileSize>
+    </triggeringPolicy>
+    <encoder>
+      <pattern>%-5level [%thread] %date{ISO8601} %F:%L - %msg%n</pattern>
+    </encoder>
+  </appender>
+  <root level="INFO">
+    <appender-ref ref="FILE" />
+  </root>
+</configuration>
+`;
+}

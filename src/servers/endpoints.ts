@@ -1,0 +1,52 @@
+import { serversUp, type Reporter } from "./local.js";
+
+/** Where Kafka and Cassandra are, and who is responsible for them. */
+export interface Endpoints {
+  readonly kafkaBrokers: readonly string[];
+  readonly cassandraContactPoints: readonly string[];
+  readonly cassandraLocalDc: string;
+  readonly source: "env" | "containers" | "local";
+}
+
+function list(value: string | undefined): string[] | undefined {
+  const items = (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  return items.length > 0 ? items : undefined;
+}
+
+/** Endpoints given in the environment, when both are set. */
+export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): Endpoints | undefined {
+  const kafka = list(env["KAFKA_BROKERS"]);
+  const cassandra = list(env["CASSANDRA_CONTACT_POINTS"]);
+  if (kafka === undefined || cassandra === undefined) return undefined;
+  return {
+    kafkaBrokers: kafka,
+    cassandraContactPoints: cassandra,
+    cassandraLocalDc: env["CASSANDRA_LOCAL_DC"] ?? "datacenter1",
+    source: "env",
+  };
+}
+
+/**
+ * Endpoints from the environment, else the local jar-based servers (started if
+ * needed). `startedHere` tells the caller whether it should stop them after.
+ */
+export async function resolveLocalEndpoints(
+  report: Reporter = () => undefined,
+): Promise<{ endpoints: Endpoints; startedHere: boolean }> {
+  const fromEnv = endpointsFromEnv();
+  if (fromEnv !== undefined) return { endpoints: fromEnv, startedHere: false };
+  const rows = await serversUp(report);
+  const endpointOf = (name: string): string => rows.find((r) => r.name === name)?.endpoint ?? "";
+  return {
+    endpoints: {
+      kafkaBrokers: [endpointOf("kafka")],
+      cassandraContactPoints: [endpointOf("cassandra")],
+      cassandraLocalDc: "datacenter1",
+      source: "local",
+    },
+    startedHere: rows.some((r) => r.started),
+  };
+}

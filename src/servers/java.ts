@@ -1,0 +1,72 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { GeoAnomalyError } from "../errors.js";
+
+const JAVA17_CANDIDATES = [
+  "/usr/lib/jvm/java-17-openjdk-amd64",
+  "/usr/lib/jvm/java-17-openjdk-arm64",
+  "/usr/lib/jvm/java-17-openjdk",
+  "/usr/lib/jvm/temurin-17-jdk-amd64",
+  "/usr/lib/jvm/temurin-17-jdk",
+  "/opt/java/openjdk",
+];
+
+/** Major version a `java` binary reports, or undefined if it does not run. */
+export function javaMajor(javaBin: string): number | undefined {
+  const result = spawnSync(javaBin, ["-version"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  if (result.error !== undefined) return undefined;
+  return parseMajor(`${result.stderr}${result.stdout}`);
+}
+
+function parseMajor(text: string): number | undefined {
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(text);
+  if (match?.[1] === undefined) return undefined;
+  const first = Number(match[1]);
+  return first === 1 && match[2] !== undefined ? Number(match[2]) : first;
+}
+
+/**
+ * Java 17 chosen explicitly: Cassandra 5.0 refuses Java 24+, so the machine's
+ * default `java` is used only when it is a 17. Order: GEOANOMALY_JAVA_HOME,
+ * JAVA_HOME, well-known JDK 17 folders, then `java` on PATH.
+ */
+export function findJava17(env: NodeJS.ProcessEnv = process.env): string {
+  const homes = [env["GEOANOMALY_JAVA_HOME"], env["JAVA_HOME"], ...JAVA17_CANDIDATES];
+  const seen: string[] = [];
+  for (const home of homes) {
+    if (home === undefined || home === "") continue;
+    const bin = path.join(home, "bin", "java");
+    if (!existsSync(bin)) continue;
+    const major = javaMajor(bin);
+    seen.push(`${bin} (${major ?? "unknown"})`);
+    if (major === 17) return bin;
+  }
+  const major = javaMajor("java");
+  if (major === 17) return "java";
+  if (major !== undefined) seen.push(`java on PATH (${major})`);
+  throw new GeoAnomalyError(
+    "JAVA_MISSING",
+    "Java 17 is required for the local Kafka and Cassandra servers (Cassandra 5.0 does not run on Java 24+). " +
+      "Install OpenJDK 17 (Debian/Ubuntu: apt-get install openjdk-17-jre-headless) or set GEOANOMALY_JAVA_HOME to a JDK 17." +
+      (seen.length > 0 ? ` Found only: ${seen.join(", ")}.` : ""),
+  );
+}
+
+/** The `mvn` binary, or a clear error saying what to install. */
+export function findMaven(env: NodeJS.ProcessEnv = process.env): string {
+  const candidate = env["GEOANOMALY_MVN"] ?? "mvn";
+  try {
+    execFileSync(candidate, ["-v"], { stdio: "ignore" });
+    return candidate;
+  } catch {
+    throw new GeoAnomalyError(
+      "MAVEN_MISSING",
+      "Apache Maven is required to fetch the local Kafka and Cassandra jars from Maven Central. " +
+        "Install it (Debian/Ubuntu: apt-get install maven) or set GEOANOMALY_MVN to its path.",
+    );
+  }
+}
