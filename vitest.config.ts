@@ -19,7 +19,8 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           // One broker and one Cassandra node on two cores: run files one at a time.
-          fileParallelism: false,
+          pool: "forks",
+          poolOptions: { forks: { singleFork: true } },
         },
       },
     ],

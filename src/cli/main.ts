@@ -1,5 +1,9 @@
 import { Command } from "commander";
 import { describeError } from "../errors.js";
+import { detectCommand } from "./detect-command.js";
+import { nearCommand } from "./near-command.js";
+import { produceCommand } from "./produce-command.js";
+import { schemaCommand } from "./schema-command.js";
 import { serversCommand } from "./servers-command.js";
 
 /** The `geoanomaly` command line: one verb per job. */
@@ -7,6 +11,10 @@ export function buildProgram(): Command {
   const program = new Command("geoanomaly")
     .description("Streaming geospatial anomaly detector on Kafka and Cassandra")
     .showHelpAfterError();
+  program.addCommand(detectCommand());
+  program.addCommand(schemaCommand());
+  program.addCommand(nearCommand());
+  program.addCommand(produceCommand());
   program.addCommand(serversCommand());
   return program;
 }

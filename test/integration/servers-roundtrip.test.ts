@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Partitioners } from "kafkajs";
 import {
   cassandraClient,
   createKeyspace,
@@ -12,7 +13,7 @@ describe("real Kafka", () => {
     const topic = uniqueName("roundtrip");
     await createTopics([topic]);
     const kafka = kafkaClient();
-    const producer = kafka.producer();
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     const payload = `hello ${topic}`;
     await producer.send({ topic, messages: [{ key: "k", value: payload }] });

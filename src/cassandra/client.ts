@@ -1,0 +1,51 @@
+import cassandra from "cassandra-driver";
+import type { Config } from "../config/load.js";
+
+const CONSISTENCY: Record<Config["cassandraConsistency"], number> = {
+  one: cassandra.types.consistencies.one,
+  localOne: cassandra.types.consistencies.localOne,
+  localQuorum: cassandra.types.consistencies.localQuorum,
+  quorum: cassandra.types.consistencies.quorum,
+  all: cassandra.types.consistencies.all,
+};
+
+type ClientConfig = Pick<
+  Config,
+  | "cassandraContactPoints"
+  | "cassandraLocalDc"
+  | "cassandraConsistency"
+  | "cassandraUsername"
+  | "cassandraPassword"
+>;
+
+/**
+ * A driver client with the product's defaults: statements prepared and marked
+ * idempotent (every write is an upsert of the same row), the configured
+ * consistency, and no keyspace bound (statements name it).
+ */
+export function createCassandraClient(config: ClientConfig): cassandra.Client {
+  return new cassandra.Client({
+    contactPoints: [...config.cassandraContactPoints],
+    localDataCenter: config.cassandraLocalDc,
+    ...(config.cassandraUsername === ""
+      ? {}
+      : {
+          authProvider: new cassandra.auth.PlainTextAuthProvider(
+            config.cassandraUsername,
+            config.cassandraPassword,
+          ),
+        }),
+    queryOptions: {
+      consistency: CONSISTENCY[config.cassandraConsistency],
+      prepare: true,
+      isIdempotent: true,
+    },
+    socketOptions: { connectTimeout: 5000, readTimeout: 12_000 },
+    pooling: {
+      coreConnectionsPerHost: {
+        [cassandra.types.distance.local]: 2,
+        [cassandra.types.distance.remote]: 1,
+      },
+    },
+  });
+}

@@ -1,0 +1,51 @@
+import { Command } from "commander";
+import { startDetectorApp } from "../app.js";
+import { loadConfig } from "../config/load.js";
+import { describeError } from "../errors.js";
+import { createLogger } from "../observability/logger.js";
+import { addConfigOptions, overridesFrom } from "./config-options.js";
+
+/** Runs `fn` once on the first SIGINT/SIGTERM; a second signal exits at once. */
+export function onShutdownSignal(fn: (signal: string) => void): void {
+  let seen = false;
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.on(sig, () => {
+      if (seen) {
+        console.error(`received ${sig} again: exiting without waiting`);
+        process.exit(130);
+      }
+      seen = true;
+      fn(sig);
+    });
+  }
+}
+
+/** `geoanomaly detect`: the streaming service. */
+export function detectCommand(): Command {
+  const cmd = new Command("detect").description(
+    "Run the detector: consume events, store them at every geohash length, search neighbours outward,\n" +
+      "score, publish alerts, commit. Creates missing topics and tables. SIGINT/SIGTERM stop it cleanly\n" +
+      "(in-flight work finished and committed). Every option can also be set by its environment variable.",
+  );
+  addConfigOptions(cmd);
+  cmd.action(async (opts: Record<string, unknown>) => {
+    const config = loadConfig(overridesFrom(opts));
+    const logger = createLogger({ level: config.logLevel });
+    let app;
+    try {
+      app = await startDetectorApp(config, logger);
+    } catch (err) {
+      logger.fatal({ err }, `detector failed to start: ${describeError(err)}`);
+      process.exitCode = 1;
+      return;
+    }
+    const running = app;
+    onShutdownSignal((sig) => {
+      logger.info({ signal: sig }, "shutdown requested");
+      void running.stop();
+    });
+    const { error } = await running.stopped;
+    process.exitCode = error === undefined ? 0 : 1;
+  });
+  return cmd;
+}

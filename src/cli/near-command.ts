@@ -1,0 +1,98 @@
+import { Command, InvalidArgumentError } from "commander";
+import { detectorSettings } from "../app.js";
+import { createCassandraClient } from "../cassandra/client.js";
+import { CassandraEventStore } from "../cassandra/event-store.js";
+import { loadConfig } from "../config/load.js";
+import { layoutFor } from "../domain/levels.js";
+import { createMetrics } from "../observability/metrics.js";
+import { Detector } from "../pipeline/detector.js";
+import { addConfigOptions, overridesFrom } from "./config-options.js";
+
+function number(name: string, min: number, max: number) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (raw.trim() === "" || !Number.isFinite(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be a number in [${min}, ${max}]`);
+    }
+    return n;
+  };
+}
+
+interface NearOptions extends Record<string, unknown> {
+  lat: number;
+  lon: number;
+  value?: number;
+  time?: string;
+}
+
+/** `geoanomaly near`: the neighbours the detector would use at a point, without storing anything. */
+export function nearCommand(): Command {
+  const cmd = new Command("near")
+    .description(
+      "Print the neighbours the detector would use at a point (nothing is stored), with distances",
+    )
+    .requiredOption("--lat <deg>", "latitude", number("--lat", -90, 90))
+    .requiredOption("--lon <deg>", "longitude", number("--lon", -180, 180))
+    .option(
+      "--value <x>",
+      "also score this value against the neighbours",
+      number("--value", -Number.MAX_VALUE, Number.MAX_VALUE),
+    )
+    .option("--time <iso>", "search as of this time (default now)");
+  addConfigOptions(cmd);
+  cmd.action(async (opts: NearOptions) => {
+    const config = loadConfig(overridesFrom(opts));
+    const timeMs = opts.time === undefined ? Date.now() : Date.parse(opts.time);
+    if (!Number.isFinite(timeMs))
+      throw new InvalidArgumentError("--time must be an ISO-8601 date-time");
+    const client = createCassandraClient(config);
+    try {
+      await client.connect();
+      const layout = layoutFor(config.geohashLengths);
+      const store = new CassandraEventStore(
+        client,
+        config.cassandraKeyspace,
+        layout,
+        config.searchK,
+      );
+      const detector = new Detector(
+        store,
+        detectorSettings(config, layout),
+        createMetrics().pipeline,
+      );
+      const event = {
+        id: "(query point)",
+        lat: opts.lat,
+        lon: opts.lon,
+        value: opts.value ?? Number.NaN,
+        timeMs,
+      };
+      const { search, verdict } = await detector.evaluate(event);
+      console.log(
+        `${search.neighbours.length} neighbours (k=${config.searchK}, mode ${config.searchMode}); search stopped at geohash length ` +
+          `${search.stoppedAtLength} after ${search.queries} queries, covering ${Math.round(search.radiusMeters)} m`,
+      );
+      console.log("  #  distance_m  time                      value        lat         lon  id");
+      search.neighbours.forEach((n, i) => {
+        console.log(
+          `${String(i + 1).padStart(3)}  ${n.distanceMeters.toFixed(1).padStart(10)}  ${new Date(n.timeMs).toISOString()}  ` +
+            `${n.value.toFixed(4).padStart(10)}  ${n.lat.toFixed(6).padStart(10)}  ${n.lon.toFixed(6).padStart(11)}  ${n.id}`,
+        );
+      });
+      if (opts.value !== undefined) {
+        if (verdict.kind === "insufficient")
+          console.log(
+            `verdict: insufficient (${verdict.neighbourCount} < ${config.minNeighbours})`,
+          );
+        else
+          console.log(
+            `verdict: ${verdict.anomalous ? "ANOMALY" : "normal"} — ${verdict.scorer} score ${verdict.score.toFixed(3)} ` +
+              `(threshold ${verdict.threshold}), expected ${verdict.expected.toFixed(4)} ± ${verdict.spread.toFixed(4)}`,
+          );
+      }
+    } finally {
+      await client.shutdown();
+    }
+  });
+  return cmd;
+}

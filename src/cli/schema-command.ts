@@ -1,0 +1,61 @@
+import { Command } from "commander";
+import { createCassandraClient } from "../cassandra/client.js";
+import { applySchema, schemaFile } from "../cassandra/schema.js";
+import { loadConfig, type SettingKey } from "../config/load.js";
+import { layoutFor } from "../domain/levels.js";
+import { addConfigOptions, overridesFrom } from "./config-options.js";
+
+const KEYS: SettingKey[] = [
+  "cassandraContactPoints",
+  "cassandraLocalDc",
+  "cassandraKeyspace",
+  "cassandraReplication",
+  "cassandraUsername",
+  "cassandraPassword",
+  "cassandraConsistency",
+  "geohashLengths",
+];
+
+/** `geoanomaly schema apply|print`: the keyspace and one table per geohash length. */
+export function schemaCommand(): Command {
+  const cmd = new Command("schema").description(
+    "Create or print the Cassandra schema generated from the level layout",
+  );
+  addConfigOptions(
+    cmd
+      .command("apply")
+      .description("create the keyspace and tables if missing (idempotent)")
+      .action(async (opts: Record<string, unknown>) => {
+        const config = loadConfig(overridesFrom(opts, KEYS));
+        const client = createCassandraClient(config);
+        try {
+          await client.connect();
+          const layout = layoutFor(config.geohashLengths);
+          await applySchema(client, layout, config.cassandraKeyspace, config.cassandraReplication);
+          console.log(
+            `schema applied: keyspace ${config.cassandraKeyspace}, tables for lengths ${layout.map((l) => l.length).join(",")}`,
+          );
+        } finally {
+          await client.shutdown();
+        }
+      }),
+    KEYS,
+  );
+  addConfigOptions(
+    cmd
+      .command("print")
+      .description("print the CQL (cql/schema.cql is this output with the defaults)")
+      .action((opts: Record<string, unknown>) => {
+        const config = loadConfig(overridesFrom(opts, KEYS));
+        process.stdout.write(
+          schemaFile(
+            layoutFor(config.geohashLengths),
+            config.cassandraKeyspace,
+            config.cassandraReplication,
+          ),
+        );
+      }),
+    KEYS,
+  );
+  return cmd;
+}

@@ -1,0 +1,278 @@
+import { z } from "zod";
+
+/**
+ * Every setting of the service in one table: its environment variable, its
+ * flag, what it means, its default and how it is validated. `--help`, the
+ * README's table and the loader are all built from this list.
+ */
+export interface SettingSpec<T> {
+  readonly env: string;
+  readonly flag: string;
+  readonly description: string;
+  readonly default: string;
+  readonly schema: z.ZodType<T>;
+}
+
+const intIn = (min: number, max: number): z.ZodType<number> =>
+  z.coerce.number().int(`must be a whole number`).min(min).max(max);
+const list = z
+  .string()
+  .transform((s) =>
+    s
+      .split(",")
+      .map((x) => x.trim())
+      .filter((x) => x !== ""),
+  )
+  .pipe(z.array(z.string()).min(1, "must list at least one value"));
+const hostPorts = list.pipe(
+  z.array(z.string().regex(/^[^\s:]+(:\d{1,5})?$/, "each entry must be host or host:port")),
+);
+const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, "must be a valid Kafka topic name");
+const cqlName = z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, "must be a lower-case CQL identifier");
+const lengths = list
+  .transform((items) => items.map(Number))
+  .pipe(
+    z
+      .array(z.number().int("each length must be a whole number").min(1).max(12))
+      .refine((a) => new Set(a).size === a.length, "must not repeat a length"),
+  );
+
+function spec<T>(
+  env: string,
+  flag: string,
+  def: string,
+  schema: z.ZodType<T>,
+  description: string,
+): SettingSpec<T> {
+  return { env, flag, default: def, schema, description };
+}
+
+export const SETTINGS = {
+  kafkaBrokers: spec(
+    "KAFKA_BROKERS",
+    "kafka-brokers",
+    "127.0.0.1:9092",
+    hostPorts,
+    "Kafka bootstrap brokers, comma-separated host:port",
+  ),
+  kafkaClientId: spec(
+    "KAFKA_CLIENT_ID",
+    "kafka-client-id",
+    "geoanomaly",
+    z.string().min(1),
+    "Kafka client id",
+  ),
+  groupId: spec(
+    "KAFKA_GROUP_ID",
+    "group-id",
+    "geoanomaly-detector",
+    z.string().min(1),
+    "consumer group of the detector",
+  ),
+  sessionTimeoutMs: spec(
+    "KAFKA_SESSION_TIMEOUT_MS",
+    "session-timeout-ms",
+    "30000",
+    intIn(6000, 300_000),
+    "consumer group session timeout: how soon a dead detector's partitions move",
+  ),
+  inputTopic: spec(
+    "INPUT_TOPIC",
+    "input-topic",
+    "geo-events",
+    topicName,
+    "topic the events arrive on",
+  ),
+  deadLetterTopic: spec(
+    "DLQ_TOPIC",
+    "dlq-topic",
+    "geo-events.dlq",
+    topicName,
+    "topic malformed events are sent to, with the reason in headers",
+  ),
+  alertTopic: spec(
+    "ALERT_TOPIC",
+    "alert-topic",
+    "geo-anomalies",
+    topicName,
+    "topic anomaly alerts are published to",
+  ),
+  topicPartitions: spec(
+    "TOPIC_PARTITIONS",
+    "topic-partitions",
+    "6",
+    intIn(1, 10_000),
+    "partitions of topics the detector creates when missing",
+  ),
+  topicReplication: spec(
+    "TOPIC_REPLICATION",
+    "topic-replication",
+    "1",
+    intIn(1, 10),
+    "replication factor of topics the detector creates",
+  ),
+  cassandraContactPoints: spec(
+    "CASSANDRA_CONTACT_POINTS",
+    "cassandra-contact-points",
+    "127.0.0.1:9042",
+    hostPorts,
+    "Cassandra contact points, comma-separated host[:port]",
+  ),
+  cassandraLocalDc: spec(
+    "CASSANDRA_LOCAL_DC",
+    "cassandra-local-dc",
+    "datacenter1",
+    z.string().min(1),
+    "Cassandra local datacenter (load balancing)",
+  ),
+  cassandraKeyspace: spec(
+    "CASSANDRA_KEYSPACE",
+    "cassandra-keyspace",
+    "geoanomaly",
+    cqlName,
+    "keyspace holding one table per geohash length",
+  ),
+  cassandraReplication: spec(
+    "CASSANDRA_REPLICATION",
+    "cassandra-replication",
+    "SimpleStrategy:1",
+    z
+      .string()
+      .regex(
+        /^(SimpleStrategy:\d+|NetworkTopologyStrategy:([A-Za-z0-9_-]+=\d+)(,[A-Za-z0-9_-]+=\d+)*)$/,
+        "must be SimpleStrategy:N or NetworkTopologyStrategy:dc=N[,dc=N]",
+      ),
+    "keyspace replication used by 'schema apply'",
+  ),
+  cassandraConsistency: spec(
+    "CASSANDRA_CONSISTENCY",
+    "cassandra-consistency",
+    "localQuorum",
+    z.enum(["one", "localOne", "localQuorum", "quorum", "all"]),
+    "consistency level of writes and reads",
+  ),
+  cassandraUsername: spec(
+    "CASSANDRA_USERNAME",
+    "cassandra-username",
+    "",
+    z.string(),
+    "Cassandra user (empty: no authentication)",
+  ),
+  cassandraPassword: spec(
+    "CASSANDRA_PASSWORD",
+    "cassandra-password",
+    "",
+    z.string(),
+    "Cassandra password",
+  ),
+  geohashLengths: spec(
+    "GEOHASH_LENGTHS",
+    "geohash-lengths",
+    "1,2,3,4,5,6,7,8",
+    lengths,
+    "geohash lengths stored and searched (one table each)",
+  ),
+  searchK: spec("SEARCH_K", "k", "50", intIn(1, 1000), "neighbours wanted per check"),
+  searchMode: spec(
+    "SEARCH_MODE",
+    "search-mode",
+    "ring",
+    z.enum(["ring", "cell"]),
+    "ring: cell and its 8 adjacent cells; cell: own cell only",
+  ),
+  minNeighbours: spec(
+    "MIN_NEIGHBOURS",
+    "min-neighbours",
+    "10",
+    intIn(1, 1000),
+    "fewer neighbours than this gives 'insufficient'",
+  ),
+  scorer: spec(
+    "SCORER",
+    "scorer",
+    "robust",
+    z.enum(["robust", "zscore", "cusum"]),
+    "robust (median/MAD), zscore (mean/sd) or cusum",
+  ),
+  threshold: spec(
+    "THRESHOLD",
+    "threshold",
+    "4",
+    z.coerce.number().positive().max(1e6),
+    "an absolute score above this is an anomaly",
+  ),
+  concurrency: spec(
+    "CONCURRENCY",
+    "concurrency",
+    "32",
+    intIn(1, 4096),
+    "events of one fetched batch processed at once",
+  ),
+  partitionsConcurrently: spec(
+    "PARTITIONS_CONCURRENTLY",
+    "partitions-concurrently",
+    "3",
+    intIn(1, 1000),
+    "partitions processed at once by one consumer",
+  ),
+  maxEventBytes: spec(
+    "MAX_EVENT_BYTES",
+    "max-event-bytes",
+    "65536",
+    intIn(64, 10_000_000),
+    "larger messages are dead-lettered",
+  ),
+  maxPastSkewMs: spec(
+    "MAX_PAST_SKEW_MS",
+    "max-past-skew-ms",
+    "604800000",
+    intIn(0, 10 * 365 * 86_400_000),
+    "events older than this are dead-lettered",
+  ),
+  maxFutureSkewMs: spec(
+    "MAX_FUTURE_SKEW_MS",
+    "max-future-skew-ms",
+    "300000",
+    intIn(0, 365 * 86_400_000),
+    "events further in the future are dead-lettered",
+  ),
+  alertKeyLength: spec(
+    "ALERT_KEY_LENGTH",
+    "alert-key-length",
+    "3",
+    intIn(1, 12),
+    "geohash length of the alert's Kafka key (region partitioning)",
+  ),
+  retryInitialMs: spec(
+    "RETRY_INITIAL_MS",
+    "retry-initial-ms",
+    "100",
+    intIn(1, 600_000),
+    "first backoff after a transient Kafka or Cassandra error",
+  ),
+  retryMaxMs: spec("RETRY_MAX_MS", "retry-max-ms", "5000", intIn(1, 3_600_000), "longest backoff"),
+  retryAttempts: spec(
+    "RETRY_ATTEMPTS",
+    "retry-attempts",
+    "5",
+    intIn(0, 1000),
+    "retries before the partition is paused until the store answers",
+  ),
+  metricsPort: spec(
+    "METRICS_PORT",
+    "metrics-port",
+    "9464",
+    intIn(0, 65_535),
+    "port of /metrics, /healthz, /readyz (0: off)",
+  ),
+  logLevel: spec(
+    "LOG_LEVEL",
+    "log-level",
+    "info",
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+    "pino log level",
+  ),
+} as const;
+
+export type SettingKey = keyof typeof SETTINGS;
+export type Config = { readonly [K in SettingKey]: z.output<(typeof SETTINGS)[K]["schema"]> };

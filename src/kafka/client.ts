@@ -1,0 +1,42 @@
+import { Kafka, logLevel as kafkaLogLevel, type LogEntry } from "kafkajs";
+import type { Config } from "../config/load.js";
+
+/** Minimal logger shape kafkajs logs are forwarded to (pino fits). */
+export interface LogSink {
+  error(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
+/** A kafkajs client for the configured brokers, its logs forwarded to `logger` (WARN and up unless debugging). */
+export function createKafka(
+  config: Pick<Config, "kafkaBrokers" | "kafkaClientId" | "logLevel">,
+  logger?: LogSink,
+  clientSuffix = "",
+): Kafka {
+  const level =
+    config.logLevel === "debug" || config.logLevel === "trace"
+      ? kafkaLogLevel.INFO
+      : kafkaLogLevel.WARN;
+  return new Kafka({
+    clientId: `${config.kafkaClientId}${clientSuffix}`,
+    brokers: [...config.kafkaBrokers],
+    logLevel: logger === undefined ? kafkaLogLevel.NOTHING : level,
+    ...(logger === undefined
+      ? {}
+      : {
+          logCreator:
+            () =>
+            ({ level: lvl, log, namespace }: LogEntry) => {
+              const { message, ...rest } = log;
+              const obj = { source: "kafkajs", namespace, ...rest };
+              if (lvl === kafkaLogLevel.ERROR) logger.error(obj, message);
+              else if (lvl === kafkaLogLevel.WARN) logger.warn(obj, message);
+              else if (lvl === kafkaLogLevel.INFO) logger.info(obj, message);
+              else logger.debug(obj, message);
+            },
+        }),
+    retry: { initialRetryTime: 200, retries: 8 },
+  });
+}

@@ -1,0 +1,144 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+import { DEAD_LETTER_REASONS } from "../domain/event.js";
+import type { PipelineMetrics } from "../pipeline/ports.js";
+
+export { histogramQuantile, metricsSnapshot } from "./snapshot.js";
+export type { HistogramFigures, MetricsSnapshot } from "./snapshot.js";
+
+const PREFIX = "geoanomaly_";
+
+/** 1 ms to 60 s: from a warm local commit to a badly lagging consumer. */
+export const END_TO_END_BUCKETS = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+] as const;
+/** 0.5 ms to 5 s: Cassandra round trips, healthy to timing out. */
+export const CASSANDRA_BUCKETS = [
+  0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5,
+] as const;
+/** One bucket per query count up to 10, then coarser for deep searches. */
+export const QUERIES_PER_CHECK_BUCKETS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 16, 20] as const;
+/** One bucket per geohash length (1..12). */
+export const STOP_LENGTH_BUCKETS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] as const;
+
+/** The raw prom-client instruments, for adapters that need more than {@link PipelineMetrics}. */
+export interface Instruments {
+  readonly eventsConsumed: Counter;
+  readonly eventsStored: Counter;
+  readonly checks: Counter<"result">;
+  readonly anomalies: Counter;
+  readonly deadLetters: Counter<"reason">;
+  readonly retries: Counter<"operation">;
+  readonly partitionPauses: Counter;
+  readonly endToEndLatency: Histogram;
+  readonly cassandraWrite: Histogram;
+  readonly cassandraRead: Histogram;
+  readonly queriesPerCheck: Histogram;
+  readonly stopLength: Histogram;
+}
+
+/** What {@link createMetrics} returns: the registry to serve and the pipeline's port onto it. */
+export interface Metrics {
+  readonly registry: Registry;
+  readonly pipeline: PipelineMetrics;
+  readonly instruments: Instruments;
+}
+
+function counter<L extends string = never>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly L[] = [],
+): Counter<L> {
+  return new Counter<L>({ name: PREFIX + name, help, labelNames, registers: [registry] });
+}
+
+function histogram(
+  registry: Registry,
+  name: string,
+  help: string,
+  buckets: readonly number[],
+): Histogram {
+  return new Histogram({ name: PREFIX + name, help, buckets: [...buckets], registers: [registry] });
+}
+
+/** Observes only finite values, clamping negatives (clock skew) to 0: metrics must never throw. */
+function observer(h: Histogram): (value: number) => void {
+  return (value) => {
+    if (Number.isFinite(value)) h.observe(Math.max(0, value));
+  };
+}
+
+/**
+ * Prometheus metrics on a fresh registry (never the global one, so tests and several instances
+ * in one process do not collide), with Node's default process metrics collected into it.
+ */
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const i: Instruments = {
+    eventsConsumed: counter(registry, "events_consumed_total", "Records consumed from Kafka."),
+    eventsStored: counter(registry, "events_stored_total", "Events written at every length."),
+    checks: counter(registry, "checks_total", "Anomaly checks by outcome.", ["result"]),
+    anomalies: counter(registry, "anomalies_total", "Events scored as anomalous."),
+    deadLetters: counter(registry, "dead_letters_total", "Records dead-lettered by reason.", [
+      "reason",
+    ]),
+    retries: counter(registry, "retries_total", "Retried operations.", ["operation"]),
+    partitionPauses: counter(registry, "partition_pauses_total", "Partitions paused on failure."),
+    endToEndLatency: histogram(
+      registry,
+      "end_to_end_latency_seconds",
+      "Event time to offset commit.",
+      END_TO_END_BUCKETS,
+    ),
+    cassandraWrite: histogram(
+      registry,
+      "cassandra_write_seconds",
+      "Writing one event at all lengths.",
+      CASSANDRA_BUCKETS,
+    ),
+    cassandraRead: histogram(
+      registry,
+      "cassandra_read_seconds",
+      "Reading one search step.",
+      CASSANDRA_BUCKETS,
+    ),
+    queriesPerCheck: histogram(
+      registry,
+      "cql_queries_per_check",
+      "CQL queries issued by one check.",
+      QUERIES_PER_CHECK_BUCKETS,
+    ),
+    stopLength: histogram(
+      registry,
+      "search_stop_length",
+      "Geohash length where the search stopped.",
+      STOP_LENGTH_BUCKETS,
+    ),
+  };
+
+  // Export every known label value at 0, so rate() and alerts see a series before its first event.
+  for (const result of ["scored", "insufficient"]) i.checks.inc({ result }, 0);
+  for (const reason of DEAD_LETTER_REASONS) i.deadLetters.inc({ reason }, 0);
+  for (const operation of ["store", "publish"]) i.retries.inc({ operation }, 0);
+
+  const pipeline: PipelineMetrics = {
+    consumed: (count) => {
+      if (Number.isFinite(count) && count > 0) i.eventsConsumed.inc(count);
+    },
+    stored: () => i.eventsStored.inc(),
+    checked: (kind) => i.checks.inc({ result: kind }),
+    anomaly: () => i.anomalies.inc(),
+    deadLettered: (reason) => i.deadLetters.inc({ reason }),
+    retried: (operation) => i.retries.inc({ operation }),
+    paused: () => i.partitionPauses.inc(),
+    writeSeconds: observer(i.cassandraWrite),
+    readSeconds: observer(i.cassandraRead),
+    queriesPerCheck: observer(i.queriesPerCheck),
+    stopLength: observer(i.stopLength),
+    endToEndSeconds: observer(i.endToEndLatency),
+  };
+
+  return { registry, pipeline, instruments: i };
+}

@@ -1,0 +1,92 @@
+import { buildAlert, type AnomalyAlert } from "../domain/alert.js";
+import type { GeoEvent } from "../domain/event.js";
+import type { LevelLayout } from "../domain/levels.js";
+import {
+  planSearch,
+  runSearch,
+  type SearchMode,
+  type SearchResult,
+  type SearchStep,
+} from "../domain/search.js";
+import { SCORERS, type ScorerName, type Verdict } from "../domain/scoring.js";
+import type { EventStore, PipelineMetrics } from "./ports.js";
+
+export interface DetectorSettings {
+  readonly layout: LevelLayout;
+  readonly k: number;
+  readonly mode: SearchMode;
+  readonly scorer: ScorerName;
+  readonly threshold: number;
+  readonly minNeighbours: number;
+  readonly alertKeyLength: number;
+}
+
+/** What one check produced. */
+export interface CheckOutcome {
+  readonly event: GeoEvent;
+  readonly search: SearchResult;
+  readonly verdict: Verdict;
+  readonly alert?: AnomalyAlert;
+}
+
+/**
+ * One check: store the event at every length and, at the same time, search
+ * its neighbours outward (the event is never its own neighbour, so the two
+ * need not wait for each other), then score and build the alert if any.
+ */
+export class Detector {
+  constructor(
+    private readonly store: EventStore,
+    private readonly settings: DetectorSettings,
+    private readonly metrics: PipelineMetrics,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Stores the event; rejects if any length's write failed. */
+  async persist(event: GeoEvent): Promise<void> {
+    const t0 = performance.now();
+    await this.store.write(event);
+    this.metrics.writeSeconds((performance.now() - t0) / 1000);
+    this.metrics.stored();
+  }
+
+  /** Searches and scores without storing (used by `near` and by the check). */
+  async evaluate(event: GeoEvent): Promise<{ search: SearchResult; verdict: Verdict }> {
+    const s = this.settings;
+    const plan = planSearch(event, s.layout, s.mode);
+    const search = await runSearch(event, plan, s.k, s.mode, (step) => this.timedFetch(step));
+    const oldestFirst = [...search.neighbours].sort((a, b) => a.timeMs - b.timeMs);
+    const verdict = SCORERS[s.scorer]({
+      value: event.value,
+      neighbourValues: oldestFirst.map((n) => n.value),
+      threshold: s.threshold,
+      minNeighbours: s.minNeighbours,
+    });
+    this.metrics.queriesPerCheck(search.queries);
+    this.metrics.stopLength(search.stoppedAtLength);
+    return { search, verdict };
+  }
+
+  async check(event: GeoEvent): Promise<CheckOutcome> {
+    const [, { search, verdict }] = await Promise.all([this.persist(event), this.evaluate(event)]);
+    this.metrics.checked(verdict.kind);
+    if (verdict.kind !== "scored" || !verdict.anomalous) return { event, search, verdict };
+    this.metrics.anomaly();
+    const alert = buildAlert(
+      event,
+      verdict,
+      search,
+      this.settings.mode,
+      this.settings.alertKeyLength,
+      this.now(),
+    );
+    return { event, search, verdict, alert };
+  }
+
+  private async timedFetch(step: SearchStep): ReturnType<EventStore["fetch"]> {
+    const t0 = performance.now();
+    const rows = await this.store.fetch(step);
+    this.metrics.readSeconds((performance.now() - t0) / 1000);
+    return rows;
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * The synthetic feed's public surface: pure generators for tests and benchmarks, and the Kafka
+ * feed for `geoanomaly produce` and the in-process demo.
+ */
+export { createRng, deriveSeed, type Rng } from "./random.js";
+export {
+  createDistribution,
+  DISTRIBUTION_NAMES,
+  isDistributionName,
+  type Distribution,
+  type DistributionName,
+  type LatLon,
+} from "./distributions.js";
+export { baseline, noiseSigma, SIGMA_MODES, type SigmaMode } from "./field.js";
+export {
+  createGenerator,
+  type EventLabel,
+  type Generator,
+  type GeneratorOptions,
+  type LabelledEvent,
+  type SyntheticEvent,
+} from "./generator.js";
+export { malformed, malformedOfKind, MALFORMED_KINDS, type MalformedKind } from "./malformed.js";
+export {
+  createMessageSource,
+  encodeEvent,
+  type MessageSource,
+  type SourceCounts,
+} from "./source.js";
+export { runFeed, type FeedOptions, type FeedResult } from "./feed.js";
+export {
+  buildProducerFeed,
+  type ProduceOptions,
+  type ProducerFeed,
+  type ProduceSummary,
+} from "./producer.js";

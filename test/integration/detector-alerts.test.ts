@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import type { AnomalyAlert } from "../../src/domain/alert.js";
+import {
+  collectTopic,
+  counter,
+  createTestTopics,
+  eventsAt,
+  produceEvents,
+  startTestDetector,
+  testConfig,
+  waitFor,
+} from "../support/detector.js";
+
+describe("detector end to end", () => {
+  it("alerts an injected anomaly among normal events at the same place, and no normal value", async () => {
+    const config = testConfig();
+    await createTestTopics(config);
+    const app = await startTestDetector(config);
+    const alerts = await collectTopic(config, config.alertTopic);
+
+    const normals = eventsAt("normal", 48.8566, 2.3522, 80);
+    await produceEvents(config, normals);
+    await waitFor(
+      "80 normal events checked",
+      async () => (await counter(app, "geoanomaly_checks_total")) >= 80,
+    );
+
+    const t = Date.now() - 30_000;
+    const anomaly = {
+      id: "spike-1",
+      lat: 48.85661,
+      lon: 2.35221,
+      value: 35,
+      time: new Date(t).toISOString(),
+    };
+    const dip = {
+      id: "dip-1",
+      lat: 48.85659,
+      lon: 2.35219,
+      value: 5,
+      time: new Date(t + 1).toISOString(),
+    };
+    const later = eventsAt("later", 48.8566, 2.3522, 20, 20, t + 10);
+    await produceEvents(config, [anomaly, dip, ...later]);
+    await waitFor(
+      "all events checked",
+      async () => (await counter(app, "geoanomaly_checks_total")) >= 102,
+    );
+    await waitFor("two alerts", () => alerts.length >= 2, 20_000);
+    // Give a stray false alert the chance to arrive before asserting there is none.
+    await new Promise((r) => setTimeout(r, 1500));
+
+    const parsed = alerts.map((m) => JSON.parse(m.value?.toString() ?? "{}") as AnomalyAlert);
+    expect(parsed.map((a) => a.event.id).sort()).toEqual(["dip-1", "spike-1"]);
+    const spike = parsed.find((a) => a.event.id === "spike-1");
+    expect(spike?.direction).toBe("high");
+    expect(spike?.scorer).toBe("robust");
+    expect(spike?.neighbourCount).toBe(50);
+    expect(spike?.expected).toBeGreaterThan(19);
+    expect(spike?.expected).toBeLessThan(21);
+    expect(Math.abs(spike?.score ?? 0)).toBeGreaterThan(config.threshold);
+    expect(spike?.search.geohashLength).toBe(8);
+    expect(spike?.region).toHaveLength(config.alertKeyLength);
+    expect(alerts[0]?.key?.toString()).toBe("u09");
+    expect(parsed.find((a) => a.event.id === "dip-1")?.direction).toBe("low");
+    expect(await counter(app, "geoanomaly_anomalies_total")).toBe(2);
+    expect(await counter(app, "geoanomaly_events_stored_total")).toBe(102);
+  });
+});

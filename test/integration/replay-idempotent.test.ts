@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { cassandraClient } from "../support/helpers.js";
+import {
+  counter,
+  createTestTopics,
+  eventsAt,
+  produceEvents,
+  startTestDetector,
+  testConfig,
+  waitFor,
+} from "../support/detector.js";
+
+describe("re-consuming the same events", () => {
+  it("creates no duplicate rows at any length", async () => {
+    const config = testConfig();
+    await createTestTopics(config);
+    const events = [...eventsAt("a", 35.68, 139.69, 40), ...eventsAt("b", -33.86, 151.2, 40)];
+    await produceEvents(config, events);
+
+    const first = await startTestDetector(config);
+    await waitFor(
+      "first pass",
+      async () => (await counter(first, "geoanomaly_events_stored_total")) >= 80,
+    );
+    await first.stop();
+
+    // A new consumer group starts from the earliest offset and reprocesses everything.
+    const second = await startTestDetector({ ...config, groupId: `${config.groupId}.replay` });
+    await waitFor(
+      "second pass",
+      async () => (await counter(second, "geoanomaly_events_stored_total")) >= 80,
+    );
+
+    const client = await cassandraClient(config.cassandraKeyspace);
+    for (const length of config.geohashLengths) {
+      const rs = await client.execute(`SELECT id FROM events_l${length}`);
+      const ids = rs.rows.map((r) => r["id"] as string);
+      expect(ids, `length ${length}`).toHaveLength(80);
+      expect(new Set(ids).size).toBe(80);
+    }
+    await client.execute(`DROP KEYSPACE ${config.cassandraKeyspace}`);
+  });
+});

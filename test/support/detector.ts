@@ -1,0 +1,138 @@
+import { Kafka, Partitioners, logLevel, type KafkaMessage } from "kafkajs";
+import { onTestFinished } from "vitest";
+import { startDetectorApp, type DetectorApp } from "../../src/app.js";
+import { loadConfig, type Config, type ConfigOverrides } from "../../src/config/load.js";
+import { createLogger } from "../../src/observability/logger.js";
+import { createTopics, endpoints, uniqueName } from "./helpers.js";
+
+/** A config for one test: its own topics, keyspace and group, pointed at the test servers. */
+export function testConfig(overrides: ConfigOverrides = {}): Config {
+  const e = endpoints();
+  const base = uniqueName("t");
+  return loadConfig(
+    {
+      kafkaBrokers: e.kafkaBrokers.join(","),
+      cassandraContactPoints: e.cassandraContactPoints.join(","),
+      cassandraLocalDc: e.cassandraLocalDc,
+      cassandraKeyspace: base.toLowerCase(),
+      inputTopic: `${base}.events`,
+      deadLetterTopic: `${base}.dlq`,
+      alertTopic: `${base}.alerts`,
+      groupId: `${base}.group`,
+      topicPartitions: "2",
+      metricsPort: "0",
+      logLevel: "warn",
+      sessionTimeoutMs: "10000",
+      retryAttempts: "2",
+      ...overrides,
+    },
+    {},
+  );
+}
+
+/** Creates the test's topics up front (so producers never race the detector), deleted afterwards. */
+export async function createTestTopics(config: Config): Promise<void> {
+  await createTopics(
+    [config.inputTopic, config.deadLetterTopic, config.alertTopic],
+    config.topicPartitions,
+  );
+}
+
+/** Starts the detector in-process for this test and stops it when the test finishes. */
+export async function startTestDetector(config: Config): Promise<DetectorApp> {
+  const app = await startDetectorApp(config, createLogger({ level: config.logLevel }));
+  onTestFinished(() => app.stop());
+  return app;
+}
+
+export function kafkaFor(config: Config): Kafka {
+  return new Kafka({
+    clientId: uniqueName("test-client"),
+    brokers: [...config.kafkaBrokers],
+    logLevel: logLevel.ERROR,
+  });
+}
+
+/** Produces raw messages (already serialized) with acks from all replicas. */
+export async function produceRaw(
+  config: Config,
+  messages: { key?: string; value: Buffer | string | null }[],
+): Promise<void> {
+  const producer = kafkaFor(config).producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  try {
+    await producer.send({
+      topic: config.inputTopic,
+      acks: -1,
+      messages: messages.map((m) => ({ key: m.key ?? null, value: m.value })),
+    });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+export async function produceEvents(config: Config, events: readonly object[]): Promise<void> {
+  await produceRaw(
+    config,
+    events.map((e) => ({ key: "k", value: JSON.stringify(e) })),
+  );
+}
+
+/** Polls `check` until it returns true or the timeout passes (then fails with `what`). */
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Collects every message of a topic from the beginning, in the background, until the test ends. */
+export async function collectTopic(config: Config, topic: string): Promise<KafkaMessage[]> {
+  const messages: KafkaMessage[] = [];
+  const consumer = kafkaFor(config).consumer({ groupId: uniqueName("collector") });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: ({ message }) => {
+      messages.push(message);
+      return Promise.resolve();
+    },
+  });
+  onTestFinished(() => consumer.disconnect());
+  return messages;
+}
+
+/** Reads a counter from the app's registry (sum over labels). */
+export async function counter(app: DetectorApp, name: string): Promise<number> {
+  const metric = app.metrics.registry.getSingleMetric(name);
+  if (metric === undefined) throw new Error(`no metric ${name}`);
+  const { values } = await metric.get();
+  return values.reduce((sum, v) => sum + v.value, 0);
+}
+
+/** Events at one place (jittered within a few metres), with deterministic values around `centre`. */
+export function eventsAt(
+  prefix: string,
+  lat: number,
+  lon: number,
+  count: number,
+  centre = 20,
+  startMs = Date.now() - 60_000,
+): { id: string; lat: number; lon: number; value: number; time: string }[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `${prefix}-${String(i).padStart(4, "0")}`,
+    lat: lat + ((i % 7) - 3) * 0.00002,
+    lon: lon + ((i % 5) - 2) * 0.00002,
+    value: centre + (((i * 7) % 21) - 10) / 10,
+    time: new Date(startMs + i * 10).toISOString(),
+  }));
+}
