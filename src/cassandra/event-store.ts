@@ -77,12 +77,14 @@ export class CassandraEventStore implements EventStore {
     }));
   }
 
+  /** Answers only when every length's table can be read: what a resumed partition will need. */
   async ping(): Promise<void> {
-    await this.client.execute("SELECT release_version FROM system.local", [], { prepare: false });
-    await this.client.execute(
-      `SELECT id FROM ${this.keyspace}.${tableName(this.layout[0]?.length ?? 1)} LIMIT 1`,
-      [],
-      { prepare: false },
+    await Promise.all(
+      this.layout.map((l) =>
+        this.client.execute(`SELECT id FROM ${this.keyspace}.${tableName(l.length)} LIMIT 1`, [], {
+          prepare: false,
+        }),
+      ),
     );
   }
 

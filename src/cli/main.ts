@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { describeError } from "../errors.js";
+import { demoCommand } from "./demo-command.js";
 import { detectCommand } from "./detect-command.js";
 import { nearCommand } from "./near-command.js";
 import { produceCommand } from "./produce-command.js";
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
   const program = new Command("geoanomaly")
     .description("Streaming geospatial anomaly detector on Kafka and Cassandra")
     .showHelpAfterError();
+  program.addCommand(demoCommand());
   program.addCommand(detectCommand());
   program.addCommand(schemaCommand());
   program.addCommand(nearCommand());

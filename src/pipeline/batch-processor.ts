@@ -14,6 +14,7 @@ import { withRetry, type RetryOptions } from "./retry.js";
 
 /** Minimal logger shape (pino fits). */
 export interface BatchLogger {
+  debug(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
 }
@@ -133,7 +134,8 @@ async function processOne(
       deps.retry,
       (error, attempt) => {
         deps.metrics.retried("store");
-        deps.logger.warn(
+        // Per event, so debug only: the pause (or the retries metric) is what operators see.
+        deps.logger.debug(
           { err: error, attempt, offset: record.offset, partition: record.partition },
           "check failed; retrying",
         );

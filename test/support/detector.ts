@@ -21,7 +21,8 @@ export function testConfig(overrides: ConfigOverrides = {}): Config {
       groupId: `${base}.group`,
       topicPartitions: "2",
       metricsPort: "0",
-      logLevel: "warn",
+      // Expected failures (outages, malformed input) would flood the output; TEST_LOG_LEVEL=debug shows them.
+      logLevel: process.env["TEST_LOG_LEVEL"] ?? "fatal",
       sessionTimeoutMs: "10000",
       retryAttempts: "2",
       ...overrides,
