@@ -1,0 +1,20 @@
+# The detector as a container image: `docker build -t geoanomaly .`
+# Run: docker run --rm -e KAFKA_BROKERS=kafka:19092 -e CASSANDRA_CONTACT_POINTS=cassandra:9042 geoanomaly detect
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm ci --no-audit --no-fund && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY bin ./bin
+COPY local ./local
+USER node
+EXPOSE 9464
+ENTRYPOINT ["node", "bin/geoanomaly.js"]
+CMD ["detect"]
