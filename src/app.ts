@@ -1,8 +1,7 @@
 import type cassandra from "cassandra-driver";
 import { Partitioners, type Admin, type Consumer, type Producer } from "kafkajs";
 import { createCassandraClient } from "./cassandra/client.js";
-import { CassandraEventStore } from "./cassandra/event-store.js";
-import { applySchema } from "./cassandra/schema.js";
+import { createDataModel } from "./cassandra/models/index.js";
 import { redactedConfig, type Config } from "./config/load.js";
 import { layoutFor, type LevelLayout } from "./domain/levels.js";
 import { KafkaAlertSink } from "./kafka/alert-sink.js";
@@ -74,7 +73,14 @@ export async function startDetectorApp(config: Config, logger: Logger): Promise<
   log.info({ config: redactedConfig(config), layout }, "starting detector");
   const client: cassandra.Client = createCassandraClient(config);
   await client.connect();
-  await applySchema(client, layout, config.cassandraKeyspace, config.cassandraReplication);
+  const model = createDataModel(
+    config.dataModel,
+    client,
+    config.cassandraKeyspace,
+    layout,
+    config.searchK,
+  );
+  await model.applySchema(config.cassandraReplication);
   state.cassandra = true;
 
   const kafka = createKafka(config, componentLogger(logger, "kafka"));
@@ -108,7 +114,7 @@ export async function startDetectorApp(config: Config, logger: Logger): Promise<
     log.info({ assignment: e.payload.memberAssignment }, "joined consumer group");
   });
 
-  const store = new CassandraEventStore(client, config.cassandraKeyspace, layout, config.searchK);
+  const store = model.store;
   const detector = new Detector(store, detectorSettings(config, layout), metrics.pipeline);
   const retry = retryOptions(config);
   const handler = createBatchHandler({
@@ -157,6 +163,7 @@ export async function startDetectorApp(config: Config, logger: Logger): Promise<
       : await startHttpServer({
           port: config.metricsPort,
           registry: metrics.registry,
+          latency: metrics.latency,
           health,
           logger: componentLogger(logger, "http"),
         });

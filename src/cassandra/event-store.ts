@@ -36,6 +36,15 @@ export class CassandraEventStore implements EventStore {
     );
   }
 
+  get writesPerEvent(): number {
+    return this.layout.length;
+  }
+
+  /** A step is one SELECT: its cells and buckets go into one IN each. */
+  statementsFor(): number {
+    return 1;
+  }
+
   async write(event: GeoEvent): Promise<void> {
     const time = new Date(event.timeMs);
     const results = await Promise.allSettled(

@@ -194,6 +194,14 @@ export const SETTINGS = {
     z.enum(["robust", "zscore", "cusum"]),
     "robust (median/MAD), zscore (mean/sd) or cusum",
   ),
+  dataModel: spec(
+    "DATA_MODEL",
+    "data-model",
+    "table-per-length",
+    z.enum(["table-per-length", "clustering-columns", "prefix-range", "secondary-index"]),
+    "Cassandra data model: table-per-length (default); clustering-columns, prefix-range and " +
+      "secondary-index are the source article's other options, kept for benchmark comparison",
+  ),
   threshold: spec(
     "THRESHOLD",
     "threshold",

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
 import { GeoAnomalyError } from "../errors.js";
+import type { LatencyRecorder } from "./latency.js";
 import type { Logger } from "./logger.js";
 
 /** What the process says about itself: `live` for restarts, `ready` for taking traffic. */
@@ -20,6 +21,8 @@ export interface HttpServerOptions {
   readonly registry: Registry;
   readonly health: () => HealthReport;
   readonly logger: Logger;
+  /** When given, GET /latency serves its quantiles as JSON (`?reset=1` resets after reading). */
+  readonly latency?: LatencyRecorder;
 }
 
 /** A started server: the port it actually bound, and a close that does not wait on idle clients. */
@@ -28,7 +31,7 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-const ROUTES = new Set(["/metrics", "/healthz", "/readyz"]);
+const ROUTES = new Set(["/metrics", "/healthz", "/readyz", "/latency"]);
 
 function send(
   req: IncomingMessage,
@@ -60,7 +63,7 @@ function readHealth(health: () => HealthReport, logger: Logger): HealthReport {
 }
 
 /**
- * Serves /metrics, /healthz and /readyz on node:http, so probes and scrapes need no framework.
+ * Serves /metrics, /healthz, /readyz (and /latency) on node:http, so probes and scrapes need no framework.
  * Resolves once listening; rejects (SERVER_PORT_BUSY when the port is taken) if binding fails.
  */
 export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
@@ -69,8 +72,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   let closing: Promise<void> | undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    if (!ROUTES.has(path)) return sendJson(req, res, 404, { error: "not found" });
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const path = url.pathname;
+    if (!ROUTES.has(path) || (path === "/latency" && opts.latency === undefined))
+      return sendJson(req, res, 404, { error: "not found" });
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.setHeader("Allow", "GET, HEAD");
       return sendJson(req, res, 405, { error: "method not allowed" });
@@ -78,6 +83,11 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     if (path === "/metrics") {
       const text = await registry.metrics();
       return send(req, res, 200, registry.contentType, text);
+    }
+    if (path === "/latency" && opts.latency !== undefined) {
+      const summary = opts.latency.summary();
+      if (url.searchParams.get("reset") === "1") opts.latency.reset();
+      return sendJson(req, res, 200, { unit: "ms", ...summary });
     }
     const report = readHealth(health, logger);
     if (path === "/healthz") {

@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
 import { DEAD_LETTER_REASONS } from "../domain/event.js";
 import type { PipelineMetrics } from "../pipeline/ports.js";
+import { LatencyRecorder } from "./latency.js";
 
 export { histogramQuantile, metricsSnapshot } from "./snapshot.js";
 export type { HistogramFigures, MetricsSnapshot } from "./snapshot.js";
@@ -41,6 +42,8 @@ export interface Metrics {
   readonly registry: Registry;
   readonly pipeline: PipelineMetrics;
   readonly instruments: Instruments;
+  /** End-to-end latency at HDR precision, next to the coarse Prometheus histogram (GET /latency). */
+  readonly latency: LatencyRecorder;
 }
 
 function counter<L extends string = never>(
@@ -123,6 +126,8 @@ export function createMetrics(): Metrics {
   for (const reason of DEAD_LETTER_REASONS) i.deadLetters.inc({ reason }, 0);
   for (const operation of ["store", "publish"]) i.retries.inc({ operation }, 0);
 
+  const latency = new LatencyRecorder();
+  const endToEnd = observer(i.endToEndLatency);
   const pipeline: PipelineMetrics = {
     consumed: (count) => {
       if (Number.isFinite(count) && count > 0) i.eventsConsumed.inc(count);
@@ -137,8 +142,11 @@ export function createMetrics(): Metrics {
     readSeconds: observer(i.cassandraRead),
     queriesPerCheck: observer(i.queriesPerCheck),
     stopLength: observer(i.stopLength),
-    endToEndSeconds: observer(i.endToEndLatency),
+    endToEndSeconds: (seconds) => {
+      endToEnd(seconds);
+      latency.recordSeconds(seconds);
+    },
   };
 
-  return { registry, pipeline, instruments: i };
+  return { registry, pipeline, instruments: i, latency };
 }

@@ -62,7 +62,10 @@ export class Detector {
       threshold: s.threshold,
       minNeighbours: s.minNeighbours,
     });
-    this.metrics.queriesPerCheck(search.queries);
+    const statements = plan
+      .slice(0, search.queries)
+      .reduce((sum, step) => sum + this.store.statementsFor(step), 0);
+    this.metrics.queriesPerCheck(statements);
     this.metrics.stopLength(search.stoppedAtLength);
     return { search, verdict };
   }

@@ -8,6 +8,10 @@ export interface EventStore {
   write(event: GeoEvent): Promise<void>;
   /** Rows of one search step (cells x buckets within the step's time window). */
   fetch(step: SearchStep): Promise<readonly Candidate[]>;
+  /** CQL statements one fetch of `step` runs (1 when a step is one query). */
+  statementsFor(step: SearchStep): number;
+  /** CQL writes per stored event. */
+  readonly writesPerEvent: number;
   /** Resolves when the store answers; used to resume a paused partition. */
   ping(): Promise<void>;
 }

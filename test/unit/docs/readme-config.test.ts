@@ -8,7 +8,9 @@ describe("README configuration table", () => {
   it("documents every setting with its flag and default", () => {
     const readme = readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
     for (const spec of Object.values(SETTINGS)) {
-      const row = readme.split("\n").find((line) => line.startsWith(`| \`${spec.env}\` |`));
+      const row = readme
+        .split("\n")
+        .find((line) => line.split("|")[1]?.trim() === `\`${spec.env}\``);
       expect(row, spec.env).toBeDefined();
       expect(row).toContain(`\`--${spec.flag}\``);
       expect(row).toContain(spec.default === "" ? "(empty)" : `\`${spec.default}\``);

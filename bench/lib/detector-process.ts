@@ -1,0 +1,98 @@
+/**
+ * The detector as a separate child process through its public entry point, configured only by
+ * environment variables, so its CPU and metrics are its own and not the load generator's.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { cpuSeconds, scrapeMetrics } from "./scrape.js";
+
+const ENTRY = fileURLToPath(new URL("../../bin/geoanomaly.js", import.meta.url));
+
+/** A running detector process. */
+export interface DetectorProcess {
+  readonly pid: number;
+  readonly port: number;
+  cpuSeconds(): Promise<number>;
+  /** Output lines it wrote (warnings and errors), for the report when a row fails. */
+  readonly log: string[];
+  stop(): Promise<void>;
+}
+
+/** A port nobody listens on right now (bound, then released). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function ready(port: number): Promise<boolean> {
+  try {
+    return (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts `geoanomaly detect` with `env` (SETTINGS variables) on a free metrics port and waits
+ * until /readyz answers 200 (schema applied, group joined). `nodeArgs` e.g. ["--cpu-prof"].
+ */
+export async function startDetector(
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+  timeoutMs = 90_000,
+): Promise<DetectorProcess> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ENTRY, "detect"], {
+    env: { ...process.env, ...env, METRICS_PORT: String(port) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const log: string[] = [];
+  const keep = (chunk: Buffer): void => {
+    for (const line of chunk.toString("utf8").split("\n")) if (line !== "") log.push(line);
+    if (log.length > 200) log.splice(0, log.length - 200);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  let alive = true;
+  void exited.then(() => (alive = false));
+
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ready(port))) {
+    if (!alive) throw new Error(`detector exited before ready: ${log.slice(-5).join(" | ")}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`detector not ready after ${timeoutMs} ms: ${log.slice(-5).join(" | ")}`);
+    }
+    await pause(200);
+  }
+  const pid = child.pid ?? 0;
+  return {
+    pid,
+    port,
+    log,
+    cpuSeconds: () => cpuSeconds(pid),
+    stop: async () => {
+      if (!alive) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Checks so far (scored + insufficient) of a running detector. */
+export async function checksSoFar(port: number): Promise<number> {
+  const s = await scrapeMetrics(port);
+  return s.series.get("geoanomaly_checks_total#sum") ?? 0;
+}

@@ -1,0 +1,58 @@
+/** The knobs of one benchmark run; `--quick` and the full run differ only in these numbers. */
+export interface BenchOptions {
+  readonly quick: boolean;
+  readonly out: string;
+  readonly seed: number;
+  /** Normal events per row before measuring (excluded from scoring), so places have neighbours. */
+  readonly warmupEvents: number;
+  /** Seconds of as-fast-as-taken load per row. */
+  readonly loadSeconds: number;
+  /** Seconds at half the sustained rate (default row only) for the latency target. */
+  readonly halfRateSeconds: number;
+  readonly ceilingSeconds: number;
+  readonly ceilingConcurrency: number;
+  /** Checked events per row whose neighbours are compared with brute force. */
+  readonly recallSample: number;
+  readonly anomalyFraction: number;
+  readonly magnitudes: readonly number[];
+  /** Most events produced but not yet checked, when producing as fast as the pipeline takes. */
+  readonly backlog: number;
+  readonly partitions: number;
+  /** Variant names to run (default: all). */
+  readonly rows: readonly string[] | undefined;
+  /** Runs the default row's detector under `node --cpu-prof` (profile in the out directory). */
+  readonly profile: boolean;
+}
+
+/** Defaults of a quick (about 4 minutes) and a full (about 20 minutes) run. */
+export function presetOptions(quick: boolean): Omit<BenchOptions, "out" | "rows" | "profile"> {
+  return quick
+    ? {
+        quick,
+        seed: 42,
+        warmupEvents: 1_500,
+        loadSeconds: 8,
+        halfRateSeconds: 10,
+        ceilingSeconds: 8,
+        ceilingConcurrency: 64,
+        recallSample: 100,
+        anomalyFraction: 0.03,
+        magnitudes: [3, 5, 8],
+        backlog: 1_000,
+        partitions: 6,
+      }
+    : {
+        quick,
+        seed: 42,
+        warmupEvents: 20_000,
+        loadSeconds: 60,
+        halfRateSeconds: 60,
+        ceilingSeconds: 30,
+        ceilingConcurrency: 64,
+        recallSample: 200,
+        anomalyFraction: 0.03,
+        magnitudes: [3, 5, 8],
+        backlog: 3_000,
+        partitions: 6,
+      };
+}

@@ -1,0 +1,180 @@
+/**
+ * `npm run bench`: the benchmark harness. Brings up (or finds) Kafka and Cassandra, runs every
+ * variant row, the ceiling, and writes results.json, report.md and chart.svg to `--out`.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { Command } from "commander";
+import { createCassandraClient } from "../src/cassandra/client.js";
+import { loadConfig } from "../src/config/load.js";
+import { resolveLocalEndpoints } from "../src/servers/endpoints.js";
+import { renderChart } from "./lib/chart.js";
+import { benchKafka } from "./lib/kafka.js";
+import { presetOptions, type BenchOptions } from "./lib/options.js";
+import { renderReport, targets, type Results } from "./lib/report.js";
+import type { BenchContext } from "./lib/row.js";
+import { measureCeiling, type CeilingFigures } from "./scenarios/ceiling.js";
+import { runVariant, VARIANTS, type RowResult } from "./scenarios/variants.js";
+
+function parseOptions(argv: readonly string[]): BenchOptions {
+  const cmd = new Command("bench")
+    .description(
+      "Benchmark the detector with real Kafka and Cassandra: sustained checks/s, end-to-end latency,\n" +
+        "CQL reads per check, neighbour recall@k, detection precision/recall/F1, CPU per 1,000 checks\n" +
+        "and the database ceiling, for the default configuration and each compared variant.\n" +
+        "Uses KAFKA_BROKERS/CASSANDRA_CONTACT_POINTS when set, else brings the local servers up.",
+    )
+    .option("--quick", "short phases (about 4 minutes in all)", false)
+    .option(
+      "--out <dir>",
+      "where results.json, report.md and chart.svg go (default bench/results/<timestamp>/)",
+    )
+    .option(
+      "--rows <names>",
+      `comma-separated variants to run (default all): ${VARIANTS.map((v) => v.name).join(", ")}`,
+    )
+    .option("--seed <n>", "seed of the synthetic events")
+    .option("--load-seconds <n>", "seconds of as-fast-as-taken load per row")
+    .option("--warmup-events <n>", "normal events per row before measuring")
+    .option("--ceiling-seconds <n>", "seconds of the tight-loop ceiling")
+    .option(
+      "--profile",
+      "run the default row's detector under node --cpu-prof (profile in --out)",
+      false,
+    )
+    .allowExcessArguments(false);
+  cmd.parse([...argv]);
+  const o = cmd.opts<Record<string, string | boolean | undefined>>();
+  const preset = presetOptions(o["quick"] === true);
+  const num = (key: string, fallback: number): number =>
+    typeof o[key] === "string" ? Number(o[key]) : fallback;
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  return {
+    ...preset,
+    seed: num("seed", preset.seed),
+    loadSeconds: num("loadSeconds", preset.loadSeconds),
+    warmupEvents: num("warmupEvents", preset.warmupEvents),
+    ceilingSeconds: num("ceilingSeconds", preset.ceilingSeconds),
+    out: typeof o["out"] === "string" ? o["out"] : join("bench", "results", stamp),
+    rows: typeof o["rows"] === "string" ? o["rows"].split(",").map((s) => s.trim()) : undefined,
+    profile: o["profile"] === true,
+  };
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv);
+  await mkdir(options.out, { recursive: true });
+  const started = performance.now();
+  const { endpoints } = await resolveLocalEndpoints((line) => process.stdout.write(`${line}\n`));
+  const config = loadConfig(
+    {
+      kafkaBrokers: endpoints.kafkaBrokers.join(","),
+      cassandraContactPoints: endpoints.cassandraContactPoints.join(","),
+      cassandraLocalDc: endpoints.cassandraLocalDc,
+    },
+    {},
+  );
+  const client = createCassandraClient(config);
+  await client.connect();
+  const runId = Date.now().toString(36);
+  const ctx: BenchContext = {
+    endpoints,
+    kafka: benchKafka(endpoints.kafkaBrokers, `bench-${runId}`),
+    client,
+    options,
+    runId,
+    cleanups: [],
+  };
+  const variants = VARIANTS.filter(
+    (v, i) => i === 0 || options.rows === undefined || options.rows.includes(v.name),
+  );
+  const rows: RowResult[] = [];
+  let ceiling: CeilingFigures | null = null;
+  try {
+    for (const [i, v] of variants.entries()) {
+      const nodeArgs =
+        i === 0 && options.profile ? ["--cpu-prof", `--cpu-prof-dir=${options.out}`] : [];
+      const r = await runVariant(ctx, v, i, i === 0, nodeArgs);
+      process.stdout.write(
+        `${v.name}: ${r.error ?? `${r.checksPerSecond?.toFixed(0)} checks/s`}\n`,
+      );
+      rows.push(r);
+    }
+    const first = variants[0];
+    if (first !== undefined) ceiling = await measureCeiling(ctx, first);
+  } finally {
+    for (const cleanup of ctx.cleanups.reverse()) await cleanup().catch(() => undefined);
+    await client.shutdown();
+  }
+  const main = rows[0];
+  const ceilingRate = ceiling?.checksPerSecond ?? null;
+  const results: Results = {
+    generatedAt: new Date().toISOString(),
+    options: { ...options },
+    environment: {
+      cpus: cpus().length,
+      memGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      endpoints,
+      wallSeconds: 0,
+    },
+    checksPerSecond: main?.checksPerSecond ?? null,
+    latencyMs: {
+      p50: main?.halfRate?.latencyMs.p50 ?? null,
+      p95: main?.halfRate?.latencyMs.p95 ?? null,
+      p99: main?.halfRate?.latencyMs.p99 ?? null,
+      max: main?.halfRate?.latencyMs.max ?? null,
+    },
+    latencyRateChecksPerSecond: main?.halfRate?.achievedRate ?? null,
+    cqlReadsPerCheck: main?.cqlReadsPerCheck ?? { mean: null, p50: null, p99: null },
+    cqlWritesPerCheck: main?.cqlWritesPerCheck ?? 0,
+    neighbourRecall: main?.neighbourRecall ?? null,
+    detection: {
+      precision: main?.detection?.precision ?? null,
+      recall: main?.detection?.recall ?? null,
+      f1: main?.detection?.f1 ?? null,
+    },
+    cpuSecondsPer1000Checks: main?.cpuSecondsPer1000Checks ?? null,
+    ceilingChecksPerSecond: ceilingRate,
+    ceiling,
+    pipelineShareOfCeiling:
+      main?.checksPerSecond != null && ceilingRate ? main.checksPerSecond / ceilingRate : null,
+    targets: targets(rows, main, ceilingRate),
+    rows,
+  };
+  results.environment["wallSeconds"] = Math.round((performance.now() - started) / 1000);
+  const h = main?.halfRate?.latencyMs;
+  const latencySeries =
+    h === undefined
+      ? []
+      : [
+          {
+            name: "default @ half rate",
+            points: [
+              [50, h.p50],
+              [90, h.p90],
+              [95, h.p95],
+              [99, h.p99],
+              [99.9, h.p999],
+              [100, h.max],
+            ].map(([x, y]) => ({ x: x ?? 0, y: y ?? NaN })),
+          },
+        ];
+  const throughputSeries = rows.map((r) => {
+    const t0 = r.timeline[0]?.tS ?? 0;
+    return {
+      name: r.variant,
+      points: r.timeline.map((p) => ({ x: p.tS - t0, y: p.checksPerSecond })),
+    };
+  });
+  await writeFile(join(options.out, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(join(options.out, "report.md"), renderReport(results));
+  await writeFile(join(options.out, "chart.svg"), renderChart(throughputSeries, latencySeries));
+  process.stdout.write(
+    `\n${renderReport(results).split("## How")[0] ?? ""}\nwrote ${options.out}/results.json, report.md, chart.svg in ${String(results.environment["wallSeconds"])} s\n`,
+  );
+  process.exit(0);
+}
+
+await main();

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import {
+  countsQuantile,
+  detectionFigures,
+  f1Score,
+  quantile,
+  recallAtK,
+} from "../../../bench/lib/stats.js";
+
+describe("quantile", () => {
+  it("uses the nearest rank", () => {
+    expect(quantile([5, 1, 3, 2, 4], 0.5)).toBe(3);
+    expect(quantile([1, 2, 3, 4], 0.99)).toBe(4);
+    expect(quantile([7], 0)).toBe(7);
+    expect(quantile([], 0.5)).toBeNull();
+  });
+
+  it("reads integer histogram counts", () => {
+    const counts = new Map([
+      [1, 60],
+      [2, 30],
+      [5, 10],
+    ]);
+    expect(countsQuantile(counts, 0.5)).toBe(1);
+    expect(countsQuantile(counts, 0.9)).toBe(2);
+    expect(countsQuantile(counts, 0.99)).toBe(5);
+    expect(countsQuantile(new Map(), 0.5)).toBeNull();
+  });
+});
+
+describe("detectionFigures", () => {
+  const truths = [
+    { id: "n1", magnitude: 0 },
+    { id: "n2", magnitude: 0 },
+    { id: "a3", magnitude: 3 },
+    { id: "b3", magnitude: 3 },
+    { id: "a5", magnitude: 5 },
+    { id: "b5", magnitude: 5 },
+    { id: "a8", magnitude: 8 },
+  ];
+
+  it("scores precision overall and recall/F1 per magnitude and for >= 5 sigma", () => {
+    const d = detectionFigures(truths, new Set(["n1", "a3", "a5", "b5", "a8", "warmup-1"]));
+    expect(d.truePositives).toBe(4);
+    expect(d.falsePositives).toBe(1);
+    expect(d.alerts).toBe(5);
+    expect(d.precision).toBeCloseTo(0.8);
+    expect(d.recall).toBe(1);
+    expect(d.f1).toBeCloseTo((2 * 0.8) / 1.8);
+    expect(d.byMagnitude["3"]?.recall).toBe(0.5);
+    expect(d.byMagnitude["3"]?.f1).toBeCloseTo((2 * 0.8 * 0.5) / 1.3);
+    expect(d.byMagnitude["8"]?.anomalies).toBe(1);
+  });
+
+  it("gives null precision without alerts and 0 F1 when nothing is right", () => {
+    expect(detectionFigures(truths, new Set()).precision).toBeNull();
+    expect(f1Score(0, 0)).toBe(0);
+    expect(f1Score(null, 1)).toBeNull();
+  });
+});
+
+describe("recallAtK", () => {
+  it("divides the overlap by min(k, |reference|)", () => {
+    expect(recallAtK(["a", "b", "x"], ["a", "b", "c", "d"], 4)).toBe(0.5);
+    expect(recallAtK(["a", "b"], ["a", "b"], 50)).toBe(1);
+    expect(recallAtK(["a", "a"], ["a", "b"], 50)).toBe(0.5);
+    expect(recallAtK(["c"], ["a", "b", "c"], 2)).toBe(0);
+    expect(recallAtK([], [], 50)).toBeNull();
+  });
+});
