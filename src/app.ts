@@ -29,6 +29,7 @@ export function detectorSettings(
     threshold: config.threshold,
     minNeighbours: config.minNeighbours,
     alertKeyLength: config.alertKeyLength,
+    searchStart: config.searchStart,
   };
 }
 

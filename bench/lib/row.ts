@@ -37,6 +37,7 @@ export interface Variant {
   readonly name: string;
   readonly dataModel: DataModelName;
   readonly searchMode: SearchMode;
+  readonly searchStart: "adaptive" | "longest";
   readonly scorer: ScorerName;
   readonly distribution: DistributionName;
 }
@@ -101,6 +102,7 @@ export function rowConfig(ctx: BenchContext, variant: Variant, base: string): Co
       groupId: `${base}.group`,
       topicPartitions: String(ctx.options.partitions),
       searchMode: variant.searchMode,
+      searchStart: variant.searchStart,
       scorer: variant.scorer,
       dataModel: variant.dataModel,
       logLevel: "warn",

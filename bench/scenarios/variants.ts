@@ -14,6 +14,7 @@ const DEFAULT: Variant = {
   name: "default",
   dataModel: "table-per-length",
   searchMode: "ring",
+  searchStart: "adaptive",
   scorer: "robust",
   distribution: "mixed",
 };
@@ -25,6 +26,7 @@ export const VARIANTS: readonly Variant[] = [
   { ...DEFAULT, name: "distribution clumped", distribution: "clumped" },
   { ...DEFAULT, name: "distribution narrow", distribution: "narrow" },
   { ...DEFAULT, name: "mode cell", searchMode: "cell" },
+  { ...DEFAULT, name: "start longest", searchStart: "longest" },
   { ...DEFAULT, name: "scorer zscore", scorer: "zscore" },
   { ...DEFAULT, name: "scorer cusum", scorer: "cusum" },
   { ...DEFAULT, name: "model clustering-columns", dataModel: "clustering-columns" },

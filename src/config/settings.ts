@@ -180,6 +180,13 @@ export const SETTINGS = {
     z.enum(["ring", "cell"]),
     "ring: cell and its 8 adjacent cells; cell: own cell only",
   ),
+  searchStart: spec(
+    "SEARCH_START",
+    "search-start",
+    "adaptive",
+    z.enum(["adaptive", "longest"]),
+    "adaptive: start at the length that recently sufficed around the place; longest: always at the longest length",
+  ),
   minNeighbours: spec(
     "MIN_NEIGHBOURS",
     "min-neighbours",

@@ -5,3 +5,4 @@ export * from "./geo.js";
 export * from "./search.js";
 export * from "./scoring.js";
 export * from "./sizing.js";
+export * from "./start-hints.js";

@@ -9,6 +9,7 @@ import {
   type SearchStep,
 } from "../domain/search.js";
 import { SCORERS, type ScorerName, type Verdict } from "../domain/scoring.js";
+import { finerLengthSuffices, nextHint, StartHints } from "../domain/start-hints.js";
 import type { EventStore, PipelineMetrics } from "./ports.js";
 
 export interface DetectorSettings {
@@ -19,6 +20,8 @@ export interface DetectorSettings {
   readonly threshold: number;
   readonly minNeighbours: number;
   readonly alertKeyLength: number;
+  /** `adaptive`: start where searches around the place recently succeeded; `longest`: always at the longest length. */
+  readonly searchStart: "adaptive" | "longest";
 }
 
 /** What one check produced. */
@@ -35,12 +38,18 @@ export interface CheckOutcome {
  * need not wait for each other), then score and build the alert if any.
  */
 export class Detector {
+  private readonly hints: StartHints | undefined;
+  private readonly longest: number;
+
   constructor(
     private readonly store: EventStore,
     private readonly settings: DetectorSettings,
     private readonly metrics: PipelineMetrics,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.longest = Math.max(...settings.layout.map((l) => l.length));
+    this.hints = settings.searchStart === "adaptive" ? new StartHints(this.longest) : undefined;
+  }
 
   /** Stores the event; rejects if any length's write failed. */
   async persist(event: GeoEvent): Promise<void> {
@@ -53,8 +62,20 @@ export class Detector {
   /** Searches and scores without storing (used by `near` and by the check). */
   async evaluate(event: GeoEvent): Promise<{ search: SearchResult; verdict: Verdict }> {
     const s = this.settings;
-    const plan = planSearch(event, s.layout, s.mode);
+    const start = this.hints?.startLength(event) ?? this.longest;
+    const plan = planSearch(event, s.layout, s.mode).filter((step) => step.length <= start);
     const search = await runSearch(event, plan, s.k, s.mode, (step) => this.timedFetch(step));
+    if (this.hints !== undefined) {
+      const finer = finerLengthSuffices(
+        event,
+        search.neighbours,
+        s.k,
+        search.stoppedAtLength,
+        s.mode,
+        this.longest,
+      );
+      this.hints.record(event, nextHint(search, finer));
+    }
     const oldestFirst = [...search.neighbours].sort((a, b) => a.timeMs - b.timeMs);
     const verdict = SCORERS[s.scorer]({
       value: event.value,
