@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { encode, ringCells } from "../../../src/domain/geo.js";
 import type { Neighbour, SearchResult } from "../../../src/domain/search.js";
-import {
-  finerLengthSuffices,
-  nextHint,
-  StartHints,
-} from "../../../src/domain/start-hints.js";
+import { finerLengthSuffices, nextHint, StartHints } from "../../../src/domain/start-hints.js";
 
 const self = { id: "self", lat: 48.8566, lon: 2.3522 };
 
