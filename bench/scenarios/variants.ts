@@ -29,6 +29,7 @@ export const VARIANTS: readonly Variant[] = [
   { ...DEFAULT, name: "start longest", searchStart: "longest" },
   { ...DEFAULT, name: "scorer zscore", scorer: "zscore" },
   { ...DEFAULT, name: "scorer cusum", scorer: "cusum" },
+  { ...DEFAULT, name: "scorer trend", scorer: "trend" },
   { ...DEFAULT, name: "model clustering-columns", dataModel: "clustering-columns" },
   { ...DEFAULT, name: "model prefix-range", dataModel: "prefix-range" },
   { ...DEFAULT, name: "model secondary-index", dataModel: "secondary-index" },

@@ -198,8 +198,8 @@ export const SETTINGS = {
     "SCORER",
     "scorer",
     "robust",
-    z.enum(["robust", "zscore", "cusum"]),
-    "robust (median/MAD), zscore (mean/sd) or cusum",
+    z.enum(["robust", "zscore", "cusum", "trend"]),
+    "robust (median/MAD), zscore (mean/sd), cusum, or trend (median/MAD of residuals from a local plane)",
   ),
   dataModel: spec(
     "DATA_MODEL",

@@ -4,13 +4,15 @@
  */
 
 /** The available scorers; `robust` is the default. */
-export const SCORER_NAMES = ["robust", "zscore", "cusum"] as const;
+export const SCORER_NAMES = ["robust", "zscore", "cusum", "trend"] as const;
 export type ScorerName = (typeof SCORER_NAMES)[number];
 
 export interface ScoreInput {
   readonly value: number;
   /** Oldest first; only cusum depends on the order. */
   readonly neighbourValues: readonly number[];
+  /** Where each neighbour is, in km east and north of the event (same order); used by `trend`. */
+  readonly neighbourOffsetsKm?: readonly (readonly [number, number])[];
   readonly threshold: number;
   readonly minNeighbours: number;
 }
@@ -154,9 +156,86 @@ export function cusumScore(input: ScoreInput): Verdict {
   return verdict("cusum", input, score, mu, sigma);
 }
 
+/** Residuals beyond this many robust sigmas are left out of the refitted plane. */
+const TREND_OUTLIER_SIGMAS = 3;
+
+/** Determinant of a 3x3 matrix given row by row. */
+function det3(
+  m: readonly [number, number, number, number, number, number, number, number, number],
+): number {
+  const [a, b, c, d, e, f, g, h, i] = m;
+  return a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
+}
+
+/** Least-squares plane v = a + b·x + c·y through the points; undefined when they are (nearly) collinear. */
+function fitPlane(
+  xy: readonly (readonly [number, number])[],
+  v: readonly number[],
+): [number, number, number] | undefined {
+  const n = xy.length;
+  let [sx, sy, sxx, syy, sxy, sv, sxv, syv] = [0, 0, 0, 0, 0, 0, 0, 0];
+  xy.forEach(([x, y], i) => {
+    const z = v[i] ?? 0;
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    syy += y * y;
+    sxy += x * y;
+    sv += z;
+    sxv += x * z;
+    syv += y * z;
+  });
+  // The normal equations [[n sx sy][sx sxx sxy][sy sxy syy]]·[a b c] = [sv sxv syv], by Cramer's rule.
+  const d = det3([n, sx, sy, sx, sxx, sxy, sy, sxy, syy]);
+  const scale = Math.max(1e-12, (sxx + syy) ** 2);
+  if (!(Math.abs(d) > 1e-9 * n * scale)) return undefined;
+  return [
+    det3([sv, sx, sy, sxv, sxx, sxy, syv, sxy, syy]) / d,
+    det3([n, sv, sy, sx, sxv, sxy, sy, syv, syy]) / d,
+    det3([n, sx, sv, sx, sxx, sxv, sy, sxy, syv]) / d,
+  ];
+}
+
+/**
+ * Robust z-score of the value against a local linear trend: a plane fitted to the neighbours by
+ * position (refitted without residuals beyond 3 robust sigmas), so a smooth spatial gradient
+ * across a wide neighbourhood does not pass for noise. Expected = the plane at the event; spread =
+ * 1.4826·MAD of the inliers' residuals. Without positions, or when the neighbours are collinear,
+ * it is the `robust` score.
+ */
+export function trendScore(input: ScoreInput): Verdict {
+  const none = insufficient("trend", input);
+  if (none !== undefined) return none;
+  const xy = input.neighbourOffsetsKm;
+  const vs = input.neighbourValues;
+  const first = xy !== undefined && xy.length === vs.length ? fitPlane(xy, vs) : undefined;
+  if (xy === undefined || first === undefined)
+    return { ...robustScore(input), scorer: "trend" };
+  const residuals = (p: [number, number, number]): number[] =>
+    xy.map(([x, y], i) => (vs[i] ?? 0) - (p[0] + p[1] * x + p[2] * y));
+  const r1 = residuals(first);
+  const cut = TREND_OUTLIER_SIGMAS * MAD_TO_SIGMA * median(r1.map(Math.abs));
+  const keep = r1.map((r) => cut === 0 || Math.abs(r) <= cut);
+  const plane =
+    fitPlane(
+      xy.filter((_, i) => keep[i]),
+      vs.filter((_, i) => keep[i]),
+    ) ?? first;
+  const inliers = residuals(plane).filter((_, i) => keep[i]);
+  const centre = median(inliers);
+  const spread = usableSpread(
+    MAD_TO_SIGMA * median(inliers.map((r) => Math.abs(r - centre))),
+    inliers,
+    centre,
+  );
+  const expected = plane[0] + centre;
+  return verdict("trend", input, (input.value - expected) / spread, expected, spread);
+}
+
 /** Scorers by name, for configuration and benchmarks. */
 export const SCORERS: Readonly<Record<ScorerName, Scorer>> = {
   robust: robustScore,
   zscore: zScore,
   cusum: cusumScore,
+  trend: trendScore,
 };

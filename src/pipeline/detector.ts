@@ -77,9 +77,14 @@ export class Detector {
       this.hints.record(event, nextHint(search, finer));
     }
     const oldestFirst = [...search.neighbours].sort((a, b) => a.timeMs - b.timeMs);
+    const kmPerDegLon = 111.32 * Math.cos((event.lat * Math.PI) / 180);
     const verdict = SCORERS[s.scorer]({
       value: event.value,
       neighbourValues: oldestFirst.map((n) => n.value),
+      neighbourOffsetsKm: oldestFirst.map((n) => [
+        (((n.lon - event.lon + 540) % 360) - 180) * kmPerDegLon,
+        (n.lat - event.lat) * 110.574,
+      ]),
       threshold: s.threshold,
       minNeighbours: s.minNeighbours,
     });
