@@ -209,8 +209,7 @@ export function trendScore(input: ScoreInput): Verdict {
   const xy = input.neighbourOffsetsKm;
   const vs = input.neighbourValues;
   const first = xy !== undefined && xy.length === vs.length ? fitPlane(xy, vs) : undefined;
-  if (xy === undefined || first === undefined)
-    return { ...robustScore(input), scorer: "trend" };
+  if (xy === undefined || first === undefined) return { ...robustScore(input), scorer: "trend" };
   const residuals = (p: [number, number, number]): number[] =>
     xy.map(([x, y], i) => (vs[i] ?? 0) - (p[0] + p[1] * x + p[2] * y));
   const r1 = residuals(first);
