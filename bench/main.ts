@@ -25,7 +25,11 @@ function parseOptions(argv: readonly string[]): BenchOptions {
         "and the database ceiling, for the default configuration and each compared variant.\n" +
         "Uses KAFKA_BROKERS/CASSANDRA_CONTACT_POINTS when set, else brings the local servers up.",
     )
-    .option("--quick", "short phases (about 4 minutes in all)", false)
+    .option(
+      "--quick",
+      "short phases (under 5 minutes here); without it the full run takes about 20 minutes",
+      false,
+    )
     .option(
       "--out <dir>",
       "where results.json, report.md and chart.svg go (default bench/results/<timestamp>/)",

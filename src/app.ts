@@ -33,6 +33,11 @@ export function detectorSettings(
   };
 }
 
+/** Rows a search reads per (cell, bucket) partition: SEARCH_ROWS_PER_PARTITION, or k when 0. */
+export function rowsPerPartition(config: Config): number {
+  return config.rowsPerPartition === 0 ? config.searchK : config.rowsPerPartition;
+}
+
 export function retryOptions(config: Config): RetryOptions {
   return {
     initialMs: config.retryInitialMs,
@@ -79,7 +84,7 @@ export async function startDetectorApp(config: Config, logger: Logger): Promise<
     client,
     config.cassandraKeyspace,
     layout,
-    config.searchK,
+    rowsPerPartition(config),
   );
   await model.applySchema(config.cassandraReplication);
   state.cassandra = true;

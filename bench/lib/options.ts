@@ -24,18 +24,18 @@ export interface BenchOptions {
   readonly profile: boolean;
 }
 
-/** Defaults of a quick (about 4 minutes) and a full (about 20 minutes) run. */
+/** Defaults of a quick (under 5 minutes here) and a full (under 30 minutes here) run. */
 export function presetOptions(quick: boolean): Omit<BenchOptions, "out" | "rows" | "profile"> {
   return quick
     ? {
         quick,
         seed: 42,
-        warmupEvents: 1_500,
-        loadSeconds: 8,
-        halfRateSeconds: 10,
-        ceilingSeconds: 8,
+        warmupEvents: 1_000,
+        loadSeconds: 6,
+        halfRateSeconds: 8,
+        ceilingSeconds: 6,
         ceilingConcurrency: 64,
-        recallSample: 100,
+        recallSample: 60,
         anomalyFraction: 0.03,
         magnitudes: [3, 5, 8],
         backlog: 1_000,
@@ -44,9 +44,9 @@ export function presetOptions(quick: boolean): Omit<BenchOptions, "out" | "rows"
     : {
         quick,
         seed: 42,
-        warmupEvents: 20_000,
-        loadSeconds: 60,
-        halfRateSeconds: 60,
+        warmupEvents: 15_000,
+        loadSeconds: 40,
+        halfRateSeconds: 40,
         ceilingSeconds: 30,
         ceilingConcurrency: 64,
         recallSample: 200,

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import type cassandra from "cassandra-driver";
 import type { Kafka, Producer } from "kafkajs";
-import { detectorSettings } from "../../src/app.js";
+import { detectorSettings, rowsPerPartition } from "../../src/app.js";
 import {
   createDataModel,
   type DataModel,
@@ -38,6 +38,8 @@ export interface Variant {
   readonly dataModel: DataModelName;
   readonly searchMode: SearchMode;
   readonly searchStart: "adaptive" | "longest";
+  /** SEARCH_ROWS_PER_PARTITION (0: k). */
+  readonly rowsPerPartition: number;
   readonly scorer: ScorerName;
   readonly distribution: DistributionName;
 }
@@ -103,6 +105,7 @@ export function rowConfig(ctx: BenchContext, variant: Variant, base: string): Co
       topicPartitions: String(ctx.options.partitions),
       searchMode: variant.searchMode,
       searchStart: variant.searchStart,
+      rowsPerPartition: String(variant.rowsPerPartition),
       scorer: variant.scorer,
       dataModel: variant.dataModel,
       logLevel: "warn",
@@ -158,7 +161,7 @@ export async function openRow(
     ctx.client,
     base,
     detectorSettings(config).layout,
-    config.searchK,
+    rowsPerPartition(config),
   );
   const harnessDetector = new Detector(model.store, detectorSettings(config), NO_METRICS);
   return {

@@ -3,7 +3,7 @@
  * prepared statements, same driver settings) driven from the harness in a tight loop with high
  * concurrency, without Kafka: the most checks/s Cassandra allows here.
  */
-import { detectorSettings } from "../../src/app.js";
+import { detectorSettings, rowsPerPartition } from "../../src/app.js";
 import { createCassandraClient } from "../../src/cassandra/client.js";
 import { createDataModel } from "../../src/cassandra/models/index.js";
 import { Detector } from "../../src/pipeline/detector.js";
@@ -27,7 +27,7 @@ export async function measureCeiling(ctx: BenchContext, variant: Variant): Promi
   ctx.cleanups.push(() => ctx.client.execute(`DROP KEYSPACE IF EXISTS ${base}`));
   try {
     const layout = detectorSettings(config).layout;
-    const model = createDataModel(config.dataModel, client, base, layout, config.searchK);
+    const model = createDataModel(config.dataModel, client, base, layout, rowsPerPartition(config));
     await model.applySchema(config.cassandraReplication);
     const detector = new Detector(model.store, detectorSettings(config), NO_METRICS);
     const log = new EventLog();

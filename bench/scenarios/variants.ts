@@ -15,6 +15,7 @@ const DEFAULT: Variant = {
   dataModel: "table-per-length",
   searchMode: "ring",
   searchStart: "adaptive",
+  rowsPerPartition: 0,
   scorer: "robust",
   distribution: "mixed",
 };
@@ -27,6 +28,7 @@ export const VARIANTS: readonly Variant[] = [
   { ...DEFAULT, name: "distribution narrow", distribution: "narrow" },
   { ...DEFAULT, name: "mode cell", searchMode: "cell" },
   { ...DEFAULT, name: "start longest", searchStart: "longest" },
+  { ...DEFAULT, name: "rows/partition 4k", rowsPerPartition: 200 },
   { ...DEFAULT, name: "scorer zscore", scorer: "zscore" },
   { ...DEFAULT, name: "scorer cusum", scorer: "cusum" },
   { ...DEFAULT, name: "scorer trend", scorer: "trend" },
@@ -91,7 +93,7 @@ export async function runVariant(
     return failedRow(v, err);
   }
   try {
-    await warmUp(env, o.warmupEvents, Math.max(10, o.loadSeconds));
+    await warmUp(env, o.warmupEvents, Math.max(6, Math.min(30, o.loadSeconds)));
     const t = await measureThroughput(env, o.loadSeconds, o.backlog);
     if (t.checks === 0)
       throw new Error(`no checks completed: ${env.detector.log.slice(-3).join(" | ")}`);

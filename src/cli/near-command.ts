@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from "commander";
-import { detectorSettings } from "../app.js";
+import { detectorSettings, rowsPerPartition } from "../app.js";
 import { createCassandraClient } from "../cassandra/client.js";
-import { CassandraEventStore } from "../cassandra/event-store.js";
+import { createDataModel } from "../cassandra/models/index.js";
 import { loadConfig } from "../config/load.js";
 import { layoutFor } from "../domain/levels.js";
 import { createMetrics } from "../observability/metrics.js";
@@ -49,11 +49,12 @@ export function nearCommand(): Command {
     try {
       await client.connect();
       const layout = layoutFor(config.geohashLengths);
-      const store = new CassandraEventStore(
+      const { store } = createDataModel(
+        config.dataModel,
         client,
         config.cassandraKeyspace,
         layout,
-        config.searchK,
+        rowsPerPartition(config),
       );
       const detector = new Detector(
         store,

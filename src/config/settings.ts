@@ -187,6 +187,13 @@ export const SETTINGS = {
     z.enum(["adaptive", "longest"]),
     "adaptive: start at the length that recently sufficed around the place; longest: always at the longest length",
   ),
+  rowsPerPartition: spec(
+    "SEARCH_ROWS_PER_PARTITION",
+    "rows-per-partition",
+    "0",
+    intIn(0, 100_000),
+    "newest rows read per (cell, bucket) partition in a search step; 0 means k. More rows: better neighbour recall, more work per read",
+  ),
   minNeighbours: spec(
     "MIN_NEIGHBOURS",
     "min-neighbours",
