@@ -46,9 +46,10 @@ export async function measureCeiling(ctx: BenchContext, variant: Variant): Promi
     const run = async (
       until: number,
       next: () => { event: Parameters<typeof detector.check>[0] },
+      maxChecks = Number.POSITIVE_INFINITY,
     ): Promise<void> => {
       const worker = async (): Promise<void> => {
-        while (performance.now() < until) {
+        while (performance.now() < until && checks < maxChecks) {
           try {
             await detector.check(next().event);
             checks++;
@@ -63,7 +64,8 @@ export async function measureCeiling(ctx: BenchContext, variant: Variant): Promi
     process.stdout.write(
       `ceiling: warm-up and ${o.ceilingSeconds} s of checks at concurrency ${o.ceilingConcurrency}\n`,
     );
-    await run(performance.now() + Math.min(10_000, o.ceilingSeconds * 300), () => source.warmup());
+    // The same warm-up as a row's, so searches meet the same density (and stop at the same lengths).
+    await run(performance.now() + 30_000, () => source.warmup(), o.warmupEvents);
     const skipUntil = performance.now() + o.ceilingSeconds * 250;
     const end = performance.now() + o.ceilingSeconds * 1000;
     let atSkip = 0;
