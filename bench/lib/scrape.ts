@@ -2,6 +2,7 @@
  * Reads the detector from outside, as an operator would: its /metrics text, its /latency JSON
  * and its CPU time from /proc, so the figures are the detector process's own.
  */
+import type { LatencySummary } from "../../src/observability/latency.js";
 import { readFile } from "node:fs/promises";
 
 /** Sample values by series (`name` or `name{labels}`), summed over labels under the bare name. */
@@ -68,16 +69,8 @@ export async function scrapeMetrics(port: number): Promise<Scrape> {
   return parsePrometheus(await res.text());
 }
 
-/** The detector's HDR end-to-end latency (ms); `reset` starts a new phase after reading. */
-export interface LatencyJson {
-  readonly count: number;
-  readonly p50: number | null;
-  readonly p90: number | null;
-  readonly p95: number | null;
-  readonly p99: number | null;
-  readonly p999: number | null;
-  readonly max: number | null;
-}
+/** The detector's HDR end-to-end latency (ms), as GET /latency serves it. */
+export type LatencyJson = LatencySummary;
 
 export async function scrapeLatency(port: number, reset: boolean): Promise<LatencyJson> {
   const res = await fetch(`http://127.0.0.1:${port}/latency${reset ? "?reset=1" : ""}`);

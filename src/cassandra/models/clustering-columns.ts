@@ -6,18 +6,9 @@
 import type cassandra from "cassandra-driver";
 import type { GeoEvent } from "../../domain/event.js";
 import type { LevelLayout, LevelSpec } from "../../domain/levels.js";
-import { bucketStart } from "../../domain/levels.js";
-import type { Candidate, SearchStep } from "../../domain/search.js";
-import type { ModelStore } from "./model-store.js";
-import {
-  FULL_LENGTH,
-  prefixes,
-  runAll,
-  singleTableLevel,
-  stepBuckets,
-  tableOptions,
-  toCandidate,
-} from "./common.js";
+import type { SearchStep } from "../../domain/search.js";
+import { FULL_LENGTH, tableOptions } from "./common.js";
+import { SingleTableStore, type Statement } from "./single-table-store.js";
 
 const TABLE = "events_cc";
 const G = Array.from({ length: FULL_LENGTH }, (_, i) => `g${i + 1}`);
@@ -39,19 +30,12 @@ export function clusteringColumnsSchema(keyspace: string, level: LevelSpec): str
 }
 
 /** Store of the clustering-columns model: one write per event, one read per cell per step. */
-export class ClusteringColumnsStore implements ModelStore {
-  readonly writesPerEvent = 1;
-  private readonly level: LevelSpec;
+export class ClusteringColumnsStore extends SingleTableStore {
   private readonly insert: string;
   private readonly selects: string[];
 
-  constructor(
-    private readonly client: cassandra.Client,
-    private readonly keyspace: string,
-    layout: LevelLayout,
-    private readonly limit: number,
-  ) {
-    this.level = singleTableLevel(layout);
+  constructor(client: cassandra.Client, keyspace: string, layout: LevelLayout, limit: number) {
+    super(client, keyspace, layout, limit, TABLE);
     this.insert =
       `INSERT INTO ${keyspace}.${TABLE} (${G.join(", ")}, bucket, time, id, lat, lon, value) ` +
       `VALUES (${G.map(() => "?").join(", ")}, ?, ?, ?, ?, ?, ?)`;
@@ -65,50 +49,18 @@ export class ClusteringColumnsStore implements ModelStore {
     });
   }
 
-  async schema(): Promise<void> {
-    await runAll(this.client, clusteringColumnsSchema(this.keyspace, this.level));
+  protected schemaStatements(): string[] {
+    return clusteringColumnsSchema(this.keyspace, this.level);
   }
 
-  async write(event: GeoEvent): Promise<void> {
-    await this.client.execute(this.insert, [
-      ...prefixes(event.lat, event.lon),
-      bucketStart(event.timeMs, this.level.bucketMs),
-      new Date(event.timeMs),
-      event.id,
-      event.lat,
-      event.lon,
-      event.value,
-    ]);
+  protected insertOf(event: GeoEvent, g: readonly string[], bucket: number): Statement {
+    return { cql: this.insert, params: [...g, ...SingleTableStore.rowValues(event, bucket)] };
   }
 
-  statementsFor(step: SearchStep): number {
-    return step.cells.length;
-  }
-
-  async fetch(step: SearchStep): Promise<readonly Candidate[]> {
+  protected selectOf(cell: string, step: SearchStep, buckets: readonly number[]): Statement {
     const cql = this.selects[step.length - 1];
     if (cql === undefined) throw new Error(`geohash length ${step.length} is not stored`);
-    const buckets = stepBuckets(step, this.level);
-    const sets = await Promise.all(
-      step.cells.map((cell) => {
-        const cols = Array.from({ length: step.length }, (_, i) => cell.slice(0, i + 1));
-        const [g1, ...rest] = cols;
-        return this.client.execute(cql, [
-          g1,
-          buckets,
-          ...rest,
-          new Date(step.fromMs),
-          new Date(step.toMs),
-          this.limit,
-        ]);
-      }),
-    );
-    return sets.flatMap((rs) => rs.rows.map(toCandidate));
-  }
-
-  async ping(): Promise<void> {
-    await this.client.execute(`SELECT id FROM ${this.keyspace}.${TABLE} LIMIT 1`, [], {
-      prepare: false,
-    });
+    const [g1, ...rest] = Array.from({ length: step.length }, (_, i) => cell.slice(0, i + 1));
+    return { cql, params: [g1, buckets, ...rest, ...this.windowOf(step)] };
   }
 }

@@ -5,17 +5,10 @@
  */
 import type cassandra from "cassandra-driver";
 import type { GeoEvent } from "../../domain/event.js";
-import { bucketStart, type LevelLayout, type LevelSpec } from "../../domain/levels.js";
-import type { Candidate, SearchStep } from "../../domain/search.js";
-import type { ModelStore } from "./model-store.js";
-import {
-  prefixes,
-  runAll,
-  singleTableLevel,
-  stepBuckets,
-  tableOptions,
-  toCandidate,
-} from "./common.js";
+import type { LevelLayout, LevelSpec } from "../../domain/levels.js";
+import type { SearchStep } from "../../domain/search.js";
+import { tableOptions } from "./common.js";
+import { SingleTableStore, type Statement } from "./single-table-store.js";
 
 const TABLE = "events_pr";
 
@@ -34,20 +27,13 @@ export function prefixRangeSchema(keyspace: string, level: LevelSpec): string[] 
 }
 
 /** Store of the prefix-range model: one write per event, one range read per cell per step. */
-export class PrefixRangeStore implements ModelStore {
-  readonly writesPerEvent = 1;
-  private readonly level: LevelSpec;
+export class PrefixRangeStore extends SingleTableStore {
   private readonly insert: string;
   private readonly wholeCell: string;
   private readonly range: string;
 
-  constructor(
-    private readonly client: cassandra.Client,
-    private readonly keyspace: string,
-    layout: LevelLayout,
-    private readonly limit: number,
-  ) {
-    this.level = singleTableLevel(layout);
+  constructor(client: cassandra.Client, keyspace: string, layout: LevelLayout, limit: number) {
+    super(client, keyspace, layout, limit, TABLE);
     const from = `SELECT id, lat, lon, value, time FROM ${keyspace}.${TABLE} WHERE g1 = ? AND bucket IN ?`;
     const tail = ` AND time >= ? AND time <= ? LIMIT ? ALLOW FILTERING`;
     this.insert = `INSERT INTO ${keyspace}.${TABLE} (g1, g8, bucket, time, id, lat, lon, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
@@ -55,50 +41,21 @@ export class PrefixRangeStore implements ModelStore {
     this.range = `${from} AND g8 >= ? AND g8 < ?${tail}`;
   }
 
-  async schema(): Promise<void> {
-    await runAll(this.client, prefixRangeSchema(this.keyspace, this.level));
+  protected schemaStatements(): string[] {
+    return prefixRangeSchema(this.keyspace, this.level);
   }
 
-  async write(event: GeoEvent): Promise<void> {
-    const g = prefixes(event.lat, event.lon);
-    await this.client.execute(this.insert, [
-      g[0],
-      g[g.length - 1],
-      bucketStart(event.timeMs, this.level.bucketMs),
-      new Date(event.timeMs),
-      event.id,
-      event.lat,
-      event.lon,
-      event.value,
-    ]);
+  protected insertOf(event: GeoEvent, g: readonly string[], bucket: number): Statement {
+    return {
+      cql: this.insert,
+      params: [g[0], g.at(-1), ...SingleTableStore.rowValues(event, bucket)],
+    };
   }
 
-  statementsFor(step: SearchStep): number {
-    return step.cells.length;
-  }
-
-  async fetch(step: SearchStep): Promise<readonly Candidate[]> {
-    const buckets = stepBuckets(step, this.level);
-    const window = [new Date(step.fromMs), new Date(step.toMs), this.limit];
-    const sets = await Promise.all(
-      step.cells.map((cell) =>
-        cell.length === 1
-          ? this.client.execute(this.wholeCell, [cell, buckets, ...window])
-          : this.client.execute(this.range, [
-              cell.slice(0, 1),
-              buckets,
-              cell,
-              `${cell}~`,
-              ...window,
-            ]),
-      ),
-    );
-    return sets.flatMap((rs) => rs.rows.map(toCandidate));
-  }
-
-  async ping(): Promise<void> {
-    await this.client.execute(`SELECT id FROM ${this.keyspace}.${TABLE} LIMIT 1`, [], {
-      prepare: false,
-    });
+  protected selectOf(cell: string, step: SearchStep, buckets: readonly number[]): Statement {
+    const window = this.windowOf(step);
+    return cell.length === 1
+      ? { cql: this.wholeCell, params: [cell, buckets, ...window] }
+      : { cql: this.range, params: [cell.slice(0, 1), buckets, cell, `${cell}~`, ...window] };
   }
 }

@@ -7,18 +7,10 @@
  */
 import type cassandra from "cassandra-driver";
 import type { GeoEvent } from "../../domain/event.js";
-import { bucketStart, type LevelLayout, type LevelSpec } from "../../domain/levels.js";
-import type { Candidate, SearchStep } from "../../domain/search.js";
-import type { ModelStore } from "./model-store.js";
-import {
-  FULL_LENGTH,
-  prefixes,
-  runAll,
-  singleTableLevel,
-  stepBuckets,
-  tableOptions,
-  toCandidate,
-} from "./common.js";
+import type { LevelLayout, LevelSpec } from "../../domain/levels.js";
+import type { SearchStep } from "../../domain/search.js";
+import { FULL_LENGTH, tableOptions } from "./common.js";
+import { SingleTableStore, type Statement } from "./single-table-store.js";
 
 const TABLE = "events_si";
 const INDEXED = Array.from({ length: FULL_LENGTH - 1 }, (_, i) => `g${i + 2}`);
@@ -41,19 +33,12 @@ export function secondaryIndexSchema(keyspace: string, level: LevelSpec): string
 }
 
 /** Store of the secondary-index model: one write per event, one indexed read per cell per step. */
-export class SecondaryIndexStore implements ModelStore {
-  readonly writesPerEvent = 1;
-  private readonly level: LevelSpec;
+export class SecondaryIndexStore extends SingleTableStore {
   private readonly insert: string;
   private readonly selects: string[];
 
-  constructor(
-    private readonly client: cassandra.Client,
-    private readonly keyspace: string,
-    layout: LevelLayout,
-    private readonly limit: number,
-  ) {
-    this.level = singleTableLevel(layout);
+  constructor(client: cassandra.Client, keyspace: string, layout: LevelLayout, limit: number) {
+    super(client, keyspace, layout, limit, TABLE);
     const cols = ["g1", ...INDEXED];
     this.insert =
       `INSERT INTO ${keyspace}.${TABLE} (${cols.join(", ")}, bucket, time, id, lat, lon, value) ` +
@@ -68,47 +53,20 @@ export class SecondaryIndexStore implements ModelStore {
     );
   }
 
-  async schema(): Promise<void> {
-    await runAll(this.client, secondaryIndexSchema(this.keyspace, this.level));
+  protected schemaStatements(): string[] {
+    return secondaryIndexSchema(this.keyspace, this.level);
   }
 
-  async write(event: GeoEvent): Promise<void> {
-    await this.client.execute(this.insert, [
-      ...prefixes(event.lat, event.lon),
-      bucketStart(event.timeMs, this.level.bucketMs),
-      new Date(event.timeMs),
-      event.id,
-      event.lat,
-      event.lon,
-      event.value,
-    ]);
+  protected insertOf(event: GeoEvent, g: readonly string[], bucket: number): Statement {
+    return { cql: this.insert, params: [...g, ...SingleTableStore.rowValues(event, bucket)] };
   }
 
-  statementsFor(step: SearchStep): number {
-    return step.cells.length;
-  }
-
-  async fetch(step: SearchStep): Promise<readonly Candidate[]> {
+  protected selectOf(cell: string, step: SearchStep, buckets: readonly number[]): Statement {
     const cql = this.selects[step.length - 1];
     if (cql === undefined) throw new Error(`geohash length ${step.length} is not stored`);
-    const buckets = stepBuckets(step, this.level);
-    const window = [new Date(step.fromMs), new Date(step.toMs), this.limit];
-    const sets = await Promise.all(
-      step.cells.map((cell) =>
-        this.client.execute(
-          cql,
-          step.length === 1
-            ? [cell, buckets, ...window]
-            : [cell.slice(0, 1), buckets.at(-1), buckets[0], cell, ...window],
-        ),
-      ),
-    );
-    return sets.flatMap((rs) => rs.rows.map(toCandidate));
-  }
-
-  async ping(): Promise<void> {
-    await this.client.execute(`SELECT id FROM ${this.keyspace}.${TABLE} LIMIT 1`, [], {
-      prepare: false,
-    });
+    const window = this.windowOf(step);
+    return step.length === 1
+      ? { cql, params: [cell, buckets, ...window] }
+      : { cql, params: [cell.slice(0, 1), buckets.at(-1), buckets[0], cell, ...window] };
   }
 }
