@@ -63,9 +63,12 @@ export async function serversUp(
           );
         }
         const paths = serverPaths(server.name, root);
-        report(`${server.name}: fetching jars (Maven Central, cached in ~/.m2)...`);
+        report(`${server.name}: checking jars (Maven Central, cached in ~/.m2)...`);
         const fetched = ensureJars(paths, mvn, java);
         fetch.set(server.name, fetched.seconds);
+        report(
+          `${server.name}: ${fetched.fetched ? `jars fetched in ${fetched.seconds.toFixed(1)} s` : "jars already present"}`,
+        );
         server.prepare(paths, java);
       }
       for (const server of toStart) {
