@@ -114,6 +114,26 @@ export function rowConfig(ctx: BenchContext, variant: Variant, base: string): Co
   );
 }
 
+/** The seeded synthetic source of a row (or the ceiling), recording what it generates in `log`. */
+export function rowEventSource(
+  ctx: BenchContext,
+  variant: Variant,
+  base: string,
+  log: EventLog,
+): EventSource {
+  const o = ctx.options;
+  return eventSource(
+    {
+      distribution: variant.distribution,
+      seed: o.seed,
+      anomalyFraction: o.anomalyFraction,
+      magnitudes: o.magnitudes,
+      idPrefix: `${base}-`,
+    },
+    log,
+  );
+}
+
 /** The config as the environment variables `geoanomaly detect` reads. */
 export function configEnv(config: Config): Record<string, string> {
   const env: Record<string, string> = {};
@@ -145,17 +165,7 @@ export async function openRow(
   const sampler = new Sampler(detector.port);
   sampler.start();
   const log = new EventLog();
-  const o = ctx.options;
-  const source = eventSource(
-    {
-      distribution: variant.distribution,
-      seed: o.seed,
-      anomalyFraction: o.anomalyFraction,
-      magnitudes: o.magnitudes,
-      idPrefix: `${base}-`,
-    },
-    log,
-  );
+  const source = rowEventSource(ctx, variant, base, log);
   const model = createDataModel(
     config.dataModel,
     ctx.client,

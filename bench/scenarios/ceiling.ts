@@ -7,8 +7,15 @@ import { detectorSettings, rowsPerPartition } from "../../src/app.js";
 import { createCassandraClient } from "../../src/cassandra/client.js";
 import { createDataModel } from "../../src/cassandra/models/index.js";
 import { Detector } from "../../src/pipeline/detector.js";
-import { EventLog, eventSource } from "../lib/data.js";
-import { NO_METRICS, rowConfig, rowName, type BenchContext, type Variant } from "../lib/row.js";
+import { EventLog } from "../lib/data.js";
+import {
+  NO_METRICS,
+  rowConfig,
+  rowEventSource,
+  rowName,
+  type BenchContext,
+  type Variant,
+} from "../lib/row.js";
 
 export interface CeilingFigures {
   readonly checksPerSecond: number;
@@ -31,16 +38,7 @@ export async function measureCeiling(ctx: BenchContext, variant: Variant): Promi
     await model.applySchema(config.cassandraReplication);
     const detector = new Detector(model.store, detectorSettings(config), NO_METRICS);
     const log = new EventLog();
-    const source = eventSource(
-      {
-        distribution: variant.distribution,
-        seed: o.seed,
-        anomalyFraction: o.anomalyFraction,
-        magnitudes: o.magnitudes,
-        idPrefix: `${base}-`,
-      },
-      log,
-    );
+    const source = rowEventSource(ctx, variant, base, log);
     let checks = 0;
     let errors = 0;
     const run = async (

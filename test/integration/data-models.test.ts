@@ -1,11 +1,9 @@
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 import { detectorSettings } from "../../src/app.js";
-import { createCassandraClient } from "../../src/cassandra/client.js";
-import { createDataModel, type DataModelName } from "../../src/cassandra/models/index.js";
-import { layoutFor } from "../../src/domain/levels.js";
+import type { DataModelName } from "../../src/cassandra/models/index.js";
 import { createMetrics } from "../../src/observability/metrics.js";
 import { Detector } from "../../src/pipeline/detector.js";
-import { testConfig } from "../support/detector.js";
+import { openTestModel, testConfig } from "../support/detector.js";
 
 const MODELS: DataModelName[] = [
   "table-per-length",
@@ -18,15 +16,7 @@ describe("the source article's data models", () => {
   for (const name of MODELS) {
     it(`${name}: stores events idempotently and finds the 50 nearest from the smallest area`, async () => {
       const config = testConfig({ dataModel: name });
-      const client = createCassandraClient(config);
-      await client.connect();
-      onTestFinished(async () => {
-        await client.execute(`DROP KEYSPACE IF EXISTS ${config.cassandraKeyspace}`);
-        await client.shutdown();
-      });
-      const layout = layoutFor(config.geohashLengths);
-      const model = createDataModel(name, client, config.cassandraKeyspace, layout, config.searchK);
-      await model.applySchema(config.cassandraReplication);
+      const model = await openTestModel(config);
       const t0 = Date.now() - 60_000;
       const events = Array.from({ length: 70 }, (_, i) => ({
         id: `e${i}`,
@@ -40,7 +30,7 @@ describe("the source article's data models", () => {
 
       const detector = new Detector(
         model.store,
-        detectorSettings(config, layout),
+        detectorSettings(config),
         createMetrics().pipeline,
       );
       const { search } = await detector.evaluate({

@@ -1,30 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { createCassandraClient } from "../../src/cassandra/client.js";
-import { CassandraEventStore } from "../../src/cassandra/event-store.js";
-import { applySchema } from "../../src/cassandra/schema.js";
-import type { Config } from "../../src/config/load.js";
-import { layoutFor } from "../../src/domain/levels.js";
 import { createMetrics } from "../../src/observability/metrics.js";
 import { Detector } from "../../src/pipeline/detector.js";
+import type { EventStore } from "../../src/pipeline/ports.js";
 import { detectorSettings } from "../../src/app.js";
-import { testConfig } from "../support/detector.js";
-import { onTestFinished } from "vitest";
-
-async function storeFor(config: Config): Promise<CassandraEventStore> {
-  const client = createCassandraClient(config);
-  await client.connect();
-  onTestFinished(async () => {
-    await client.execute(`DROP KEYSPACE IF EXISTS ${config.cassandraKeyspace}`);
-    await client.shutdown();
-  });
-  const layout = layoutFor(config.geohashLengths);
-  await applySchema(client, layout, config.cassandraKeyspace, config.cassandraReplication);
-  return new CassandraEventStore(client, config.cassandraKeyspace, layout, config.searchK);
-}
+import { openTestModel, testConfig } from "../support/detector.js";
 
 /** 60 neighbours a few metres across an edge that separates cells at every geohash length. */
 async function neighboursAcross(
-  store: CassandraEventStore,
+  store: EventStore,
   lat: (i: number) => number,
   lon: (i: number) => number,
 ): Promise<number> {
@@ -61,7 +44,7 @@ describe("search modes at a cell edge", () => {
   for (const c of cases) {
     it(`ring mode finds neighbours across ${c.name}; cell mode does not`, async () => {
       const ringConfig = testConfig({ searchMode: "ring" });
-      const store = await storeFor(ringConfig);
+      const { store } = await openTestModel(ringConfig);
       const timeMs = await neighboursAcross(store, c.lat, c.lon);
       const event = { id: "self", ...c.self, value: 40, timeMs };
 

@@ -1,6 +1,9 @@
 import { Kafka, Partitioners, logLevel, type KafkaMessage } from "kafkajs";
 import { onTestFinished } from "vitest";
-import { startDetectorApp, type DetectorApp } from "../../src/app.js";
+import { rowsPerPartition, startDetectorApp, type DetectorApp } from "../../src/app.js";
+import { createCassandraClient } from "../../src/cassandra/client.js";
+import { createDataModel, type DataModel } from "../../src/cassandra/models/index.js";
+import { layoutFor } from "../../src/domain/levels.js";
 import { loadConfig, type Config, type ConfigOverrides } from "../../src/config/load.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { createTopics, endpoints, uniqueName } from "./helpers.js";
@@ -136,4 +139,23 @@ export function eventsAt(
     value: centre + (((i * 7) % 21) - 10) / 10,
     time: new Date(startMs + i * 10).toISOString(),
   }));
+}
+
+/** The configured data model on its own keyspace, schema applied; keyspace dropped when the test ends. */
+export async function openTestModel(config: Config): Promise<DataModel> {
+  const client = createCassandraClient(config);
+  await client.connect();
+  onTestFinished(async () => {
+    await client.execute(`DROP KEYSPACE IF EXISTS ${config.cassandraKeyspace}`);
+    await client.shutdown();
+  });
+  const model = createDataModel(
+    config.dataModel,
+    client,
+    config.cassandraKeyspace,
+    layoutFor(config.geohashLengths),
+    rowsPerPartition(config),
+  );
+  await model.applySchema(config.cassandraReplication);
+  return model;
 }
