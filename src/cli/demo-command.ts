@@ -38,7 +38,7 @@ function positive(what: string, max = Number.MAX_SAFE_INTEGER) {
 export function demoCommand(): Command {
   return new Command("demo")
     .description(
-      "See the product work: start local Kafka and Cassandra if KAFKA_BROKERS / CASSANDRA_CONTACT_POINTS are not set,\n" +
+      "See the product work: start local Kafka and Cassandra if KAFKA_BROKERS / CASSANDRA_CONTACT_POINTS are not set, " +
         "run the detector, feed it synthetic events with injected anomalies, print alerts as they arrive. Ctrl-C stops.",
     )
     .option("--rate <events/s>", "synthetic events per second", positive("a number >= 0"), 200)

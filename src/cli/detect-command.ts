@@ -23,8 +23,8 @@ export function onShutdownSignal(fn: (signal: string) => void): void {
 /** `geoanomaly detect`: the streaming service. */
 export function detectCommand(): Command {
   const cmd = new Command("detect").description(
-    "Run the detector: consume events, store them at every geohash length, search neighbours outward,\n" +
-      "score, publish alerts, commit. Creates missing topics and tables. SIGINT/SIGTERM stop it cleanly\n" +
+    "Run the detector: consume events, store them at every geohash length, search neighbours outward, " +
+      "score, publish alerts, commit. Creates missing topics and tables. SIGINT/SIGTERM stop it cleanly " +
       "(in-flight work finished and committed). Every option can also be set by its environment variable.",
   );
   addConfigOptions(cmd);

@@ -21,7 +21,7 @@ function printStatus(rows: readonly ServerStatus[]): void {
 /** `geoanomaly servers up|down|status|reset`: real Kafka and Cassandra on 127.0.0.1 from Maven Central jars. */
 export function serversCommand(): Command {
   const cmd = new Command("servers").description(
-    "Run a local single-node Kafka 3.9 (KRaft) and Cassandra 5.0 from Maven Central jars, bound to 127.0.0.1.\n" +
+    "Run a local single-node Kafka 3.9 (KRaft) and Cassandra 5.0 from Maven Central jars, bound to 127.0.0.1. " +
       "Needs Java 17 and Maven. State (jars, config, data, logs, pids) lives in .local/ or $GEOANOMALY_STATE_DIR.",
   );
   cmd

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import cassandra from "cassandra-driver";
+import { serverEnvironment } from "./environment.js";
 import { findJar } from "./jars.js";
 import { cassandraYaml, JAVA17_MODULE_FLAGS, logbackXml } from "./cassandra-config.js";
 import type { LocalServerDefinition } from "./server.js";
@@ -25,7 +26,7 @@ export const cassandraServer: LocalServerDefinition = {
   },
 
   command(paths, javaBin) {
-    const heap = process.env["GEOANOMALY_CASSANDRA_HEAP"] ?? "1G";
+    const heap = serverEnvironment().cassandraHeap;
     return {
       command: javaBin,
       args: [

@@ -1,3 +1,4 @@
+import { serverEnvironment, type ServerEnvironment } from "./environment.js";
 import { serversUp, type Reporter } from "./local.js";
 
 /** Where Kafka and Cassandra are, and who is responsible for them. */
@@ -17,14 +18,16 @@ function list(value: string | undefined): string[] | undefined {
 }
 
 /** Endpoints given in the environment, when both are set. */
-export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): Endpoints | undefined {
-  const kafka = list(env["KAFKA_BROKERS"]);
-  const cassandra = list(env["CASSANDRA_CONTACT_POINTS"]);
+export function endpointsFromEnv(
+  env: ServerEnvironment = serverEnvironment(),
+): Endpoints | undefined {
+  const kafka = list(env.kafkaBrokers);
+  const cassandra = list(env.cassandraContactPoints);
   if (kafka === undefined || cassandra === undefined) return undefined;
   return {
     kafkaBrokers: kafka,
     cassandraContactPoints: cassandra,
-    cassandraLocalDc: env["CASSANDRA_LOCAL_DC"] ?? "datacenter1",
+    cassandraLocalDc: env.cassandraLocalDc ?? "datacenter1",
     source: "env",
   };
 }

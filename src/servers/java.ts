@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { GeoAnomalyError } from "../errors.js";
+import { serverEnvironment } from "./environment.js";
 
 const JAVA17_CANDIDATES = [
   "/usr/lib/jvm/java-17-openjdk-amd64",
@@ -34,8 +35,8 @@ function parseMajor(text: string): number | undefined {
  * default `java` is used only when it is a 17. Order: GEOANOMALY_JAVA_HOME,
  * JAVA_HOME, well-known JDK 17 folders, then `java` on PATH.
  */
-export function findJava17(env: NodeJS.ProcessEnv = process.env): string {
-  const homes = [env["GEOANOMALY_JAVA_HOME"], env["JAVA_HOME"], ...JAVA17_CANDIDATES];
+export function findJava17(configured = serverEnvironment().javaHomes): string {
+  const homes = [...configured, ...JAVA17_CANDIDATES];
   const seen: string[] = [];
   for (const home of homes) {
     if (home === undefined || home === "") continue;
@@ -57,8 +58,7 @@ export function findJava17(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** The `mvn` binary, or a clear error saying what to install. */
-export function findMaven(env: NodeJS.ProcessEnv = process.env): string {
-  const candidate = env["GEOANOMALY_MVN"] ?? "mvn";
+export function findMaven(candidate = serverEnvironment().mvn): string {
   try {
     execFileSync(candidate, ["-v"], { stdio: "ignore" });
     return candidate;

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { GeoAnomalyError } from "../errors.js";
+import { serverEnvironment } from "./environment.js";
 import type { ServerPaths } from "./paths.js";
 import type { LocalServerDefinition } from "./server.js";
 
@@ -103,7 +104,7 @@ export const kafkaServer: LocalServerDefinition = {
   },
 
   command(paths, javaBin) {
-    const heap = process.env["GEOANOMALY_KAFKA_HEAP"] ?? "512m";
+    const heap = serverEnvironment().kafkaHeap;
     return {
       command: javaBin,
       args: [

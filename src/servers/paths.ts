@@ -1,5 +1,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { serverEnvironment } from "./environment.js";
 
 /** The repository root, found from this file's place in `src/servers` or `dist/servers`. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -18,11 +19,8 @@ export interface ServerPaths {
 }
 
 /** The git-ignored state folder; `GEOANOMALY_STATE_DIR` moves it. */
-export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
-  const configured = env["GEOANOMALY_STATE_DIR"];
-  return configured !== undefined && configured !== ""
-    ? path.resolve(configured)
-    : path.join(REPO_ROOT, ".local");
+export function stateDir(configured = serverEnvironment().stateDir): string {
+  return configured !== undefined ? path.resolve(configured) : path.join(REPO_ROOT, ".local");
 }
 
 export function serverPaths(name: ServerName, root: string): ServerPaths {
