@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
-import { Command } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import { createCassandraClient } from "../src/cassandra/client.js";
 import { loadConfig } from "../src/config/load.js";
 import { resolveLocalEndpoints } from "../src/servers/endpoints.js";
@@ -17,17 +17,42 @@ import type { BenchContext } from "./lib/row.js";
 import { measureCeiling, type CeilingFigures } from "./scenarios/ceiling.js";
 import { runVariant, VARIANTS, type RowResult } from "./scenarios/variants.js";
 
+/** A commander parser for a positive whole number, failing with the option's name. */
+function wholeNumber(name: string): (raw: string) => string {
+  return (raw) => {
+    if (!/^[1-9]\d*$/.test(raw.trim())) {
+      throw new InvalidArgumentError(`${name} must be a positive whole number`);
+    }
+    return raw.trim();
+  };
+}
+
+/** The `--rows` names, each checked against the variants (the default row always runs). */
+function knownRows(list: string): string[] {
+  const names = list
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  const unknown = names.filter((n) => !VARIANTS.some((v) => v.name === n));
+  if (unknown.length > 0) {
+    throw new InvalidArgumentError(
+      `--rows: unknown ${unknown.join(", ")}; known: ${VARIANTS.map((v) => v.name).join(", ")}`,
+    );
+  }
+  return names;
+}
+
 function parseOptions(argv: readonly string[]): BenchOptions {
   const cmd = new Command("bench")
     .description(
-      "Benchmark the detector with real Kafka and Cassandra: sustained checks/s, end-to-end latency,\n" +
-        "CQL reads per check, neighbour recall@k, detection precision/recall/F1, CPU per 1,000 checks\n" +
-        "and the database ceiling, for the default configuration and each compared variant.\n" +
+      "Benchmark the detector with real Kafka and Cassandra: sustained checks/s, end-to-end latency, " +
+        "CQL reads per check, neighbour recall@k, detection precision/recall/F1, CPU per 1,000 checks " +
+        "and the database ceiling, for the default configuration and each compared variant. " +
         "Uses KAFKA_BROKERS/CASSANDRA_CONTACT_POINTS when set, else brings the local servers up.",
     )
     .option(
       "--quick",
-      "short phases (under 5 minutes here); without it the full run takes about 25 minutes",
+      "short phases (under 5 minutes here); without it the full run takes about 20 minutes",
       false,
     )
     .option(
@@ -36,12 +61,24 @@ function parseOptions(argv: readonly string[]): BenchOptions {
     )
     .option(
       "--rows <names>",
-      `comma-separated variants to run (default all): ${VARIANTS.map((v) => v.name).join(", ")}`,
+      `comma-separated variants to run besides the default row (default all): ${VARIANTS.map((v) => v.name).join(", ")}`,
     )
-    .option("--seed <n>", "seed of the synthetic events")
-    .option("--load-seconds <n>", "seconds of as-fast-as-taken load per row")
-    .option("--warmup-events <n>", "normal events per row before measuring")
-    .option("--ceiling-seconds <n>", "seconds of the tight-loop ceiling")
+    .option("--seed <n>", "seed of the synthetic events", wholeNumber("--seed"))
+    .option(
+      "--load-seconds <n>",
+      "seconds of as-fast-as-taken load per row",
+      wholeNumber("--load-seconds"),
+    )
+    .option(
+      "--warmup-events <n>",
+      "normal events per row before measuring",
+      wholeNumber("--warmup-events"),
+    )
+    .option(
+      "--ceiling-seconds <n>",
+      "seconds of the tight-loop ceiling",
+      wholeNumber("--ceiling-seconds"),
+    )
     .option(
       "--profile",
       "run the default row's detector under node --cpu-prof (profile in --out)",
@@ -61,7 +98,7 @@ function parseOptions(argv: readonly string[]): BenchOptions {
     warmupEvents: num("warmupEvents", preset.warmupEvents),
     ceilingSeconds: num("ceilingSeconds", preset.ceilingSeconds),
     out: typeof o["out"] === "string" ? o["out"] : join("bench", "results", stamp),
-    rows: typeof o["rows"] === "string" ? o["rows"].split(",").map((s) => s.trim()) : undefined,
+    rows: typeof o["rows"] === "string" ? knownRows(o["rows"]) : undefined,
     profile: o["profile"] === true,
   };
 }
@@ -181,4 +218,9 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-await main();
+try {
+  await main();
+} catch (err) {
+  console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}
