@@ -9,6 +9,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { createCassandraClient } from "../src/cassandra/client.js";
 import { loadConfig } from "../src/config/load.js";
 import { resolveLocalEndpoints } from "../src/servers/endpoints.js";
+import { serversDown } from "../src/servers/local.js";
 import { renderChart } from "./lib/chart.js";
 import { benchKafka } from "./lib/kafka.js";
 import { presetOptions, type BenchOptions } from "./lib/options.js";
@@ -107,7 +108,8 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv);
   await mkdir(options.out, { recursive: true });
   const started = performance.now();
-  const { endpoints } = await resolveLocalEndpoints((line) => process.stdout.write(`${line}\n`));
+  const say = (line: string): void => void process.stdout.write(`${line}\n`);
+  const { endpoints, startedHere } = await resolveLocalEndpoints(say);
   const config = loadConfig(
     {
       kafkaBrokers: endpoints.kafkaBrokers.join(","),
@@ -147,6 +149,8 @@ async function main(): Promise<void> {
   } finally {
     for (const cleanup of ctx.cleanups.reverse()) await cleanup().catch(() => undefined);
     await client.shutdown();
+    // Like the tests: local servers this run started are stopped again.
+    if (startedHere) await serversDown(say);
   }
   const main = rows[0];
   const ceilingRate = ceiling?.checksPerSecond ?? null;
