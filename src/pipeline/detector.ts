@@ -4,6 +4,7 @@ import type { LevelLayout } from "../domain/levels.js";
 import {
   planSearch,
   runSearch,
+  type Neighbour,
   type SearchMode,
   type SearchResult,
   type SearchStep,
@@ -30,6 +31,15 @@ export interface CheckOutcome {
   readonly search: SearchResult;
   readonly verdict: Verdict;
   readonly alert?: AnomalyAlert;
+}
+
+/** Neighbour positions in km east and north of the event (longitude wrapped at the antimeridian). */
+function offsetsKm(event: GeoEvent, neighbours: readonly Neighbour[]): [number, number][] {
+  const kmPerDegLon = 111.32 * Math.cos((event.lat * Math.PI) / 180);
+  return neighbours.map((n) => [
+    (((n.lon - event.lon + 540) % 360) - 180) * kmPerDegLon,
+    (n.lat - event.lat) * 110.574,
+  ]);
 }
 
 /**
@@ -63,7 +73,9 @@ export class Detector {
   async evaluate(event: GeoEvent): Promise<{ search: SearchResult; verdict: Verdict }> {
     const s = this.settings;
     const start = this.hints?.startLength(event) ?? this.longest;
-    const plan = planSearch(event, s.layout, s.mode).filter((step) => step.length <= start);
+    // Plan only the lengths this search may visit: no cells are computed for skipped lengths.
+    const layout = start >= this.longest ? s.layout : s.layout.filter((l) => l.length <= start);
+    const plan = planSearch(event, layout, s.mode);
     const search = await runSearch(event, plan, s.k, s.mode, (step) => this.timedFetch(step));
     if (this.hints !== undefined) {
       const finer = finerLengthSuffices(
@@ -77,14 +89,11 @@ export class Detector {
       this.hints.record(event, nextHint(search, finer));
     }
     const oldestFirst = [...search.neighbours].sort((a, b) => a.timeMs - b.timeMs);
-    const kmPerDegLon = 111.32 * Math.cos((event.lat * Math.PI) / 180);
     const verdict = SCORERS[s.scorer]({
       value: event.value,
       neighbourValues: oldestFirst.map((n) => n.value),
-      neighbourOffsetsKm: oldestFirst.map((n) => [
-        (((n.lon - event.lon + 540) % 360) - 180) * kmPerDegLon,
-        (n.lat - event.lat) * 110.574,
-      ]),
+      // Positions only for the scorer that uses them: nothing extra per check otherwise.
+      ...(s.scorer === "trend" ? { neighbourOffsetsKm: offsetsKm(event, oldestFirst) } : {}),
       threshold: s.threshold,
       minNeighbours: s.minNeighbours,
     });
