@@ -1,0 +1,122 @@
+/**
+ * The geohash grid as integer rows and columns: a cell of length L is column `x` of 2^lonBits and
+ * row `y` of 2^latBits. Covering an area is then arithmetic on indices, and a hash is built from
+ * its indices without bisecting coordinates again.
+ */
+
+const BASE32 = "0123456789bcdefghjkmnpqrstuvwxyz";
+
+/** A cell of the grid of one length: its hash and its bounds in degrees. */
+export interface GridCell {
+  readonly hash: string;
+  readonly south: number;
+  readonly west: number;
+  readonly north: number;
+  readonly east: number;
+}
+
+/** Shape of the grid at one length: how many columns and rows, and their size in degrees. */
+export interface GridShape {
+  readonly length: number;
+  readonly columns: number;
+  readonly rows: number;
+  readonly widthDeg: number;
+  readonly heightDeg: number;
+}
+
+function requireLength(length: number): void {
+  if (!Number.isInteger(length) || length < 1 || length > 12) {
+    throw new RangeError(`geohash length ${length} is not an integer in 1..12`);
+  }
+}
+
+/** Longitude takes the first (odd) bits, so it gets the extra bit when 5·L is odd. */
+export function gridShape(length: number): GridShape {
+  requireLength(length);
+  const bits = 5 * length;
+  const lonBits = Math.ceil(bits / 2);
+  const latBits = Math.floor(bits / 2);
+  const columns = 2 ** lonBits;
+  const rows = 2 ** latBits;
+  return { length, columns, rows, widthDeg: 360 / columns, heightDeg: 180 / rows };
+}
+
+/**
+ * Index of the cell holding `value` on an axis from `min` in steps of `size`: cells hold
+ * (start, end], the first one also its start, as ngeohash bisects (a value on a boundary belongs
+ * to the lower cell). Cell bounds are exact binary fractions, so the fix-up compares exactly.
+ */
+function indexOf(value: number, min: number, size: number, count: number): number {
+  let i = Math.min(count - 1, Math.max(0, Math.ceil((value - min) / size) - 1));
+  if (i > 0 && value <= min + i * size) i--;
+  else if (i < count - 1 && value > min + (i + 1) * size) i++;
+  return i;
+}
+
+/** Column of a longitude in [-180, 180], as ngeohash assigns it. */
+export function columnOf(lon: number, shape: GridShape): number {
+  return indexOf(lon, -180, shape.widthDeg, shape.columns);
+}
+
+/** Row of a latitude in [-90, 90], as ngeohash assigns it. */
+export function rowOf(lat: number, shape: GridShape): number {
+  return indexOf(lat, -90, shape.heightDeg, shape.rows);
+}
+
+/** The hash of the cell at (column, row): longitude and latitude bits interleaved, 5 per char. */
+export function hashAt(column: number, row: number, shape: GridShape): string {
+  const bits = 5 * shape.length;
+  let lonBit = Math.ceil(bits / 2) - 1;
+  let latBit = Math.floor(bits / 2) - 1;
+  let out = "";
+  let chunk = 0;
+  for (let i = 0; i < bits; i++) {
+    // Bit i of the hash: even positions are longitude, odd ones latitude, most significant first.
+    const bit =
+      i % 2 === 0 ? Math.floor(column / 2 ** lonBit--) % 2 : Math.floor(row / 2 ** latBit--) % 2;
+    chunk = chunk * 2 + bit;
+    if (i % 5 === 4) {
+      out += BASE32[chunk];
+      chunk = 0;
+    }
+  }
+  return out;
+}
+
+/** The cell at (column, row) with its bounds. */
+export function cellAt(column: number, row: number, shape: GridShape): GridCell {
+  const west = -180 + column * shape.widthDeg;
+  const south = -90 + row * shape.heightDeg;
+  return {
+    hash: hashAt(column, row, shape),
+    south,
+    west,
+    north: south + shape.heightDeg,
+    east: west + shape.widthDeg,
+  };
+}
+
+/** Columns covering the longitude range [west, east], wrapping when west > east. */
+export function columnsInRange(west: number, east: number, shape: GridShape): number[] {
+  const span = (from: number, to: number): number[] => {
+    const out: number[] = [];
+    for (let c = columnOf(from, shape); c <= columnOf(to, shape); c++) out.push(c);
+    return out;
+  };
+  if (west <= east) return span(west, east);
+  // Crossing the antimeridian: [west, 180] then [-180, east], without counting a column twice.
+  const eastern = span(west, 180);
+  const seen = new Set(eastern);
+  return [...eastern, ...span(-180, east).filter((c) => !seen.has(c))];
+}
+
+/** Number of columns in [west, east] (wrapping when west > east), without listing them. */
+export function columnCount(west: number, east: number, shape: GridShape): number {
+  if (west <= east) return columnOf(east, shape) - columnOf(west, shape) + 1;
+  return Math.min(shape.columns, shape.columns - columnOf(west, shape) + columnOf(east, shape) + 1);
+}
+
+/** Number of rows in [south, north]. */
+export function rowCount(south: number, north: number, shape: GridShape): number {
+  return rowOf(north, shape) - rowOf(south, shape) + 1;
+}
