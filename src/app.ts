@@ -1,9 +1,8 @@
 import type cassandra from "cassandra-driver";
 import { Partitioners, type Admin, type Consumer, type Producer } from "kafkajs";
 import { createCassandraClient } from "./cassandra/client.js";
-import { createDataModel } from "./cassandra/models/index.js";
+import { assembleDetector, retryOptions, type StoreFactory } from "./compose.js";
 import { redactedConfig, type Config } from "./config/load.js";
-import { layoutFor, type LevelLayout } from "./domain/levels.js";
 import { KafkaAlertSink } from "./kafka/alert-sink.js";
 import { createKafka } from "./kafka/client.js";
 import { ConsumerLoop } from "./kafka/consumer-loop.js";
@@ -12,39 +11,8 @@ import { ensureTopics } from "./kafka/topics.js";
 import { startHttpServer, type HealthReport, type HttpServer } from "./observability/http.js";
 import { componentLogger, type Logger } from "./observability/logger.js";
 import { createMetrics, type Metrics } from "./observability/metrics.js";
+import { CheckTraceBuffer } from "./observability/trace.js";
 import { createBatchHandler } from "./pipeline/batch-processor.js";
-import { Detector, type DetectorSettings } from "./pipeline/detector.js";
-import type { RetryOptions } from "./pipeline/retry.js";
-
-/** The detector settings a config stands for. */
-export function detectorSettings(
-  config: Config,
-  layout: LevelLayout = layoutFor(config.geohashLengths),
-): DetectorSettings {
-  return {
-    layout,
-    k: config.searchK,
-    mode: config.searchMode,
-    scorer: config.scorer,
-    threshold: config.threshold,
-    minNeighbours: config.minNeighbours,
-    alertKeyLength: config.alertKeyLength,
-    searchStart: config.searchStart,
-  };
-}
-
-/** Rows a search reads per (cell, bucket) partition: SEARCH_ROWS_PER_PARTITION, or k when 0. */
-export function rowsPerPartition(config: Config): number {
-  return config.rowsPerPartition === 0 ? config.searchK : config.rowsPerPartition;
-}
-
-export function retryOptions(config: Config): RetryOptions {
-  return {
-    initialMs: config.retryInitialMs,
-    maxMs: config.retryMaxMs,
-    attempts: config.retryAttempts,
-  };
-}
 
 /** The running detector service: what `geoanomaly detect` starts and stops. */
 export interface DetectorApp {
@@ -62,10 +30,14 @@ export interface DetectorApp {
  * the store, sinks, detector, batch handler, consumer loop and HTTP server
  * from one frozen config, then starts them in dependency order.
  */
-export async function startDetectorApp(config: Config, logger: Logger): Promise<DetectorApp> {
+export async function startDetectorApp(
+  config: Config,
+  logger: Logger,
+  options: { readonly storeFactory?: StoreFactory } = {},
+): Promise<DetectorApp> {
   const log = componentLogger(logger, "app");
   const metrics = createMetrics();
-  const layout = layoutFor(config.geohashLengths);
+  const trace = new CheckTraceBuffer(config.traceSampleRate, config.traceCapacity);
   const state = {
     cassandra: false,
     topics: false,
@@ -76,17 +48,17 @@ export async function startDetectorApp(config: Config, logger: Logger): Promise<
   let resolveStopped: (v: { error?: unknown }) => void = () => undefined;
   const stopped = new Promise<{ error?: unknown }>((resolve) => (resolveStopped = resolve));
 
-  log.info({ config: redactedConfig(config), layout }, "starting detector");
   const client: cassandra.Client = createCassandraClient(config);
   await client.connect();
-  const model = createDataModel(
-    config.dataModel,
-    client,
-    config.cassandraKeyspace,
-    layout,
-    rowsPerPartition(config),
-  );
-  await model.applySchema(config.cassandraReplication);
+  const parts = assembleDetector(config, client, {
+    metrics: metrics.pipeline,
+    tracer: trace,
+    ...(options.storeFactory === undefined ? {} : { storeFactory: options.storeFactory }),
+  });
+  const { store, detector, layout } = parts;
+  log.info({ config: redactedConfig(config), layout }, "starting detector");
+  metrics.instruments.writesPerEvent.set(store.writesPerEvent);
+  await parts.applySchema(config.cassandraReplication);
   state.cassandra = true;
 
   const kafka = createKafka(config, componentLogger(logger, "kafka"));
@@ -120,8 +92,6 @@ export async function startDetectorApp(config: Config, logger: Logger): Promise<
     log.info({ assignment: e.payload.memberAssignment }, "joined consumer group");
   });
 
-  const store = model.store;
-  const detector = new Detector(store, detectorSettings(config, layout), metrics.pipeline);
   const retry = retryOptions(config);
   const handler = createBatchHandler({
     detector,
@@ -170,6 +140,7 @@ export async function startDetectorApp(config: Config, logger: Logger): Promise<
           port: config.metricsPort,
           registry: metrics.registry,
           latency: metrics.latency,
+          trace,
           health,
           logger: componentLogger(logger, "http"),
         });

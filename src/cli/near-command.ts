@@ -1,11 +1,8 @@
 import { Command, InvalidArgumentError } from "commander";
-import { detectorSettings, rowsPerPartition } from "../app.js";
 import { createCassandraClient } from "../cassandra/client.js";
-import { createDataModel } from "../cassandra/models/index.js";
+import { assembleDetector } from "../compose.js";
 import { loadConfig } from "../config/load.js";
-import { layoutFor } from "../domain/levels.js";
 import { createMetrics } from "../observability/metrics.js";
-import { Detector } from "../pipeline/detector.js";
 import { addConfigOptions, overridesFrom } from "./config-options.js";
 
 function number(name: string, min: number, max: number) {
@@ -48,19 +45,7 @@ export function nearCommand(): Command {
     const client = createCassandraClient(config);
     try {
       await client.connect();
-      const layout = layoutFor(config.geohashLengths);
-      const { store } = createDataModel(
-        config.dataModel,
-        client,
-        config.cassandraKeyspace,
-        layout,
-        rowsPerPartition(config),
-      );
-      const detector = new Detector(
-        store,
-        detectorSettings(config, layout),
-        createMetrics().pipeline,
-      );
+      const { detector } = assembleDetector(config, client, { metrics: createMetrics().pipeline });
       const event = {
         id: "(query point)",
         lat: opts.lat,
@@ -69,9 +54,12 @@ export function nearCommand(): Command {
         timeMs,
       };
       const { search, verdict } = await detector.evaluate(event);
+      const window = `${new Date(search.windowFromMs).toISOString()} .. ${new Date(search.windowToMs).toISOString()}`;
       console.log(
-        `${search.neighbours.length} neighbours (k=${config.searchK}, mode ${config.searchMode}); search stopped at geohash length ` +
-          `${search.stoppedAtLength} after ${search.queries} queries, covering ${Math.round(search.radiusMeters)} m`,
+        `${search.neighbours.length} neighbours (k=${config.searchK}, within ${config.maxNeighbourDistanceM} m, ${window}); ` +
+          `search ${search.outcome} after ${search.reads} reads (${search.rowsRead} rows), last at geohash length ` +
+          `${search.stopLength}, everything within ${Math.round(search.coveredRadiusMeters)} m read` +
+          (search.windowCut ? "; window shortened by the per-partition row limit" : ""),
       );
       console.log("  #  distance_m  time                      value        lat         lon  id");
       search.neighbours.forEach((n, i) => {
@@ -83,7 +71,7 @@ export function nearCommand(): Command {
       if (opts.value !== undefined) {
         if (verdict.kind === "insufficient")
           console.log(
-            `verdict: insufficient (${verdict.neighbourCount} < ${config.minNeighbours})`,
+            `verdict: insufficient (${verdict.reason}: ${verdict.neighbourCount} neighbours, minimum ${config.minNeighbours})`,
           );
         else
           console.log(

@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { createCassandraClient } from "../cassandra/client.js";
 import { applySchema, schemaFile } from "../cassandra/schema.js";
 import { loadConfig, type SettingKey } from "../config/load.js";
-import { layoutFor } from "../domain/levels.js";
+import { configuredLayout } from "../config/layout.js";
 import { addConfigOptions, overridesFrom } from "./config-options.js";
 
 const KEYS: SettingKey[] = [
@@ -14,6 +14,12 @@ const KEYS: SettingKey[] = [
   "cassandraPassword",
   "cassandraConsistency",
   "geohashLengths",
+  "maxNeighbourDistanceM",
+  "searchMaxCells",
+  "layoutEventsPerSecond",
+  "layoutRowBytes",
+  "layoutPartitionMb",
+  "layoutHotCellShare",
 ];
 
 /** `geoanomaly schema apply|print`: the keyspace and one table per geohash length. */
@@ -30,7 +36,7 @@ export function schemaCommand(): Command {
         const client = createCassandraClient(config);
         try {
           await client.connect();
-          const layout = layoutFor(config.geohashLengths);
+          const layout = configuredLayout(config);
           await applySchema(client, layout, config.cassandraKeyspace, config.cassandraReplication);
           console.log(
             `schema applied: keyspace ${config.cassandraKeyspace}, tables for lengths ${layout.map((l) => l.length).join(",")}`,
@@ -49,7 +55,7 @@ export function schemaCommand(): Command {
         const config = loadConfig(overridesFrom(opts, KEYS));
         process.stdout.write(
           schemaFile(
-            layoutFor(config.geohashLengths),
+            configuredLayout(config),
             config.cassandraKeyspace,
             config.cassandraReplication,
           ),

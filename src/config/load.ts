@@ -1,4 +1,5 @@
 import { GeoAnomalyError } from "../errors.js";
+import { configuredLayout } from "./layout.js";
 import { SETTINGS, type Config, type SettingKey } from "./settings.js";
 
 export type { Config, SettingKey } from "./settings.js";
@@ -46,6 +47,11 @@ export function loadConfig(
       problems.push(
         "RETRY_INITIAL_MS (--retry-initial-ms) must not exceed RETRY_MAX_MS (--retry-max-ms)",
       );
+    }
+    try {
+      configuredLayout(out as Config);
+    } catch (error) {
+      problems.push(error instanceof Error ? error.message : String(error));
     }
   }
   if (problems.length > 0) {

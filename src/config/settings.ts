@@ -29,13 +29,17 @@ const hostPorts = list.pipe(
 );
 const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, "must be a valid Kafka topic name");
 const cqlName = z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, "must be a lower-case CQL identifier");
-const lengths = list
+const lengthList = list
   .transform((items) => items.map(Number))
   .pipe(
     z
       .array(z.number().int("each length must be a whole number").min(1).max(12))
       .refine((a) => new Set(a).size === a.length, "must not repeat a length"),
   );
+const lengths = z.union([z.literal("auto"), lengthList], {
+  error: "must be 'auto' or a comma-separated list of whole numbers in 1..12 without repeats",
+});
+const positive = (max: number): z.ZodType<number> => z.coerce.number().positive().max(max);
 
 function spec<T>(
   env: string,
@@ -168,53 +172,90 @@ export const SETTINGS = {
   geohashLengths: spec(
     "GEOHASH_LENGTHS",
     "geohash-lengths",
-    "1,2,3,4,5,6,7,8",
+    "auto",
     lengths,
-    "geohash lengths stored and searched (one table each)",
+    "geohash lengths stored and searched (one table each); auto: 8 down to the coarsest length a search within MAX_NEIGHBOUR_DISTANCE_M can use",
+  ),
+  layoutEventsPerSecond: spec(
+    "LAYOUT_EVENTS_PER_SECOND",
+    "layout-events-per-second",
+    "2000",
+    positive(1e9),
+    "traffic the per-length buckets, horizons and TTLs are sized for (events/s worldwide)",
+  ),
+  layoutRowBytes: spec(
+    "LAYOUT_ROW_BYTES",
+    "layout-row-bytes",
+    "120",
+    positive(1e6),
+    "bytes of one stored row, for the layout's partition sizing",
+  ),
+  layoutPartitionMb: spec(
+    "LAYOUT_PARTITION_MB",
+    "layout-partition-mb",
+    "50",
+    positive(1e5),
+    "partition size (decimal MB) the layout keeps the hottest cell's partitions under",
+  ),
+  layoutHotCellShare: spec(
+    "LAYOUT_HOT_CELL_SHARE",
+    "layout-hot-cell-share",
+    "0.4",
+    z.coerce
+      .number()
+      .min(1 / 32, "must be at least 1/32 (uniform)")
+      .max(1),
+    "clumping of the layout's sizing: share of a cell's traffic its hottest child cell gets",
   ),
   searchK: spec("SEARCH_K", "k", "50", intIn(1, 1000), "neighbours wanted per check"),
-  searchMode: spec(
-    "SEARCH_MODE",
-    "search-mode",
-    "ring",
-    z.enum(["ring", "cell"]),
-    "ring: cell and its 8 adjacent cells; cell: own cell only",
+  maxNeighbourDistanceM: spec(
+    "MAX_NEIGHBOUR_DISTANCE_M",
+    "max-neighbour-distance-m",
+    "25000",
+    positive(20_037_509),
+    "farthest another event may be and still count as a neighbour (metres): the spatial scale of a place",
   ),
-  searchStart: spec(
-    "SEARCH_START",
-    "search-start",
-    "adaptive",
-    z.enum(["adaptive", "longest"]),
-    "adaptive: start at the length that recently sufficed around the place; longest: always at the longest length",
+  searchMaxCells: spec(
+    "SEARCH_MAX_CELLS",
+    "search-max-cells",
+    "16",
+    intIn(1, 1024),
+    "a search read uses the finest length whose cells around its circle number at most this",
+  ),
+  searchMaxReads: spec(
+    "SEARCH_MAX_READS",
+    "search-max-reads",
+    "5",
+    intIn(1, 20),
+    "reads after which a search stops widening (its neighbours are then exact only within the covered radius)",
+  ),
+  searchStartRadiusM: spec(
+    "SEARCH_START_RADIUS_M",
+    "search-start-radius-m",
+    "2000",
+    positive(20_037_509),
+    "radius of the first read where no earlier search around the place says better (metres)",
   ),
   rowsPerPartition: spec(
     "SEARCH_ROWS_PER_PARTITION",
     "rows-per-partition",
-    "0",
-    intIn(0, 100_000),
-    "newest rows read per (cell, bucket) partition in a search step; 0 means k. More rows: better neighbour recall, more work per read",
+    "250",
+    intIn(1, 100_000),
+    "newest rows a search reads from one (cell, bucket) partition; a partition that has more shortens the time window to what was read",
   ),
   minNeighbours: spec(
     "MIN_NEIGHBOURS",
     "min-neighbours",
     "10",
     intIn(1, 1000),
-    "fewer neighbours than this gives 'insufficient'",
+    "fewer neighbours within the distance bound gives 'insufficient' (never an alert)",
   ),
   scorer: spec(
     "SCORER",
     "scorer",
     "robust",
     z.enum(["robust", "zscore", "cusum", "trend"]),
-    "robust (median/MAD), zscore (mean/sd), cusum, or trend (median/MAD of residuals from a local plane)",
-  ),
-  dataModel: spec(
-    "DATA_MODEL",
-    "data-model",
-    "table-per-length",
-    z.enum(["table-per-length", "clustering-columns", "prefix-range", "secondary-index"]),
-    "Cassandra data model: table-per-length (default); clustering-columns, prefix-range and " +
-      "secondary-index are the source article's other options, kept for benchmark comparison",
+    "robust (median/MAD), zscore (mean/sd), cusum, or trend (robust local plane, uncertainty growing when neighbours lie off to one side)",
   ),
   threshold: spec(
     "THRESHOLD",
@@ -279,6 +320,20 @@ export const SETTINGS = {
     "5",
     intIn(0, 1000),
     "retries before the partition is paused until the store answers",
+  ),
+  traceSampleRate: spec(
+    "TRACE_SAMPLE_RATE",
+    "trace-sample-rate",
+    "0",
+    z.coerce.number().min(0).max(1),
+    "share of checks whose search is kept for GET /trace (neighbour ids, window, distance bound): 0 off, 1 all",
+  ),
+  traceCapacity: spec(
+    "TRACE_CAPACITY",
+    "trace-capacity",
+    "10000",
+    intIn(1, 1_000_000),
+    "traced checks kept in memory for GET /trace (oldest dropped first)",
   ),
   metricsPort: spec(
     "METRICS_PORT",

@@ -14,11 +14,24 @@ export interface ScoreInput {
   /** Where each neighbour is, in km east and north of the event (same order); used by `trend`. */
   readonly neighbourOffsetsKm?: readonly (readonly [number, number])[];
   readonly threshold: number;
-  readonly minNeighbours: number;
 }
 
+/**
+ * Why a check was not scored: nothing stored within the distance bound and window
+ * (`no_history`), some but fewer than the minimum (`sparse`), or the search stopped at its read
+ * budget before it had the minimum (`search_budget`).
+ */
+export const INSUFFICIENT_REASONS = ["no_history", "sparse", "search_budget"] as const;
+export type InsufficientReason = (typeof INSUFFICIENT_REASONS)[number];
+
 export type Verdict =
-  | { kind: "insufficient"; scorer: ScorerName; neighbourCount: number; threshold: number }
+  | {
+      kind: "insufficient";
+      reason: InsufficientReason;
+      scorer: ScorerName;
+      neighbourCount: number;
+      threshold: number;
+    }
   | {
       kind: "scored";
       scorer: ScorerName;
@@ -105,10 +118,16 @@ function verdict(
   };
 }
 
+/** Scorers need one neighbour at least; callers decide the minimum before scoring (see verdict.ts). */
 function insufficient(scorer: ScorerName, input: ScoreInput): Verdict | undefined {
-  const n = input.neighbourValues.length;
-  if (n > 0 && n >= input.minNeighbours) return undefined;
-  return { kind: "insufficient", scorer, neighbourCount: n, threshold: input.threshold };
+  if (input.neighbourValues.length > 0) return undefined;
+  return {
+    kind: "insufficient",
+    reason: "no_history",
+    scorer,
+    neighbourCount: 0,
+    threshold: input.threshold,
+  };
 }
 
 /** Median and MAD: a few wild neighbours cannot hide an anomaly or fake one. */
@@ -167,11 +186,22 @@ function det3(
   return a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
 }
 
-/** Least-squares plane v = a + b·x + c·y through the points; undefined when they are (nearly) collinear. */
+/** A least-squares plane v = a + b·x + c·y and the leverage of the origin (the event) under it. */
+interface PlaneFit {
+  readonly coefficients: [number, number, number];
+  /**
+   * e₀ᵀ(XᵀX)⁻¹e₀: the variance of the plane's value at the event in units of the residual
+   * variance. About 1/n when the neighbours surround the event; large when they sit far off to
+   * one side, where the plane is an extrapolation.
+   */
+  readonly leverage: number;
+}
+
+/** Least-squares plane through the points; undefined when they are (nearly) collinear. */
 function fitPlane(
   xy: readonly (readonly [number, number])[],
   v: readonly number[],
-): [number, number, number] | undefined {
+): PlaneFit | undefined {
   const n = xy.length;
   let [sx, sy, sxx, syy, sxy, sv, sxv, syv] = [0, 0, 0, 0, 0, 0, 0, 0];
   xy.forEach(([x, y], i) => {
@@ -187,21 +217,29 @@ function fitPlane(
   });
   // The normal equations [[n sx sy][sx sxx sxy][sy sxy syy]]·[a b c] = [sv sxv syv], by Cramer's rule.
   const d = det3([n, sx, sy, sx, sxx, sxy, sy, sxy, syy]);
-  const scale = Math.max(1e-12, (sxx + syy) ** 2);
+  // Collinearity is judged on the centred scatter, which does not depend on how far away the
+  // neighbours are (distance is the leverage's business, not a reason to give up).
+  const cxx = sxx - (sx * sx) / n;
+  const cyy = syy - (sy * sy) / n;
+  const scale = Math.max(1e-12, (cxx + cyy) ** 2);
   if (!(Math.abs(d) > 1e-9 * n * scale)) return undefined;
-  return [
-    det3([sv, sx, sy, sxv, sxx, sxy, syv, sxy, syy]) / d,
-    det3([n, sv, sy, sx, sxv, sxy, sy, syv, syy]) / d,
-    det3([n, sx, sv, sx, sxx, sxv, sy, sxy, syv]) / d,
-  ];
+  return {
+    coefficients: [
+      det3([sv, sx, sy, sxv, sxx, sxy, syv, sxy, syy]) / d,
+      det3([n, sv, sy, sx, sxv, sxy, sy, syv, syy]) / d,
+      det3([n, sx, sv, sx, sxx, sxv, sy, sxy, syv]) / d,
+    ],
+    leverage: (sxx * syy - sxy * sxy) / d,
+  };
 }
 
 /**
- * Robust z-score of the value against a local linear trend: a plane fitted to the neighbours by
- * position (refitted without residuals beyond 3 robust sigmas), so a smooth spatial gradient
- * across a wide neighbourhood does not pass for noise. Expected = the plane at the event; spread =
- * 1.4826·MAD of the inliers' residuals. Without positions, or when the neighbours are collinear,
- * it is the `robust` score.
+ * Robust score of the value against a local plane fitted to the neighbours by position (refitted
+ * without residuals beyond 3 robust sigmas), with the plane's own uncertainty at the event:
+ * score = (value − plane(event)) / (σ · √(1 + leverage)). A gradient across the neighbourhood is
+ * the plane's slope, not noise; a neighbourhood far off to one side gives a large leverage, so
+ * an extrapolated expectation cannot produce a confident alert. σ = 1.4826·MAD of the inliers'
+ * residuals. Without positions, or with collinear neighbours, it is the `robust` score.
  */
 export function trendScore(input: ScoreInput): Verdict {
   const none = insufficient("trend", input);
@@ -210,8 +248,10 @@ export function trendScore(input: ScoreInput): Verdict {
   const vs = input.neighbourValues;
   const first = xy !== undefined && xy.length === vs.length ? fitPlane(xy, vs) : undefined;
   if (xy === undefined || first === undefined) return { ...robustScore(input), scorer: "trend" };
-  const residuals = (p: [number, number, number]): number[] =>
-    xy.map(([x, y], i) => (vs[i] ?? 0) - (p[0] + p[1] * x + p[2] * y));
+  const residuals = (p: PlaneFit): number[] => {
+    const [a, b, c] = p.coefficients;
+    return xy.map(([x, y], i) => (vs[i] ?? 0) - (a + b * x + c * y));
+  };
   const r1 = residuals(first);
   const cut = TREND_OUTLIER_SIGMAS * MAD_TO_SIGMA * median(r1.map(Math.abs));
   const keep = r1.map((r) => cut === 0 || Math.abs(r) <= cut);
@@ -222,12 +262,13 @@ export function trendScore(input: ScoreInput): Verdict {
     ) ?? first;
   const inliers = residuals(plane).filter((_, i) => keep[i]);
   const centre = median(inliers);
-  const spread = usableSpread(
+  const sigma = usableSpread(
     MAD_TO_SIGMA * median(inliers.map((r) => Math.abs(r - centre))),
     inliers,
     centre,
   );
-  const expected = plane[0] + centre;
+  const expected = plane.coefficients[0] + centre;
+  const spread = sigma * Math.sqrt(1 + Math.max(0, plane.leverage));
   return verdict("trend", input, (input.value - expected) / spread, expected, spread);
 }
 

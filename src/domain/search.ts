@@ -1,150 +1,291 @@
 /**
- * The outward neighbour search: a plan of queries from the smallest area to the largest, a pure
- * stop rule, and an executor that talks to storage only through an injected fetch function.
+ * The neighbour search: exact k nearest within a distance bound and a time window, after
+ * GeoMesa's KNN process. Start from a radius estimated from the density seen around the place,
+ * read only the cells of one geohash length that reach into the circle, and stop once the k-th
+ * candidate is closer than the edge of the area already read; otherwise widen the circle by what
+ * the density found so far says is needed, and read only the new cells.
+ *
+ * Smallest area first: the circle only grows, so lengths only get coarser. Decreasing time with
+ * increasing space: each length is searched over its own horizon, and the window only shrinks,
+ * both when a coarser length takes over and when a partition returns its row limit (a dense
+ * place then gets the newest rows only, and the window starts where those rows end).
+ *
+ * Pure: the caller runs each read against storage and hands the rows back.
  */
-import type { GeoEvent } from "./event.js";
-import { coveredRadiusMeters, encode, haversineMeters, ringCells } from "./geo.js";
-import { bucketsInWindow, type LevelLayout } from "./levels.js";
+import { cellsInCircle, circleCellBound } from "./cover.js";
+import { gridShape } from "./grid.js";
+import { EARTH_RADIUS_METERS, haversineMeters } from "./geo.js";
+import {
+  byDistance,
+  isEligible,
+  type Candidate,
+  type Neighbour,
+  type Origin,
+} from "./neighbours.js";
 
-export type SearchMode = "cell" | "ring";
+/** A stored length as the search sees it: how far back it looks. */
+export interface SearchLevel {
+  readonly length: number;
+  readonly horizonMs: number;
+}
 
-/** One CQL query: the cells x buckets partitions, rows with fromMs <= time <= toMs. */
-export interface SearchStep {
+/** What bounds a search. */
+export interface SearchPolicy {
+  readonly k: number;
+  /** Farther events are never neighbours: the spatial scale of "the same place". */
+  readonly maxDistanceMeters: number;
+  /** A length is chosen so a read touches at most about this many cells. */
+  readonly maxCellsPerRead: number;
+  /** Reads after which the search stops whatever it found (a hot spot cannot blow up a check). */
+  readonly maxReads: number;
+  /** Newest rows taken from one partition; a partition that fills it cuts the time window. */
+  readonly rowsPerPartition: number;
+  /** The stored lengths, any order. */
+  readonly levels: readonly SearchLevel[];
+}
+
+/** One read: every stored row of these cells of one length with fromMs <= time <= toMs. */
+export interface CellRead {
   readonly length: number;
   readonly cells: readonly string[];
-  readonly buckets: readonly number[];
   readonly fromMs: number;
   readonly toMs: number;
+  readonly rowsPerPartition: number;
+}
+
+/** What storage returned for a read. */
+export interface CellReadResult {
+  readonly rows: readonly Candidate[];
+  /** Partitions the read touched (cells × time buckets in a bucketed store). */
+  readonly partitions: number;
+  /**
+   * Set when some partition returned `rowsPerPartition` rows: older rows may be missing, so the
+   * read is complete only for rows at or after this time.
+   */
+  readonly completeFromMs?: number;
 }
 
 /**
- * Queries for one event, longest length (smallest area) first; within a length, buckets newest
- * first, `bucketsPerQuery` per step (default: all of that length's buckets in one step).
+ * How a search ended: `complete` (the k nearest within the bound, exactly), `bounded` (everything
+ * within the distance bound was read and fewer than k are there), `budget` (maxReads reached:
+ * the neighbours are exact only within `coveredRadiusMeters`).
  */
-export function planSearch(
-  point: { lat: number; lon: number; timeMs: number },
-  layout: LevelLayout,
-  mode: SearchMode,
-  bucketsPerQuery?: number,
-): SearchStep[] {
-  if (
-    bucketsPerQuery !== undefined &&
-    !(Number.isInteger(bucketsPerQuery) && bucketsPerQuery > 0)
-  ) {
-    throw new RangeError(`bucketsPerQuery must be a positive integer, got ${bucketsPerQuery}`);
-  }
-  const steps: SearchStep[] = [];
-  for (const spec of [...layout].sort((a, b) => b.length - a.length)) {
-    const hash = encode(point.lat, point.lon, spec.length);
-    const cells = mode === "ring" ? ringCells(hash) : [hash];
-    const buckets = bucketsInWindow(point.timeMs, spec);
-    const per = bucketsPerQuery ?? buckets.length;
-    const fromMs = point.timeMs - spec.horizonMs;
-    for (let i = 0; i < buckets.length; i += per) {
-      steps.push({
-        length: spec.length,
-        cells,
-        buckets: buckets.slice(i, i + per),
-        fromMs,
-        toMs: point.timeMs,
-      });
-    }
-  }
-  return steps;
-}
-
-/** A stored event as read back from a level table. */
-export interface Candidate {
-  readonly id: string;
-  readonly lat: number;
-  readonly lon: number;
-  readonly value: number;
-  readonly timeMs: number;
-}
-
-export interface Neighbour extends Candidate {
-  readonly distanceMeters: number;
-}
-
-export type StopDecision = { stop: true; reason: "enough" | "exhausted" } | { stop: false };
-
-/** Stop as soon as k distinct neighbours are in hand, or when the plan has nothing left. */
-export function stopDecision(distinctFound: number, k: number, stepsLeft: number): StopDecision {
-  if (distinctFound >= k) return { stop: true, reason: "enough" };
-  if (stepsLeft <= 0) return { stop: true, reason: "exhausted" };
-  return { stop: false };
-}
+export type SearchOutcome = "complete" | "bounded" | "budget";
 
 export interface SearchResult {
+  /** Nearest first; at most k. */
   readonly neighbours: readonly Neighbour[];
-  readonly satisfied: boolean;
-  readonly stoppedAtLength: number;
-  readonly queries: number;
-  readonly radiusMeters: number;
+  readonly outcome: SearchOutcome;
+  /** The length of the last read (0 when nothing was read). */
+  readonly stopLength: number;
+  /** Every stored event within this distance and the window was read. */
+  readonly coveredRadiusMeters: number;
+  readonly maxDistanceMeters: number;
+  readonly windowFromMs: number;
+  readonly windowToMs: number;
+  /** True when a partition's row limit shortened the window. */
+  readonly windowCut: boolean;
+  readonly reads: number;
+  readonly rowsRead: number;
+  readonly partitionsRead: number;
 }
 
-type Origin = Pick<GeoEvent, "id" | "lat" | "lon" | "timeMs">;
-
-/** Whether a candidate may serve as a neighbour of `self`: not itself and not from its future. */
-export function isEligible(self: Origin, c: Candidate): boolean {
-  return c.id !== self.id && c.timeMs <= self.timeMs;
-}
+/** Metres per degree of latitude on the mean sphere. */
+const METERS_PER_DEGREE = (EARTH_RADIUS_METERS * Math.PI) / 180;
+/** A circle smaller than this is not worth a read of its own. */
+export const MIN_RADIUS_METERS = 5;
+/** Margin on density estimates: a little more area than the estimate says, to finish in one read. */
+const RADIUS_MARGIN = 1.1;
+/** Each widening grows the circle at least this much. */
+const MIN_GROWTH = 1.3;
 
 /**
- * The k eligible candidates nearest to `self` by great-circle distance, ties broken by newer time
- * then id; duplicates by id keep the first. Also the brute-force reference for recall benchmarks.
+ * The finest stored length whose cells around a circle of `radiusMeters` number at most
+ * `maxCells`; the coarsest stored length when none is that coarse. `levels` longest first.
  */
-export function nearestK(self: Origin, candidates: Iterable<Candidate>, k: number): Neighbour[] {
-  const seen = new Set<string>();
-  const all: Neighbour[] = [];
-  for (const c of candidates) {
-    if (!isEligible(self, c) || seen.has(c.id)) continue;
-    seen.add(c.id);
-    all.push({ ...c, distanceMeters: haversineMeters(self.lat, self.lon, c.lat, c.lon) });
-  }
-  all.sort(
-    (a, b) =>
-      a.distanceMeters - b.distanceMeters ||
-      b.timeMs - a.timeMs ||
-      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
-  return all.slice(0, Math.max(0, k));
-}
-
-/**
- * Runs the plan step by step through `fetchStep` (the storage port), keeping distinct eligible
- * candidates, until stopDecision says stop; returns the k nearest and how far the search went.
- */
-export async function runSearch(
-  self: GeoEvent,
-  plan: readonly SearchStep[],
-  k: number,
-  mode: SearchMode,
-  fetchStep: (step: SearchStep) => Promise<readonly Candidate[]>,
-): Promise<SearchResult> {
-  const found = new Map<string, Candidate>();
-  let decision = stopDecision(0, k, plan.length);
-  let queries = 0;
-  let lastLength = 0;
-  for (const step of plan) {
-    if (decision.stop) break;
-    const rows = await fetchStep(step);
-    queries++;
-    lastLength = step.length;
-    for (const c of rows) {
-      if (isEligible(self, c) && !found.has(c.id)) found.set(c.id, c);
+export function chooseLength(
+  lat: number,
+  lon: number,
+  radiusMeters: number,
+  levels: readonly SearchLevel[],
+  maxCells: number,
+): SearchLevel {
+  let chosen = levels[levels.length - 1];
+  for (const level of levels) {
+    if (circleCellBound(lat, lon, radiusMeters, level.length) <= maxCells) {
+      chosen = level;
+      break;
     }
-    decision = stopDecision(found.size, k, plan.length - queries);
   }
-  const radiusMeters =
-    lastLength === 0
-      ? 0
-      : coveredRadiusMeters(self.lat, self.lon, encode(self.lat, self.lon, lastLength), mode);
-  return {
-    neighbours: nearestK(self, found.values(), k),
-    satisfied: decision.stop && decision.reason === "enough",
-    stoppedAtLength: lastLength,
-    queries,
-    radiusMeters,
-  };
+  if (chosen === undefined) throw new Error("no geohash lengths to search");
+  return chosen;
+}
+
+/** The largest side of a cell of `length` at latitude `lat`, in metres. */
+function cellExtentMeters(length: number, lat: number): number {
+  const shape = gridShape(length);
+  const height = shape.heightDeg * METERS_PER_DEGREE;
+  const width = shape.widthDeg * METERS_PER_DEGREE * Math.max(0, Math.cos((lat * Math.PI) / 180));
+  return Math.max(height, width);
+}
+
+/**
+ * The next radius when the k nearest are not yet certain: the circle that would hold k events at
+ * the density found inside the covered one (at least MIN_GROWTH wider, at most the bound). With
+ * nothing found, the density is below one event per covered area, so k need sqrt(2k) times the
+ * radius at least.
+ */
+export function nextRadius(
+  coveredRadius: number,
+  foundInside: number,
+  k: number,
+  maxDistance: number,
+): number {
+  const factor = Math.sqrt(k / Math.max(foundInside, 0.5)) * RADIUS_MARGIN;
+  return Math.min(maxDistance, Math.max(coveredRadius * MIN_GROWTH, coveredRadius * factor));
+}
+
+/**
+ * The stop rule: enough when the k-th nearest candidate lies inside the covered circle (nothing
+ * unread can be nearer); bounded when the covered circle reaches the distance bound; budget when
+ * the reads are used up.
+ */
+export function stopRule(
+  kthDistance: number | undefined,
+  coveredRadius: number,
+  maxDistance: number,
+  reads: number,
+  maxReads: number,
+): SearchOutcome | undefined {
+  if (kthDistance !== undefined && kthDistance <= coveredRadius) return "complete";
+  if (coveredRadius >= maxDistance) return "bounded";
+  if (reads >= maxReads) return "budget";
+  return undefined;
+}
+
+/** One search for one event: ask `nextRead()`, run it, hand the result to `absorb()`, repeat. */
+export class KnnSearch {
+  private readonly levels: readonly SearchLevel[];
+  private readonly covered = new Map<number, Set<string>>();
+  private readonly candidates = new Map<string, Neighbour>();
+  private radius: number;
+  private windowFromMs = Number.NEGATIVE_INFINITY;
+  private windowCut = false;
+  private coveredRadius = 0;
+  private reads = 0;
+  private rowsRead = 0;
+  private partitionsRead = 0;
+  private stopLength = 0;
+  private outcome: SearchOutcome | undefined;
+
+  constructor(
+    private readonly self: Origin,
+    private readonly policy: SearchPolicy,
+    startRadiusMeters: number,
+  ) {
+    if (policy.levels.length === 0) throw new Error("no geohash lengths to search");
+    this.levels = [...policy.levels].sort((a, b) => b.length - a.length);
+    this.radius = Math.min(
+      policy.maxDistanceMeters,
+      Math.max(MIN_RADIUS_METERS, startRadiusMeters),
+    );
+  }
+
+  /** The next read, or undefined once the search has stopped. */
+  nextRead(): CellRead | undefined {
+    if (this.outcome !== undefined) return undefined;
+    const { lat, lon, timeMs } = this.self;
+    const level = chooseLength(lat, lon, this.radius, this.levels, this.policy.maxCellsPerRead);
+    const done = this.covered.get(level.length);
+    const cells = cellsInCircle(lat, lon, this.radius, level.length)
+      .map((c) => c.hash)
+      .filter((h) => done === undefined || !done.has(h));
+    return {
+      length: level.length,
+      cells,
+      fromMs: Math.max(this.windowFromMs, timeMs - level.horizonMs),
+      toMs: timeMs,
+      rowsPerPartition: this.policy.rowsPerPartition,
+    };
+  }
+
+  /** Takes the rows of `read` in, then decides whether to stop or how far to widen. */
+  absorb(read: CellRead, result: CellReadResult): void {
+    this.reads++;
+    this.rowsRead += result.rows.length;
+    this.partitionsRead += result.partitions;
+    this.stopLength = read.length;
+    const cut = result.completeFromMs !== undefined && result.completeFromMs > read.fromMs;
+    if (cut) this.windowCut = true;
+    const fromMs = Math.max(read.fromMs, result.completeFromMs ?? read.fromMs);
+    if (fromMs > this.windowFromMs) {
+      this.windowFromMs = fromMs;
+      for (const [id, c] of this.candidates) if (c.timeMs < fromMs) this.candidates.delete(id);
+    }
+    let done = this.covered.get(read.length);
+    if (done === undefined) this.covered.set(read.length, (done = new Set()));
+    for (const cell of read.cells) done.add(cell);
+
+    const { lat, lon } = this.self;
+    const maxDistance = this.policy.maxDistanceMeters;
+    for (const row of result.rows) {
+      if (row.timeMs < fromMs || !isEligible(this.self, row) || this.candidates.has(row.id))
+        continue;
+      const distanceMeters = haversineMeters(lat, lon, row.lat, row.lon);
+      if (distanceMeters <= maxDistance) this.candidates.set(row.id, { ...row, distanceMeters });
+    }
+
+    this.coveredRadius = this.coveredRadiusAt(read.length, done);
+    const inside = this.sortedInside();
+    const kth =
+      inside.length >= this.policy.k ? inside[this.policy.k - 1]?.distanceMeters : undefined;
+    this.outcome = stopRule(kth, this.coveredRadius, maxDistance, this.reads, this.policy.maxReads);
+    if (this.outcome === undefined) {
+      this.radius = nextRadius(this.coveredRadius, inside.length, this.policy.k, maxDistance);
+    }
+  }
+
+  /** Whether the search has stopped. */
+  get done(): boolean {
+    return this.outcome !== undefined;
+  }
+
+  /** The neighbours and how the search went; call once `done`. */
+  result(): SearchResult {
+    const inside = this.sortedInside();
+    return {
+      neighbours: inside.slice(0, this.policy.k),
+      outcome: this.outcome ?? "budget",
+      stopLength: this.stopLength,
+      coveredRadiusMeters: this.coveredRadius,
+      maxDistanceMeters: this.policy.maxDistanceMeters,
+      windowFromMs: this.windowFromMs,
+      windowToMs: this.self.timeMs,
+      windowCut: this.windowCut,
+      reads: this.reads,
+      rowsRead: this.rowsRead,
+      partitionsRead: this.partitionsRead,
+    };
+  }
+
+  /** Candidates within the covered circle (and the bound), nearest first: the certain ones. */
+  private sortedInside(): Neighbour[] {
+    const limit = Math.min(this.coveredRadius, this.policy.maxDistanceMeters);
+    const out: Neighbour[] = [];
+    for (const c of this.candidates.values()) if (c.distanceMeters <= limit) out.push(c);
+    return out.sort(byDistance);
+  }
+
+  /**
+   * How far around the point everything has been read: the distance to the nearest cell of
+   * `length` not yet read, looking one cell beyond the current circle (a lower bound past that).
+   */
+  private coveredRadiusAt(length: number, done: ReadonlySet<string>): number {
+    const { lat, lon } = this.self;
+    const reach = this.radius + cellExtentMeters(length, lat);
+    for (const cell of cellsInCircle(lat, lon, reach, length)) {
+      if (!done.has(cell.hash)) return cell.distanceMeters;
+    }
+    return reach;
+  }
 }

@@ -71,6 +71,7 @@ export class ConsumerLoop {
     if (batch.messages.length === 0) return;
     let heartbeatError: unknown;
     const records = batch.messages.map((m) => toRecord(topic, partition, m));
+    let resolved = 0;
     const result = await this.opts.handler(records, {
       heartbeat: async () => {
         try {
@@ -80,21 +81,23 @@ export class ConsumerLoop {
         }
       },
       isActive: () => heartbeatError === undefined && payload.isRunning() && !payload.isStale(),
+      commit: async (throughOffset, eventTimesMs) => {
+        while (resolved < records.length) {
+          const r = records[resolved++];
+          if (r === undefined) break;
+          payload.resolveOffset(r.offset);
+          if (r.offset === throughOffset) break;
+        }
+        const next = (BigInt(throughOffset) + 1n).toString();
+        await payload.commitOffsetsIfNecessary({
+          topics: [{ topic, partitions: [{ partition, offset: next }] }],
+        });
+        const now = (this.opts.now ?? Date.now)();
+        for (const t of eventTimesMs)
+          this.opts.metrics.endToEndSeconds(Math.max(0, now - t) / 1000);
+      },
     });
 
-    if (result.doneThrough !== undefined) {
-      for (const r of records) {
-        payload.resolveOffset(r.offset);
-        if (r.offset === result.doneThrough) break;
-      }
-      const next = (BigInt(result.doneThrough) + 1n).toString();
-      await payload.commitOffsetsIfNecessary({
-        topics: [{ topic, partitions: [{ partition, offset: next }] }],
-      });
-      const now = (this.opts.now ?? Date.now)();
-      for (const t of result.doneEventTimesMs)
-        this.opts.metrics.endToEndSeconds(Math.max(0, now - t) / 1000);
-    }
     if (result.failed !== undefined && !this.stopping) {
       this.opts.metrics.paused();
       this.opts.logger.error(

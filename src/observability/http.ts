@@ -5,6 +5,7 @@ import type { Registry } from "prom-client";
 import { GeoAnomalyError } from "../errors.js";
 import type { LatencyRecorder } from "./latency.js";
 import type { Logger } from "./logger.js";
+import type { TracePage } from "./trace.js";
 
 /** What the process says about itself: `live` for restarts, `ready` for taking traffic. */
 export interface HealthReport {
@@ -23,6 +24,8 @@ export interface HttpServerOptions {
   readonly logger: Logger;
   /** When given, GET /latency serves its quantiles as JSON (`?reset=1` resets after reading). */
   readonly latency?: LatencyRecorder;
+  /** When given, GET /trace?after=<seq>&limit=<n> serves sampled checks as JSON. */
+  readonly trace?: { page(after: number, limit?: number): TracePage };
 }
 
 /** A started server: the port it actually bound, and a close that does not wait on idle clients. */
@@ -31,7 +34,13 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-const ROUTES = new Set(["/metrics", "/healthz", "/readyz", "/latency"]);
+const ROUTES = new Set(["/metrics", "/healthz", "/readyz", "/latency", "/trace"]);
+
+/** A non-negative whole number from a query parameter, or the fallback. */
+function wholeParam(raw: string | null, fallback: number): number {
+  const n = Number(raw);
+  return raw !== null && Number.isSafeInteger(n) && n >= 0 ? n : fallback;
+}
 
 function send(
   req: IncomingMessage,
@@ -63,7 +72,7 @@ function readHealth(health: () => HealthReport, logger: Logger): HealthReport {
 }
 
 /**
- * Serves /metrics, /healthz, /readyz (and /latency) on node:http, so probes and scrapes need no framework.
+ * Serves /metrics, /healthz, /readyz (and /latency, /trace) on node:http, so probes and scrapes need no framework.
  * Resolves once listening; rejects (SERVER_PORT_BUSY when the port is taken) if binding fails.
  */
 export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
@@ -74,7 +83,11 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = url.pathname;
-    if (!ROUTES.has(path) || (path === "/latency" && opts.latency === undefined))
+    if (
+      !ROUTES.has(path) ||
+      (path === "/latency" && opts.latency === undefined) ||
+      (path === "/trace" && opts.trace === undefined)
+    )
       return sendJson(req, res, 404, { error: "not found" });
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.setHeader("Allow", "GET, HEAD");
@@ -88,6 +101,11 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
       const summary = opts.latency.summary();
       if (url.searchParams.get("reset") === "1") opts.latency.reset();
       return sendJson(req, res, 200, { unit: "ms", ...summary });
+    }
+    if (path === "/trace" && opts.trace !== undefined) {
+      const after = wholeParam(url.searchParams.get("after"), 0);
+      const limit = Math.min(10_000, Math.max(1, wholeParam(url.searchParams.get("limit"), 1000)));
+      return sendJson(req, res, 200, opts.trace.page(after, limit));
     }
     const report = readHealth(health, logger);
     if (path === "/healthz") {

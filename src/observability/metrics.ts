@@ -1,5 +1,6 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { DEAD_LETTER_REASONS } from "../domain/event.js";
+import { INSUFFICIENT_REASONS } from "../domain/scoring.js";
 import type { PipelineMetrics } from "../pipeline/ports.js";
 import { LatencyRecorder } from "./latency.js";
 
@@ -18,6 +19,12 @@ export const CASSANDRA_BUCKETS = [
 ] as const;
 /** One bucket per query count up to 10, then coarser for deep searches. */
 export const QUERIES_PER_CHECK_BUCKETS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 16, 20] as const;
+/** Rows a search read: a check's main cost after its writes. */
+export const ROWS_PER_CHECK_BUCKETS = [
+  0, 10, 25, 50, 75, 100, 125, 150, 200, 300, 500, 750, 1000, 2000, 5000,
+] as const;
+/** Partitions a search touched (cells × time buckets). */
+export const PARTITIONS_PER_CHECK_BUCKETS = [1, 2, 4, 6, 8, 12, 16, 24, 32, 48, 64, 128] as const;
 /** One bucket per geohash length (1..12). */
 export const STOP_LENGTH_BUCKETS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] as const;
 
@@ -25,7 +32,11 @@ export const STOP_LENGTH_BUCKETS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] as co
 export interface Instruments {
   readonly eventsConsumed: Counter;
   readonly eventsStored: Counter;
+  readonly writesPerEvent: Gauge;
   readonly checks: Counter<"result">;
+  readonly insufficient: Counter<"reason">;
+  readonly searchOutcomes: Counter<"outcome">;
+  readonly windowCuts: Counter;
   readonly anomalies: Counter;
   readonly deadLetters: Counter<"reason">;
   readonly retries: Counter<"operation">;
@@ -34,6 +45,8 @@ export interface Instruments {
   readonly cassandraWrite: Histogram;
   readonly cassandraRead: Histogram;
   readonly queriesPerCheck: Histogram;
+  readonly rowsPerCheck: Histogram;
+  readonly partitionsPerCheck: Histogram;
   readonly stopLength: Histogram;
 }
 
@@ -82,7 +95,29 @@ export function createMetrics(): Metrics {
   const i: Instruments = {
     eventsConsumed: counter(registry, "events_consumed_total", "Records consumed from Kafka."),
     eventsStored: counter(registry, "events_stored_total", "Events written at every length."),
+    writesPerEvent: new Gauge({
+      name: `${PREFIX}store_writes_per_event`,
+      help: "Writes one stored event costs (one per stored geohash length).",
+      registers: [registry],
+    }),
     checks: counter(registry, "checks_total", "Anomaly checks by outcome.", ["result"]),
+    insufficient: counter(
+      registry,
+      "insufficient_total",
+      "Checks not scored, by reason (no_history, sparse, search_budget).",
+      ["reason"],
+    ),
+    searchOutcomes: counter(
+      registry,
+      "search_outcomes_total",
+      "Searches by how they ended: complete (k nearest within the bound), bounded (fewer exist within it), budget (stopped at SEARCH_MAX_READS).",
+      ["outcome"],
+    ),
+    windowCuts: counter(
+      registry,
+      "search_window_cuts_total",
+      "Searches whose time window a partition's row limit (SEARCH_ROWS_PER_PARTITION) shortened.",
+    ),
     anomalies: counter(registry, "anomalies_total", "Events scored as anomalous."),
     deadLetters: counter(registry, "dead_letters_total", "Records dead-lettered by reason.", [
       "reason",
@@ -110,8 +145,20 @@ export function createMetrics(): Metrics {
     queriesPerCheck: histogram(
       registry,
       "cql_queries_per_check",
-      "CQL queries issued by one check.",
+      "CQL reads (statements) issued by one check's search.",
       QUERIES_PER_CHECK_BUCKETS,
+    ),
+    rowsPerCheck: histogram(
+      registry,
+      "search_rows_per_check",
+      "Rows one check's search read.",
+      ROWS_PER_CHECK_BUCKETS,
+    ),
+    partitionsPerCheck: histogram(
+      registry,
+      "search_partitions_per_check",
+      "Partitions (cell × time bucket) one check's search read.",
+      PARTITIONS_PER_CHECK_BUCKETS,
     ),
     stopLength: histogram(
       registry,
@@ -123,25 +170,40 @@ export function createMetrics(): Metrics {
 
   // Export every known label value at 0, so rate() and alerts see a series before its first event.
   for (const result of ["scored", "insufficient"]) i.checks.inc({ result }, 0);
+  for (const reason of INSUFFICIENT_REASONS) i.insufficient.inc({ reason }, 0);
+  for (const outcome of ["complete", "bounded", "budget"]) i.searchOutcomes.inc({ outcome }, 0);
   for (const reason of DEAD_LETTER_REASONS) i.deadLetters.inc({ reason }, 0);
-  for (const operation of ["store", "publish"]) i.retries.inc({ operation }, 0);
+  for (const operation of ["write", "read", "publish"]) i.retries.inc({ operation }, 0);
 
   const latency = new LatencyRecorder();
   const endToEnd = observer(i.endToEndLatency);
+  const queries = observer(i.queriesPerCheck);
+  const rows = observer(i.rowsPerCheck);
+  const partitions = observer(i.partitionsPerCheck);
+  const stop = observer(i.stopLength);
   const pipeline: PipelineMetrics = {
     consumed: (count) => {
       if (Number.isFinite(count) && count > 0) i.eventsConsumed.inc(count);
     },
     stored: () => i.eventsStored.inc(),
-    checked: (kind) => i.checks.inc({ result: kind }),
+    checked: (verdict) => {
+      i.checks.inc({ result: verdict.kind });
+      if (verdict.kind === "insufficient") i.insufficient.inc({ reason: verdict.reason });
+    },
     anomaly: () => i.anomalies.inc(),
     deadLettered: (reason) => i.deadLetters.inc({ reason }),
     retried: (operation) => i.retries.inc({ operation }),
     paused: () => i.partitionPauses.inc(),
     writeSeconds: observer(i.cassandraWrite),
     readSeconds: observer(i.cassandraRead),
-    queriesPerCheck: observer(i.queriesPerCheck),
-    stopLength: observer(i.stopLength),
+    searched: (f) => {
+      queries(f.statements);
+      rows(f.rows);
+      partitions(f.partitions);
+      stop(f.stopLength);
+      i.searchOutcomes.inc({ outcome: f.outcome });
+      if (f.windowCut) i.windowCuts.inc();
+    },
     endToEndSeconds: (seconds) => {
       endToEnd(seconds);
       latency.recordSeconds(seconds);

@@ -28,6 +28,8 @@ export interface BatchProcessorDeps {
   readonly concurrency: number;
   readonly retry: RetryOptions;
   readonly logger: BatchLogger;
+  /** Least time between two commits of one batch, so a fast batch does not commit per record. */
+  readonly commitIntervalMs?: number;
   readonly now?: () => number;
 }
 
@@ -37,33 +39,142 @@ type Slot =
   | { readonly kind: "failed"; readonly error: unknown }
   | { readonly kind: "pending" };
 
+const DEFAULT_COMMIT_INTERVAL_MS = 20;
+
+/** Alerts or dead letters could not be published: the partition pauses, nothing more commits. */
+class PublishFailed extends Error {
+  constructor(cause: unknown) {
+    super("publishing alerts or dead letters failed", { cause });
+  }
+}
+
 /**
- * Handles one fetched batch of one partition: malformed records become dead
- * letters, valid events are checked with bounded concurrency (each retried
- * with backoff), then the dead letters and alerts of the longest fully
- * successful prefix are published and acknowledged. Only that prefix is
- * reported done, so the caller commits nothing whose work is not durable.
+ * Handles one fetched batch of one partition. Malformed records become dead letters; valid events
+ * are checked with bounded concurrency. As the prefix of finished records grows, its dead letters
+ * and alerts are published and acknowledged, then its offsets committed: one slow event holds
+ * back only the records after it, and nothing is committed whose work is not durable. A record
+ * whose work fails for good stops the batch there (the caller pauses the partition).
  */
 export function createBatchHandler(deps: BatchProcessorDeps): BatchHandler {
   const now = deps.now ?? Date.now;
+  const interval = deps.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS;
   return async (records, control) => {
     deps.metrics.consumed(records.length);
     const slots: Slot[] = records.map(() => ({ kind: "pending" }));
+    const flusher = new PrefixFlusher(records, slots, deps, control, interval);
     await runBounded(records.length, deps.concurrency, control, async (i) => {
       const slot = await processOne(records[i] as InboundRecord, deps, control, now());
       slots[i] = slot;
+      flusher.poke();
       return slot.kind !== "failed";
     });
+    const flushError = await flusher.finish();
+    const committed = flusher.committedThrough;
+    if (flushError instanceof PublishFailed) {
+      deps.logger.error(
+        { err: flushError.cause },
+        "publishing alerts or dead letters failed; the rest of this batch is not committed",
+      );
+      const at = records[flusher.committedCount];
+      return {
+        doneThrough: committed,
+        ...(at === undefined ? {} : { failed: { offset: at.offset, error: flushError.cause } }),
+      };
+    }
+    // A failed commit (usually a rebalance) goes to the consumer, which rejoins the group.
+    if (flushError !== undefined) throw flushError as Error;
+    const failedSlot = slots[flusher.committedCount];
+    const failedRecord = records[flusher.committedCount];
+    return {
+      doneThrough: committed,
+      ...(failedSlot?.kind === "failed" && failedRecord !== undefined
+        ? { failed: { offset: failedRecord.offset, error: failedSlot.error } }
+        : {}),
+    };
+  };
+}
 
-    let done = 0;
-    while (done < slots.length && (slots[done]?.kind === "dead" || slots[done]?.kind === "checked"))
-      done++;
-    const prefix = slots.slice(0, done);
+/**
+ * Publishes and commits the finished prefix of a batch, one flush at a time and at most one per
+ * `interval`: whatever finished while a flush was in flight goes with the next one.
+ */
+class PrefixFlusher {
+  committedCount = 0;
+  committedThrough: string | undefined;
+  private running: Promise<void> | undefined;
+  private error: unknown;
+  private lastFlushMs = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly records: readonly InboundRecord[],
+    private readonly slots: readonly Slot[],
+    private readonly deps: BatchProcessorDeps,
+    private readonly control: BatchControl,
+    private readonly interval: number,
+  ) {}
+
+  /** A record finished: start a flush unless one is running (it will pick this up). */
+  poke(): void {
+    if (this.running !== undefined || this.error !== undefined) return;
+    this.running = this.loop(false).finally(() => (this.running = undefined));
+  }
+
+  /** Flushes what is left once every record finished; resolves with a publish error, if any. */
+  async finish(): Promise<unknown> {
+    while (this.running !== undefined) await this.running;
+    if (this.error === undefined) await this.loop(true);
+    return this.error;
+  }
+
+  private finishedThrough(): number {
+    let done = this.committedCount;
+    const s = this.slots;
+    while (done < s.length && (s[done]?.kind === "dead" || s[done]?.kind === "checked")) done++;
+    return done;
+  }
+
+  private async loop(final: boolean): Promise<void> {
+    for (;;) {
+      const wait = this.lastFlushMs + this.interval - performance.now();
+      if (!final && wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const through = this.finishedThrough();
+      if (through === this.committedCount || this.error !== undefined) return;
+      this.lastFlushMs = performance.now();
+      try {
+        await this.flush(this.committedCount, through);
+      } catch (error) {
+        this.error = error;
+        return;
+      }
+    }
+  }
+
+  private async flush(from: number, to: number): Promise<void> {
+    const { deps, control } = this;
+    const prefix = this.slots.slice(from, to);
     const letters = prefix.flatMap((s) => (s.kind === "dead" ? [s.letter] : []));
     const alerts = prefix.flatMap((s): AnomalyAlert[] =>
       s.kind === "checked" && s.outcome.alert !== undefined ? [s.outcome.alert] : [],
     );
+    if (letters.length > 0 || alerts.length > 0) {
+      await this.publish(letters, alerts);
+      for (const letter of letters) deps.metrics.deadLettered(letter.reason);
+    }
+    const last = this.records[to - 1];
+    if (last === undefined) return;
+    await control.commit(
+      last.offset,
+      prefix.flatMap((s) => (s.kind === "checked" ? [s.outcome.event.timeMs] : [])),
+    );
+    this.committedCount = to;
+    this.committedThrough = last.offset;
+  }
 
+  private async publish(
+    letters: readonly DeadLetter[],
+    alerts: readonly AnomalyAlert[],
+  ): Promise<void> {
+    const { deps, control } = this;
     try {
       await withRetry(
         () =>
@@ -82,31 +193,9 @@ export function createBatchHandler(deps: BatchProcessorDeps): BatchHandler {
         () => control.isActive(),
       );
     } catch (error) {
-      deps.logger.error(
-        { err: error },
-        "publishing alerts or dead letters failed; nothing of this batch is committed",
-      );
-      const first = records[0];
-      return {
-        doneThrough: undefined,
-        doneEventTimesMs: [],
-        ...(first === undefined ? {} : { failed: { offset: first.offset, error } }),
-      };
+      throw new PublishFailed(error);
     }
-    for (const letter of letters) deps.metrics.deadLettered(letter.reason);
-
-    const failedSlot = slots[done];
-    const failedRecord = records[done];
-    return {
-      doneThrough: done > 0 ? records[done - 1]?.offset : undefined,
-      doneEventTimesMs: prefix.flatMap((s) =>
-        s.kind === "checked" ? [s.outcome.event.timeMs] : [],
-      ),
-      ...(failedSlot?.kind === "failed" && failedRecord !== undefined
-        ? { failed: { offset: failedRecord.offset, error: failedSlot.error } }
-        : {}),
-    };
-  };
+  }
 }
 
 async function processOne(
@@ -129,21 +218,16 @@ async function processOne(
   if (!parsed.ok)
     return { kind: "dead", letter: { record, reason: parsed.reason, detail: parsed.detail } };
   try {
-    const outcome = await withRetry(
-      () => deps.detector.check(parsed.event),
-      deps.retry,
-      (error, attempt) => {
-        deps.metrics.retried("store");
-        // Per event, so debug only: the pause (or the retries metric) is what operators see.
-        deps.logger.debug(
-          { err: error, attempt, offset: record.offset, partition: record.partition },
-          "check failed; retrying",
-        );
-      },
-      () => control.isActive(),
-    );
-    return { kind: "checked", outcome };
+    // The detector retries its store writes and reads itself, each on its own.
+    return {
+      kind: "checked",
+      outcome: await deps.detector.check(parsed.event, () => control.isActive()),
+    };
   } catch (error) {
+    deps.logger.debug(
+      { err: error, offset: record.offset, partition: record.partition },
+      "check failed after retries",
+    );
     return { kind: "failed", error };
   }
 }

@@ -1,28 +1,20 @@
 import { buildAlert, type AnomalyAlert } from "../domain/alert.js";
 import type { GeoEvent } from "../domain/event.js";
-import type { LevelLayout } from "../domain/levels.js";
-import {
-  planSearch,
-  runSearch,
-  type Neighbour,
-  type SearchMode,
-  type SearchResult,
-  type SearchStep,
-} from "../domain/search.js";
-import { SCORERS, type ScorerName, type Verdict } from "../domain/scoring.js";
-import { finerLengthSuffices, nextHint, StartHints } from "../domain/start-hints.js";
-import type { EventStore, PipelineMetrics } from "./ports.js";
+import { encode } from "../domain/geo.js";
+import type { SearchPolicy, SearchResult } from "../domain/search.js";
+import type { Verdict } from "../domain/scoring.js";
+import { judge, type VerdictSettings } from "../domain/verdict.js";
+import { NeighbourFinder } from "./neighbour-finder.js";
+import type { CheckTracer, EventStore, PipelineMetrics } from "./ports.js";
+import { withRetry, type RetryOptions } from "./retry.js";
 
-export interface DetectorSettings {
-  readonly layout: LevelLayout;
-  readonly k: number;
-  readonly mode: SearchMode;
-  readonly scorer: ScorerName;
-  readonly threshold: number;
-  readonly minNeighbours: number;
+export interface DetectorSettings extends VerdictSettings {
+  readonly search: SearchPolicy;
+  /** First radius where no earlier search around the place says better. */
+  readonly startRadiusMeters: number;
+  /** Geohash length of the alert's region (its Kafka key). */
   readonly alertKeyLength: number;
-  /** `adaptive`: start where searches around the place recently succeeded; `longest`: always at the longest length. */
-  readonly searchStart: "adaptive" | "longest";
+  readonly retry: RetryOptions;
 }
 
 /** What one check produced. */
@@ -33,98 +25,111 @@ export interface CheckOutcome {
   readonly alert?: AnomalyAlert;
 }
 
-/** Neighbour positions in km east and north of the event (longitude wrapped at the antimeridian). */
-function offsetsKm(event: GeoEvent, neighbours: readonly Neighbour[]): [number, number][] {
-  const kmPerDegLon = 111.32 * Math.cos((event.lat * Math.PI) / 180);
-  return neighbours.map((n) => [
-    (((n.lon - event.lon + 540) % 360) - 180) * kmPerDegLon,
-    (n.lat - event.lat) * 110.574,
-  ]);
-}
+/** Longest hash any part of a check needs: stored lengths, the alert region, the hint keys. */
+const MIN_HASH_LENGTH = 6;
+
+const NO_TRACE: CheckTracer = { record: () => undefined };
 
 /**
- * One check: store the event at every length and, at the same time, search
- * its neighbours outward (the event is never its own neighbour, so the two
- * need not wait for each other), then score and build the alert if any.
+ * One check: the event is geohashed once, stored at every length and, at the same time, its
+ * neighbours are searched (the event is never its own neighbour, so neither waits for the
+ * other); each is retried on its own, so a failed read never writes the event again. Then the
+ * verdict, and the alert if any.
  */
 export class Detector {
-  private readonly hints: StartHints | undefined;
-  private readonly longest: number;
+  private readonly finder: NeighbourFinder;
+  private readonly hashLength: number;
 
   constructor(
     private readonly store: EventStore,
     private readonly settings: DetectorSettings,
     private readonly metrics: PipelineMetrics,
+    private readonly tracer: CheckTracer = NO_TRACE,
     private readonly now: () => number = Date.now,
   ) {
-    this.longest = Math.max(...settings.layout.map((l) => l.length));
-    this.hints = settings.searchStart === "adaptive" ? new StartHints(this.longest) : undefined;
+    this.finder = new NeighbourFinder(store, settings.search, settings.startRadiusMeters, (s) =>
+      metrics.readSeconds(s),
+    );
+    this.hashLength = Math.max(
+      MIN_HASH_LENGTH,
+      settings.alertKeyLength,
+      ...settings.search.levels.map((l) => l.length),
+    );
   }
 
-  /** Stores the event; rejects if any length's write failed. */
-  async persist(event: GeoEvent): Promise<void> {
-    const t0 = performance.now();
-    await this.store.write(event);
-    this.metrics.writeSeconds((performance.now() - t0) / 1000);
-    this.metrics.stored();
-  }
-
-  /** Searches and scores without storing (used by `near` and by the check). */
+  /** Searches and judges without storing (what `near` and the query API show). */
   async evaluate(event: GeoEvent): Promise<{ search: SearchResult; verdict: Verdict }> {
-    const s = this.settings;
-    const start = this.hints?.startLength(event) ?? this.longest;
-    // Plan only the lengths this search may visit: no cells are computed for skipped lengths.
-    const layout = start >= this.longest ? s.layout : s.layout.filter((l) => l.length <= start);
-    const plan = planSearch(event, layout, s.mode);
-    const search = await runSearch(event, plan, s.k, s.mode, (step) => this.timedFetch(step));
-    if (this.hints !== undefined) {
-      const finer = finerLengthSuffices(
-        event,
-        search.neighbours,
-        s.k,
-        search.stoppedAtLength,
-        s.mode,
-        this.longest,
-      );
-      this.hints.record(event, nextHint(search, finer));
-    }
-    const oldestFirst = [...search.neighbours].sort((a, b) => a.timeMs - b.timeMs);
-    const verdict = SCORERS[s.scorer]({
-      value: event.value,
-      neighbourValues: oldestFirst.map((n) => n.value),
-      // Positions only for the scorer that uses them: nothing extra per check otherwise.
-      ...(s.scorer === "trend" ? { neighbourOffsetsKm: offsetsKm(event, oldestFirst) } : {}),
-      threshold: s.threshold,
-      minNeighbours: s.minNeighbours,
-    });
-    const statements = plan
-      .slice(0, search.queries)
-      .reduce((sum, step) => sum + this.store.statementsFor(step), 0);
-    this.metrics.queriesPerCheck(statements);
-    this.metrics.stopLength(search.stoppedAtLength);
-    return { search, verdict };
+    const hash = encode(event.lat, event.lon, this.hashLength);
+    const { search } = await this.finder.find(event, hash);
+    return { search, verdict: judge(event, search, this.settings) };
   }
 
-  async check(event: GeoEvent): Promise<CheckOutcome> {
-    const [, { search, verdict }] = await Promise.all([this.persist(event), this.evaluate(event)]);
-    this.metrics.checked(verdict.kind);
+  /** Stores, searches, judges; `active` stops retrying once the batch is abandoned. */
+  async check(event: GeoEvent, active: () => boolean = () => true): Promise<CheckOutcome> {
+    const hash = encode(event.lat, event.lon, this.hashLength);
+    const retry = this.settings.retry;
+    const [, found] = await Promise.all([
+      withRetry(
+        () => this.persist(event, hash),
+        retry,
+        () => this.metrics.retried("write"),
+        active,
+      ),
+      withRetry(
+        () => this.finder.find(event, hash),
+        retry,
+        () => this.metrics.retried("read"),
+        active,
+      ),
+    ]);
+    const { search, statements } = found;
+    const verdict = judge(event, search, this.settings);
+    this.metrics.searched({
+      statements,
+      rows: search.rowsRead,
+      partitions: search.partitionsRead,
+      stopLength: search.stopLength,
+      outcome: search.outcome,
+      windowCut: search.windowCut,
+    });
+    this.metrics.checked(verdict);
+    this.tracer.record(() => ({
+      eventId: event.id,
+      lat: event.lat,
+      lon: event.lon,
+      timeMs: event.timeMs,
+      neighbourIds: search.neighbours.map((n) => n.id),
+      neighbourDistancesMeters: search.neighbours.map((n) => n.distanceMeters),
+      stopLength: search.stopLength,
+      coveredRadiusMeters: search.coveredRadiusMeters,
+      maxDistanceMeters: search.maxDistanceMeters,
+      windowFromMs: search.windowFromMs,
+      windowToMs: search.windowToMs,
+      complete: search.outcome !== "budget",
+      outcome: search.outcome,
+      verdict: verdict.kind,
+      reason: verdict.kind === "insufficient" ? verdict.reason : null,
+      rowsRead: search.rowsRead,
+      partitionsRead: search.partitionsRead,
+      steps: search.reads,
+    }));
     if (verdict.kind !== "scored" || !verdict.anomalous) return { event, search, verdict };
     this.metrics.anomaly();
     const alert = buildAlert(
       event,
+      hash,
       verdict,
       search,
-      this.settings.mode,
       this.settings.alertKeyLength,
       this.now(),
     );
     return { event, search, verdict, alert };
   }
 
-  private async timedFetch(step: SearchStep): ReturnType<EventStore["fetch"]> {
+  private async persist(event: GeoEvent, hash: string): Promise<void> {
     const t0 = performance.now();
-    const rows = await this.store.fetch(step);
-    this.metrics.readSeconds((performance.now() - t0) / 1000);
-    return rows;
+    await this.store.write(event, hash);
+    this.metrics.writeSeconds((performance.now() - t0) / 1000);
+    this.metrics.stored();
   }
 }

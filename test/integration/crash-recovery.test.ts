@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import type cassandra from "cassandra-driver";
 import { once } from "node:events";
 import path from "node:path";
+import { configuredLayout } from "../../src/config/layout.js";
 import { describe, expect, it, onTestFinished } from "vitest";
 import type { Config } from "../../src/config/load.js";
 import { SETTINGS, type SettingKey } from "../../src/config/settings.js";
@@ -129,7 +130,7 @@ describe("a detector killed with SIGKILL mid-stream", () => {
     const [code] = (await once(second, "exit")) as [number | null];
 
     expect(storedAtKill).toBeLessThan(all.length);
-    for (const length of config.geohashLengths) {
+    for (const { length } of configuredLayout(config)) {
       const ids = await storedIds(client, config, length);
       expect(
         all.filter((id) => !ids.has(id)),

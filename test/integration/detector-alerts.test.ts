@@ -55,15 +55,64 @@ describe("detector end to end", () => {
     const spike = parsed.find((a) => a.event.id === "spike-1");
     expect(spike?.direction).toBe("high");
     expect(spike?.scorer).toBe("robust");
-    expect(spike?.neighbourCount).toBe(50);
+    expect(spike?.neighbours.count).toBe(50);
+    expect(spike?.neighbours.maxDistanceMeters).toBeLessThan(20);
+    expect(spike?.search.outcome).toBe("complete");
     expect(spike?.expected).toBeGreaterThan(19);
     expect(spike?.expected).toBeLessThan(21);
     expect(Math.abs(spike?.score ?? 0)).toBeGreaterThan(config.threshold);
-    expect(spike?.search.geohashLength).toBe(8);
+    expect(spike?.search.maxDistanceMeters).toBe(config.maxNeighbourDistanceM);
     expect(spike?.region).toHaveLength(config.alertKeyLength);
     expect(alerts[0]?.key?.toString()).toBe("u09");
     expect(parsed.find((a) => a.event.id === "dip-1")?.direction).toBe("low");
     expect(await counter(app, "geoanomaly_anomalies_total")).toBe(2);
     expect(await counter(app, "geoanomaly_events_stored_total")).toBe(102);
+  });
+
+  it("says insufficient, never alerts, for an isolated place far from every other one", async () => {
+    const config = testConfig();
+    await createTestTopics(config);
+    const app = await startTestDetector(config);
+    const alerts = await collectTopic(config, config.alertTopic);
+    // A dense city, then a wild value 180 km south of it (beyond the 25 km bound) and a spike
+    // inside the city: only the city's spike is an anomaly anyone can vouch for.
+    const t = Date.now() - 60_000;
+    await produceEvents(config, eventsAt("city", 48.8566, 2.3522, 80, 20, t));
+    await waitFor(
+      "the city checked",
+      async () => (await counter(app, "geoanomaly_checks_total")) >= 80,
+    );
+    const noHistory = async (): Promise<number> => {
+      const { values } = await app.metrics.instruments.insufficient.get();
+      return values.find((v) => v.labels["reason"] === "no_history")?.value ?? 0;
+    };
+    const before = await noHistory();
+    const isolated = {
+      id: "iso-1",
+      lat: 47.24,
+      lon: 2.3522,
+      value: 95,
+      time: new Date(t + 5_000).toISOString(),
+    };
+    const spike = {
+      id: "spike-2",
+      lat: 48.85662,
+      lon: 2.35222,
+      value: 40,
+      time: new Date(t + 5_001).toISOString(),
+    };
+    await produceEvents(config, [isolated, spike]);
+    await waitFor("the spike alerted", () => alerts.length >= 1, 30_000);
+    await waitFor(
+      "both checked",
+      async () => (await counter(app, "geoanomaly_checks_total")) >= 82,
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    const ids = alerts.map(
+      (m) => (JSON.parse(m.value?.toString() ?? "{}") as AnomalyAlert).event.id,
+    );
+    expect(ids).toEqual(["spike-2"]);
+    // The isolated event is the one check since the city that found nobody within the bound.
+    expect((await noHistory()) - before).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { applySchema } from "../../src/cassandra/schema.js";
-import { layoutFor } from "../../src/domain/levels.js";
+import { configuredLayout } from "../../src/config/layout.js";
 import { cassandraClient } from "../support/helpers.js";
 import {
   counter,
@@ -30,7 +30,7 @@ describe("a store outage", () => {
     );
 
     // Take one length's table away: every write of the next events fails.
-    await client.execute(`DROP TABLE ${config.cassandraKeyspace}.events_l3`);
+    await client.execute(`DROP TABLE ${config.cassandraKeyspace}.events_l5`);
     await produceEvents(config, eventsAt("during", 10, 10, 30));
     await waitFor(
       "the partition paused",
@@ -44,7 +44,7 @@ describe("a store outage", () => {
     // The store comes back: the paused partition resumes from the first unfinished event.
     await applySchema(
       client,
-      layoutFor(config.geohashLengths),
+      configuredLayout(config),
       config.cassandraKeyspace,
       config.cassandraReplication,
     );
@@ -54,7 +54,7 @@ describe("a store outage", () => {
       60_000,
     );
 
-    const rs = await client.execute(`SELECT id FROM ${config.cassandraKeyspace}.events_l3`);
+    const rs = await client.execute(`SELECT id FROM ${config.cassandraKeyspace}.events_l5`);
     const ids = new Set(rs.rows.map((r) => r["id"] as string));
     for (let i = 0; i < 30; i++) expect(ids.has(`during-${String(i).padStart(4, "0")}`)).toBe(true);
     expect(storedWhileDown).toBeLessThanOrEqual(20);

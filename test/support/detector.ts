@@ -1,11 +1,11 @@
 import { Kafka, Partitioners, logLevel, type KafkaMessage } from "kafkajs";
 import { onTestFinished } from "vitest";
-import { rowsPerPartition, startDetectorApp, type DetectorApp } from "../../src/app.js";
+import { startDetectorApp, type DetectorApp } from "../../src/app.js";
 import { createCassandraClient } from "../../src/cassandra/client.js";
-import { createDataModel, type DataModel } from "../../src/cassandra/models/index.js";
-import { layoutFor } from "../../src/domain/levels.js";
+import { assembleDetector, type DetectorParts, type StoreFactory } from "../../src/compose.js";
 import { loadConfig, type Config, type ConfigOverrides } from "../../src/config/load.js";
 import { createLogger } from "../../src/observability/logger.js";
+import { createMetrics } from "../../src/observability/metrics.js";
 import { createTopics, endpoints, uniqueName } from "./helpers.js";
 
 /** A config for one test: its own topics, keyspace and group, pointed at the test servers. */
@@ -141,21 +141,24 @@ export function eventsAt(
   }));
 }
 
-/** The configured data model on its own keyspace, schema applied; keyspace dropped when the test ends. */
-export async function openTestModel(config: Config): Promise<DataModel> {
+/**
+ * The detector's store and Detector (assembled as the service assembles them) on the test's own
+ * keyspace with the schema applied; the keyspace is dropped when the test ends.
+ */
+export async function openTestDetector(
+  config: Config,
+  storeFactory?: StoreFactory,
+): Promise<DetectorParts> {
   const client = createCassandraClient(config);
   await client.connect();
   onTestFinished(async () => {
     await client.execute(`DROP KEYSPACE IF EXISTS ${config.cassandraKeyspace}`);
     await client.shutdown();
   });
-  const model = createDataModel(
-    config.dataModel,
-    client,
-    config.cassandraKeyspace,
-    layoutFor(config.geohashLengths),
-    rowsPerPartition(config),
-  );
-  await model.applySchema(config.cassandraReplication);
-  return model;
+  const parts = assembleDetector(config, client, {
+    metrics: createMetrics().pipeline,
+    ...(storeFactory === undefined ? {} : { storeFactory }),
+  });
+  await parts.applySchema(config.cassandraReplication);
+  return parts;
 }

@@ -16,9 +16,9 @@ describe("loadConfig", () => {
   it("applies defaults, parses lists and numbers, and freezes the result", () => {
     const config = loadConfig({}, {});
     expect(config.kafkaBrokers).toEqual(["127.0.0.1:9092"]);
-    expect(config.geohashLengths).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(config.geohashLengths).toBe("auto");
     expect(config.searchK).toBe(50);
-    expect(config.searchMode).toBe("ring");
+    expect(config.maxNeighbourDistanceM).toBe(25_000);
     expect(config.scorer).toBe("robust");
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -35,8 +35,12 @@ describe("loadConfig", () => {
     const message = failure(() => loadConfig({}, { SEARCH_K: "many" }));
     expect(message).toContain("SEARCH_K (--k)");
     expect(message).toContain('"many"');
-    expect(failure(() => loadConfig({ searchMode: "spiral" }, {}))).toContain(
-      "SEARCH_MODE (--search-mode)",
+    expect(failure(() => loadConfig({ scorer: "spiral" }, {}))).toContain("SCORER (--scorer)");
+    expect(failure(() => loadConfig({}, { MAX_NEIGHBOUR_DISTANCE_M: "-5" }))).toContain(
+      "MAX_NEIGHBOUR_DISTANCE_M",
+    );
+    expect(failure(() => loadConfig({}, { GEOHASH_LENGTHS: "auto,3" }))).toContain(
+      "GEOHASH_LENGTHS",
     );
     expect(failure(() => loadConfig({}, { GEOHASH_LENGTHS: "1,2,2" }))).toContain(
       "GEOHASH_LENGTHS",
@@ -56,6 +60,12 @@ describe("loadConfig", () => {
     expect(failure(() => loadConfig({}, { SEARCH_K: "5", MIN_NEIGHBOURS: "10" }))).toContain(
       "MIN_NEIGHBOURS",
     );
+    // A traffic basis whose hottest length-1 cell fills a partition in under a minute.
+    const layout = failure(() =>
+      loadConfig({}, { GEOHASH_LENGTHS: "1", LAYOUT_EVENTS_PER_SECOND: "1e8" }),
+    );
+    expect(layout).toContain("LAYOUT_EVENTS_PER_SECOND");
+    expect(layout).toContain("under the 1-minute minimum bucket");
   });
 
   it("treats an empty environment variable as unset", () => {

@@ -18,18 +18,32 @@ function validator(file: string) {
 }
 
 const search: SearchResult = {
-  neighbours: [],
-  satisfied: true,
-  stoppedAtLength: 7,
-  queries: 2,
-  radiusMeters: 140.4,
+  neighbours: [10, 35, 80].map((d, i) => ({
+    id: `n${i}`,
+    lat: 48.8566,
+    lon: 2.3522,
+    value: 20,
+    timeMs: Date.UTC(2026, 0, 1) - i,
+    distanceMeters: d,
+  })),
+  outcome: "complete",
+  stopLength: 7,
+  coveredRadiusMeters: 140.4,
+  maxDistanceMeters: 25_000,
+  windowFromMs: Date.UTC(2025, 11, 31),
+  windowToMs: Date.UTC(2026, 0, 1),
+  windowCut: false,
+  reads: 2,
+  rowsRead: 130,
+  partitionsRead: 18,
 };
 
 describe("published JSON Schemas", () => {
-  it("the alert the detector builds validates against anomaly-alert.v1", () => {
-    const validate = validator("anomaly-alert.v1.schema.json");
+  it("the alert the detector builds validates against anomaly-alert.v2", () => {
+    const validate = validator("anomaly-alert.v2.schema.json");
     const alert = buildAlert(
       { id: "e1", lat: 48.8566, lon: 2.3522, value: 35, timeMs: Date.UTC(2026, 0, 1) },
+      "u09tvw0f",
       {
         kind: "scored",
         scorer: "robust",
@@ -38,18 +52,20 @@ describe("published JSON Schemas", () => {
         expected: 20,
         spread: 1.2,
         anomalous: true,
-        neighbourCount: 50,
+        neighbourCount: 3,
       },
       search,
-      "ring",
       3,
       Date.UTC(2026, 0, 1, 0, 0, 1),
     );
     expect(validate(alert), JSON.stringify(validate.errors)).toBe(true);
     expect(alert.direction).toBe("low");
     expect(alert.region).toBe("u09");
-    expect(alert.search.geohash).toHaveLength(7);
-    expect(validate({ ...alert, schemaVersion: 2 })).toBe(false);
+    expect(alert.search.geohash).toBe("u09tvw0");
+    expect(alert.neighbours).toEqual({ count: 3, medianDistanceMeters: 35, maxDistanceMeters: 80 });
+    expect(validate({ ...alert, schemaVersion: 1 })).toBe(false);
+    // The v1 contract is kept for consumers of older alerts; v2 alerts are not v1 alerts.
+    expect(validator("anomaly-alert.v1.schema.json")(alert)).toBe(false);
   });
 
   it("generated events validate against geo-event.v1 and the parser accepts them", () => {

@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
-  bucketStart,
-  bucketsInWindow,
-  compactionWindow,
-  DEFAULT_LAYOUT,
+  buildLayout,
+  DEFAULT_FULL_LAYOUT as DEFAULT_LAYOUT,
   DEFAULT_LAYOUT_BASIS,
-  layoutFor,
+  searchLengths,
+} from "../../../src/domain/layout.js";
+import {
+  bucketStart,
+  bucketsInRange,
+  compactionWindow,
   tableName,
   validateLayout,
   type LevelSpec,
@@ -68,33 +71,44 @@ describe("DEFAULT_LAYOUT", () => {
   it("makes a search read at most two buckets per length", () => {
     for (const s of DEFAULT_LAYOUT) {
       for (const t of [0, 1, s.bucketMs - 1, 1_714_564_800_123]) {
-        expect(bucketsInWindow(t, s).length).toBeLessThanOrEqual(2);
+        expect(bucketsInRange(t - s.horizonMs, t, s.bucketMs).length).toBeLessThanOrEqual(2);
       }
     }
   });
 });
 
-describe("layoutFor", () => {
-  it("picks a subset sorted longest first", () => {
-    expect(layoutFor([3, 7, 5]).map((s) => s.length)).toEqual([7, 5, 3]);
-    expect(layoutFor([6])[0]).toEqual(DEFAULT_LAYOUT.find((s) => s.length === 6));
+describe("buildLayout", () => {
+  it("sizes the given lengths, longest first, as the full default layout does", () => {
+    const layout = buildLayout(DEFAULT_LAYOUT_BASIS, [3, 7, 5]);
+    expect(layout.map((s) => s.length)).toEqual([7, 5, 3]);
+    expect(layout[0]).toEqual(DEFAULT_LAYOUT.find((s) => s.length === 7));
   });
 
   it.each([
-    [[0], /length 0/],
-    [[13], /length 13/],
-    [[2.5], /length 2.5/],
-    [[5, 9], /length 9 is not in the layout/],
-    [[4, 6, 4], /length 4 is listed twice/],
+    [[0], /length/],
+    [[13], /length/],
+    [[4, 6, 4], /must not repeat/],
     [[], /at least one/],
   ])("rejects %j", (lengths, message) => {
-    expect(() => layoutFor(lengths)).toThrow(message);
+    expect(() => buildLayout(DEFAULT_LAYOUT_BASIS, lengths)).toThrow(message);
   });
 
-  it("uses the given base layout", () => {
-    const base: LevelSpec[] = [{ length: 9, bucketMs: DAY, horizonMs: DAY, ttlSeconds: 3 * 86400 }];
-    expect(layoutFor([9], base)).toEqual(base);
-    expect(() => layoutFor([8], base)).toThrow(/length 8/);
+  it("refuses a basis that fills a partition in under a minute", () => {
+    expect(() =>
+      buildLayout({ ...DEFAULT_LAYOUT_BASIS, eventsPerSecond: 1e9, hotCellShare: 1 }, [1]),
+    ).toThrow(/under the 1-minute minimum bucket/);
+  });
+});
+
+describe("searchLengths", () => {
+  it("stores 8 down to the finest length that covers the distance bound in few cells", () => {
+    expect(searchLengths(25_000, 16)).toEqual([8, 7, 6, 5, 4]);
+    expect(searchLengths(2_000, 16)).toEqual([8, 7, 6, 5]);
+    expect(searchLengths(300_000, 16)).toEqual([8, 7, 6, 5, 4, 3]);
+  });
+
+  it("goes down to length 1 when even that needs more cells", () => {
+    expect(searchLengths(10_000_000, 4)).toEqual([8, 7, 6, 5, 4, 3, 2, 1]);
   });
 });
 
@@ -143,20 +157,26 @@ describe("buckets", () => {
   const spec: LevelSpec = { length: 5, bucketMs: 1000, horizonMs: 2500, ttlSeconds: 10 };
 
   it("lists buckets touching the window, newest first", () => {
-    expect(bucketsInWindow(10_500, spec)).toEqual([10_000, 9_000, 8_000]);
+    expect(bucketsInRange(10_500 - spec.horizonMs, 10_500, spec.bucketMs)).toEqual([
+      10_000, 9_000, 8_000,
+    ]);
   });
 
   it("includes the bucket holding exactly timeMs - horizon", () => {
-    expect(bucketsInWindow(10_000, spec)).toEqual([10_000, 9_000, 8_000, 7_000]);
-    expect(bucketsInWindow(10_999, spec)).toEqual([10_000, 9_000, 8_000]);
+    expect(bucketsInRange(10_000 - spec.horizonMs, 10_000, spec.bucketMs)).toEqual([
+      10_000, 9_000, 8_000, 7_000,
+    ]);
+    expect(bucketsInRange(10_999 - spec.horizonMs, 10_999, spec.bucketMs)).toEqual([
+      10_000, 9_000, 8_000,
+    ]);
   });
 
   it("works across zero", () => {
-    expect(bucketsInWindow(500, spec)).toEqual([0, -1000, -2000]);
+    expect(bucketsInRange(500 - spec.horizonMs, 500, spec.bucketMs)).toEqual([0, -1000, -2000]);
   });
 
   it("returns one bucket when the window fits in it", () => {
-    expect(bucketsInWindow(3_999, { ...spec, horizonMs: 999 })).toEqual([3_000]);
+    expect(bucketsInRange(3_999 - 999, 3_999, spec.bucketMs)).toEqual([3_000]);
   });
 });
 

@@ -12,7 +12,7 @@ import {
 const NEIGHBOURS = Array.from({ length: 50 }, (_, i) => 100 + 2 - (i % 5));
 
 function input(value: number, neighbourValues: readonly number[] = NEIGHBOURS): ScoreInput {
-  return { value, neighbourValues, threshold: 3, minNeighbours: 10 };
+  return { value, neighbourValues, threshold: 3 };
 }
 
 function scored(v: Verdict): Extract<Verdict, { kind: "scored" }> {
@@ -51,22 +51,15 @@ describe.each(SCORER_NAMES)("%s scorer", (name) => {
     expect(v.expected).toBeCloseTo(100, 0);
   });
 
-  it("is insufficient below minNeighbours and with no neighbours", () => {
-    const few = {
-      value: 1000,
-      neighbourValues: NEIGHBOURS.slice(0, 9),
-      threshold: 3,
-      minNeighbours: 10,
-    };
-    expect(score(few)).toEqual({
+  it("is insufficient (no_history) without neighbours, and scores one or more", () => {
+    expect(score({ value: 1, neighbourValues: [], threshold: 3 })).toEqual({
       kind: "insufficient",
+      reason: "no_history",
       scorer: name,
-      neighbourCount: 9,
+      neighbourCount: 0,
       threshold: 3,
     });
-    const none = { value: 1, neighbourValues: [], threshold: 3, minNeighbours: 0 };
-    expect(score(none).kind).toBe("insufficient");
-    expect(score({ ...few, neighbourValues: NEIGHBOURS.slice(0, 10) }).kind).toBe("scored");
+    expect(score(input(100, NEIGHBOURS.slice(0, 10))).kind).toBe("scored");
   });
 
   it("stays finite when every neighbour is identical", () => {

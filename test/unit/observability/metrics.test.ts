@@ -1,10 +1,38 @@
 import { describe, expect, it } from "vitest";
 import { Histogram, Registry } from "prom-client";
+import type { Verdict } from "../../../src/domain/scoring.js";
 import {
   createMetrics,
   histogramQuantile,
   metricsSnapshot,
 } from "../../../src/observability/metrics.js";
+import type { SearchFigures } from "../../../src/pipeline/ports.js";
+
+const SCORED: Verdict = {
+  kind: "scored",
+  scorer: "robust",
+  score: 1,
+  threshold: 4,
+  expected: 0,
+  spread: 1,
+  anomalous: false,
+  neighbourCount: 50,
+};
+const SPARSE: Verdict = {
+  kind: "insufficient",
+  reason: "sparse",
+  scorer: "robust",
+  neighbourCount: 3,
+  threshold: 4,
+};
+const SEARCH: SearchFigures = {
+  statements: 3,
+  rows: 120,
+  partitions: 18,
+  stopLength: 6,
+  outcome: "complete",
+  windowCut: true,
+};
 
 describe("createMetrics", () => {
   it("starts at zero with labelled series pre-created", async () => {
@@ -28,12 +56,12 @@ describe("createMetrics", () => {
     pipeline.consumed(5);
     pipeline.consumed(3);
     pipeline.stored();
-    pipeline.checked("scored");
-    pipeline.checked("scored");
-    pipeline.checked("insufficient");
+    pipeline.checked(SCORED);
+    pipeline.checked(SCORED);
+    pipeline.checked(SPARSE);
     pipeline.anomaly();
     pipeline.deadLettered("not_json");
-    pipeline.retried("store");
+    pipeline.retried("write");
     pipeline.paused();
     const { counters } = await metricsSnapshot(registry);
     expect(counters.geoanomaly_events_consumed_total).toBe(8);
@@ -44,7 +72,9 @@ describe("createMetrics", () => {
     expect(counters.geoanomaly_anomalies_total).toBe(1);
     expect(counters['geoanomaly_dead_letters_total{reason="not_json"}']).toBe(1);
     expect(counters.geoanomaly_dead_letters_total).toBe(1);
-    expect(counters['geoanomaly_retries_total{operation="store"}']).toBe(1);
+    expect(counters['geoanomaly_insufficient_total{reason="sparse"}']).toBe(1);
+    expect(counters['geoanomaly_insufficient_total{reason="no_history"}']).toBe(0);
+    expect(counters['geoanomaly_retries_total{operation="write"}']).toBe(1);
     expect(counters.geoanomaly_partition_pauses_total).toBe(1);
   });
 
@@ -53,8 +83,7 @@ describe("createMetrics", () => {
     pipeline.writeSeconds(0.002);
     pipeline.writeSeconds(0.004);
     pipeline.readSeconds(0.01);
-    pipeline.queriesPerCheck(3);
-    pipeline.stopLength(6);
+    pipeline.searched(SEARCH);
     pipeline.endToEndSeconds(0.5);
     const { histograms } = await metricsSnapshot(registry);
     const write = histograms.geoanomaly_cassandra_write_seconds;
@@ -64,6 +93,11 @@ describe("createMetrics", () => {
     expect(histograms.geoanomaly_cassandra_read_seconds?.count).toBe(1);
     expect(histograms.geoanomaly_cql_queries_per_check?.sum).toBe(3);
     expect(histograms.geoanomaly_search_stop_length?.mean).toBe(6);
+    expect(histograms.geoanomaly_search_rows_per_check?.sum).toBe(120);
+    expect(histograms.geoanomaly_search_partitions_per_check?.sum).toBe(18);
+    const { counters } = await metricsSnapshot(registry);
+    expect(counters['geoanomaly_search_outcomes_total{outcome="complete"}']).toBe(1);
+    expect(counters.geoanomaly_search_window_cuts_total).toBe(1);
     expect(histograms.geoanomaly_end_to_end_latency_seconds?.sum).toBe(0.5);
   });
 
@@ -133,7 +167,7 @@ describe("histogramQuantile", () => {
 
   it("returns the highest finite bound when the rank falls in +Inf", async () => {
     const { registry, pipeline } = createMetrics();
-    pipeline.queriesPerCheck(50);
+    pipeline.searched({ ...SEARCH, statements: 50 });
     expect(await histogramQuantile(registry, "geoanomaly_cql_queries_per_check", 0.99)).toBe(20);
   });
 

@@ -7,7 +7,19 @@ import type { CheckOutcome } from "../../../src/pipeline/detector.js";
 import type { BatchControl, DeadLetter, InboundRecord } from "../../../src/pipeline/ports.js";
 
 const NOW = Date.UTC(2026, 10, 21);
-const control: BatchControl = { heartbeat: () => Promise.resolve(), isActive: () => true };
+/** A control that records every commit (offset through which, and the event times). */
+function recordingControl(active: () => boolean = () => true) {
+  const commits: { through: string; times: readonly number[]; atMs: number }[] = [];
+  const control: BatchControl = {
+    heartbeat: () => Promise.resolve(),
+    isActive: active,
+    commit: (through, times) => {
+      commits.push({ through, times, atMs: performance.now() });
+      return Promise.resolve();
+    },
+  };
+  return { control, commits };
+}
 const silent = { debug: () => undefined, warn: () => undefined, error: () => undefined };
 
 function record(offset: number, value: unknown): InboundRecord {
@@ -31,8 +43,26 @@ function outcome(event: GeoEvent, anomalous: boolean): CheckOutcome {
   const alert = anomalous ? ({ event: { id: event.id } } as unknown as AnomalyAlert) : undefined;
   return {
     event,
-    search: { neighbours: [], satisfied: true, stoppedAtLength: 8, queries: 1, radiusMeters: 1 },
-    verdict: { kind: "insufficient", scorer: "robust", neighbourCount: 0, threshold: 4 },
+    search: {
+      neighbours: [],
+      outcome: "bounded",
+      stopLength: 4,
+      coveredRadiusMeters: 25_000,
+      maxDistanceMeters: 25_000,
+      windowFromMs: 0,
+      windowToMs: event.timeMs,
+      windowCut: false,
+      reads: 1,
+      rowsRead: 0,
+      partitionsRead: 8,
+    },
+    verdict: {
+      kind: "insufficient",
+      reason: "no_history",
+      scorer: "robust",
+      neighbourCount: 0,
+      threshold: 4,
+    },
     ...(alert === undefined ? {} : { alert }),
   };
 }
@@ -65,13 +95,16 @@ function setup(
 }
 
 describe("batch handler", () => {
-  it("dead-letters malformed records, checks the valid ones, and reports the whole batch done", async () => {
+  it("dead-letters malformed records, checks the valid ones, and commits the whole batch", async () => {
     const { handler, published, dead } = setup((e) => Promise.resolve(outcome(e, e.value > 10)));
+    const { control, commits } = recordingControl();
     const result = await handler(
       [record(10, ev("a")), record(11, "nope"), record(12, ev("b", 99)), record(13, null)],
       control,
     );
-    expect(result).toEqual({ doneThrough: "13", doneEventTimesMs: [NOW - 1000, NOW - 1000] });
+    expect(result).toEqual({ doneThrough: "13" });
+    expect(commits.at(-1)?.through).toBe("13");
+    expect(commits.flatMap((c) => c.times)).toEqual([NOW - 1000, NOW - 1000]);
     expect(dead.map((d) => [d.record.offset, d.reason])).toEqual([
       ["11", "not_json"],
       ["13", "empty"],
@@ -79,20 +112,11 @@ describe("batch handler", () => {
     expect(published.map((a) => a.event.id)).toEqual(["b"]);
   });
 
-  it("retries a transient store failure without losing the event", async () => {
-    let failures = 2;
-    const { handler } = setup((e) =>
-      failures-- > 0 ? Promise.reject(new Error("timeout")) : Promise.resolve(outcome(e, false)),
-    );
-    const result = await handler([record(0, ev("a"))], control);
-    expect(result.doneThrough).toBe("0");
-    expect(result.failed).toBeUndefined();
-  });
-
-  it("stops at the first event that keeps failing: only the prefix before it is done, and only its alerts go out", async () => {
+  it("stops at the first event that fails for good: only the prefix before it is committed, and only its alerts go out", async () => {
     const { handler, published } = setup((e) =>
       e.id === "c" ? Promise.reject(new Error("store down")) : Promise.resolve(outcome(e, true)),
     );
+    const { control, commits } = recordingControl();
     const records = [
       record(0, ev("a")),
       record(1, ev("b")),
@@ -102,6 +126,7 @@ describe("batch handler", () => {
     ];
     const result = await handler(records, control);
     expect(result.doneThrough).toBe("1");
+    expect(commits.at(-1)?.through).toBe("1");
     expect(result.failed?.offset).toBe("2");
     expect(String(result.failed?.error)).toContain("store down");
     expect(published.map((a) => a.event.id)).toEqual(["a", "b"]);
@@ -109,9 +134,44 @@ describe("batch handler", () => {
 
   it("commits nothing when the alerts cannot be published", async () => {
     const { handler } = setup((e) => Promise.resolve(outcome(e, true)), { publishFails: 10 });
+    const { control, commits } = recordingControl();
     const result = await handler([record(5, ev("a")), record(6, ev("b"))], control);
     expect(result.doneThrough).toBeUndefined();
+    expect(commits).toEqual([]);
     expect(result.failed?.offset).toBe("5");
+  });
+
+  it("commits the finished prefix of a large batch while a slow event is still running", async () => {
+    let releaseSlow: () => void = () => undefined;
+    const slow = new Promise<void>((r) => (releaseSlow = r));
+    const { handler } = setup(async (e) => {
+      if (e.id === "e60") await slow;
+      return outcome(e, false);
+    });
+    const { control, commits } = recordingControl();
+    const records = Array.from({ length: 100 }, (_, i) => record(i, ev(`e${i}`)));
+    const done = handler(records, control);
+    // Let everything but the slow event finish, then look at what was committed meanwhile.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(commits.at(-1)?.through).toBe("59");
+    releaseSlow();
+    const result = await done;
+    expect(result.doneThrough).toBe("99");
+    expect(commits.at(-1)?.through).toBe("99");
+    // Commits only move forward, and not once per record.
+    const throughs = commits.map((c) => Number(c.through));
+    expect(throughs).toEqual([...throughs].sort((a, b) => a - b));
+    expect(commits.length).toBeLessThan(20);
+  });
+
+  it("lets a failed commit reach the consumer (it rejoins the group)", async () => {
+    const { handler } = setup((e) => Promise.resolve(outcome(e, false)));
+    const control: BatchControl = {
+      heartbeat: () => Promise.resolve(),
+      isActive: () => true,
+      commit: () => Promise.reject(new Error("rebalance in progress")),
+    };
+    await expect(handler([record(0, ev("a"))], control)).rejects.toThrow("rebalance in progress");
   });
 
   it("runs at most `concurrency` checks at once and starts no new work once inactive", async () => {
@@ -129,10 +189,8 @@ describe("batch handler", () => {
       return outcome(e, false);
     });
     const records = Array.from({ length: 20 }, (_, i) => record(i, ev(`e${i}`)));
-    const result = await handler(records, {
-      heartbeat: () => Promise.resolve(),
-      isActive: () => active,
-    });
+    const { control } = recordingControl(() => active);
+    const result = await handler(records, control);
     expect(peak).toBeLessThanOrEqual(4);
     expect(started).toBeLessThan(20);
     expect(Number(result.doneThrough)).toBe(started - 1);

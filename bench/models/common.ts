@@ -1,36 +1,30 @@
 /**
- * What the single-table data models share: their one time bucket, the geohash prefix columns,
- * row decoding and the CQL options of their tables.
+ * What the single-table comparison models share: their one time bucket, the geohash prefix
+ * columns, row decoding and the CQL options of their tables.
  */
 import type cassandra from "cassandra-driver";
-import { encode } from "../../domain/geo.js";
-import { bucketsInWindow, type LevelLayout, type LevelSpec } from "../../domain/levels.js";
-import type { Candidate, SearchStep } from "../../domain/search.js";
+import { encode } from "../../src/domain/geo.js";
+import type { LevelLayout, LevelSpec } from "../../src/domain/levels.js";
+import type { Candidate } from "../../src/domain/neighbours.js";
 
 /** Longest geohash stored by the single-table models (their g8 column). */
 export const FULL_LENGTH = 8;
 
 /**
  * The single-table models partition by (g1, bucket): every event of a length-1 cell lands in one
- * partition per bucket, so only the length-1 bucket (the shortest of the layout) keeps those
- * partitions bounded. A search step then reads every such bucket overlapping its time window.
+ * partition per bucket, so only the shortest bucket of the layout keeps those partitions
+ * bounded. Their TTL covers the longest horizon a search may read.
  */
 export function singleTableLevel(layout: LevelLayout): LevelSpec {
   const shortest = layout.at(-1);
   if (shortest === undefined) throw new Error("layout has no levels");
-  // The table TTL must cover the longest horizon searched, not the shortest.
   const longest = layout.reduce((a, b) => (b.horizonMs > a.horizonMs ? b : a), shortest);
   return { ...shortest, ttlSeconds: longest.ttlSeconds, horizonMs: longest.horizonMs };
 }
 
-/** Bucket starts of the single table overlapping [fromMs, toMs], newest first. */
-export function stepBuckets(step: SearchStep, bucket: LevelSpec): number[] {
-  return bucketsInWindow(step.toMs, { ...bucket, horizonMs: step.toMs - step.fromMs });
-}
-
-/** Geohash prefixes g1..g8 of a point. */
-export function prefixes(lat: number, lon: number): string[] {
-  const full = encode(lat, lon, FULL_LENGTH);
+/** Geohash prefixes g1..g8 of an event, from its hash (computed again when it is shorter). */
+export function prefixes(lat: number, lon: number, hash: string): string[] {
+  const full = hash.length >= FULL_LENGTH ? hash : encode(lat, lon, FULL_LENGTH);
   return Array.from({ length: FULL_LENGTH }, (_, i) => full.slice(0, i + 1));
 }
 

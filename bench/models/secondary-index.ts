@@ -1,14 +1,14 @@
 /**
  * The article's option 1: one table partitioned by (g1, bucket), a column per longer geohash
- * length, each with a secondary index. A step reads one cell per statement through the index of
+ * length, each with a secondary index. A read takes one cell per statement through the index of
  * its length. Cassandra 5 rejects an indexed select with `bucket IN ?` ("Select on indexed columns
  * and with IN clause for the PRIMARY KEY are not supported"), so the buckets become a range on
  * the partition key, filtered (ALLOW FILTERING) after the index lookup.
  */
 import type cassandra from "cassandra-driver";
-import type { GeoEvent } from "../../domain/event.js";
-import type { LevelLayout, LevelSpec } from "../../domain/levels.js";
-import type { SearchStep } from "../../domain/search.js";
+import type { GeoEvent } from "../../src/domain/event.js";
+import type { LevelLayout, LevelSpec } from "../../src/domain/levels.js";
+import type { CellRead } from "../../src/domain/search.js";
 import { FULL_LENGTH, tableOptions } from "./common.js";
 import { SingleTableStore, type Statement } from "./single-table-store.js";
 
@@ -32,19 +32,19 @@ export function secondaryIndexSchema(keyspace: string, level: LevelSpec): string
   ];
 }
 
-/** Store of the secondary-index model: one write per event, one indexed read per cell per step. */
+/** Store of the secondary-index model: one write per event, one indexed read per cell per read. */
 export class SecondaryIndexStore extends SingleTableStore {
   private readonly insert: string;
   private readonly selects: string[];
 
-  constructor(client: cassandra.Client, keyspace: string, layout: LevelLayout, limit: number) {
-    super(client, keyspace, layout, limit, TABLE);
+  constructor(client: cassandra.Client, keyspace: string, layout: LevelLayout) {
+    super(client, keyspace, layout, TABLE);
     const cols = ["g1", ...INDEXED];
     this.insert =
       `INSERT INTO ${keyspace}.${TABLE} (${cols.join(", ")}, bucket, time, id, lat, lon, value) ` +
       `VALUES (${cols.map(() => "?").join(", ")}, ?, ?, ?, ?, ?, ?)`;
     const from = `SELECT id, lat, lon, value, time FROM ${keyspace}.${TABLE} WHERE g1 = ?`;
-    const tail = ` AND time >= ? AND time <= ? LIMIT ?`;
+    const tail = ` AND time >= ? AND time <= ?`;
     // selects[L-1]: length 1 needs no index; longer lengths use the index of g<L>.
     this.selects = cols.map((g, i) =>
       i === 0
@@ -61,11 +61,11 @@ export class SecondaryIndexStore extends SingleTableStore {
     return { cql: this.insert, params: [...g, ...SingleTableStore.rowValues(event, bucket)] };
   }
 
-  protected selectOf(cell: string, step: SearchStep, buckets: readonly number[]): Statement {
-    const cql = this.selects[step.length - 1];
-    if (cql === undefined) throw new Error(`geohash length ${step.length} is not stored`);
-    const window = this.windowOf(step);
-    return step.length === 1
+  protected selectOf(cell: string, read: CellRead, buckets: readonly number[]): Statement {
+    const cql = this.selects[read.length - 1];
+    if (cql === undefined) throw new Error(`geohash length ${read.length} is not stored`);
+    const window = SingleTableStore.windowOf(read);
+    return read.length === 1
       ? { cql, params: [cell, buckets, ...window] }
       : { cql, params: [cell.slice(0, 1), buckets.at(-1), buckets[0], cell, ...window] };
   }

@@ -1,12 +1,12 @@
 /**
- * The article's option 3: one table, one clustering column per geohash length. A search step
+ * The article's option 3: one table, one clustering column per geohash length. A search read
  * fixes the cell's prefix columns; the time window needs ALLOW FILTERING inside the partition
- * (time sorts after g8), and cells cannot share one IN, so a step runs one query per cell.
+ * (time sorts after g8), and cells cannot share one IN, so a read runs one query per cell.
  */
 import type cassandra from "cassandra-driver";
-import type { GeoEvent } from "../../domain/event.js";
-import type { LevelLayout, LevelSpec } from "../../domain/levels.js";
-import type { SearchStep } from "../../domain/search.js";
+import type { GeoEvent } from "../../src/domain/event.js";
+import type { LevelLayout, LevelSpec } from "../../src/domain/levels.js";
+import type { CellRead } from "../../src/domain/search.js";
 import { FULL_LENGTH, tableOptions } from "./common.js";
 import { SingleTableStore, type Statement } from "./single-table-store.js";
 
@@ -29,13 +29,13 @@ export function clusteringColumnsSchema(keyspace: string, level: LevelSpec): str
   ];
 }
 
-/** Store of the clustering-columns model: one write per event, one read per cell per step. */
+/** Store of the clustering-columns model: one write per event, one read per cell per read. */
 export class ClusteringColumnsStore extends SingleTableStore {
   private readonly insert: string;
   private readonly selects: string[];
 
-  constructor(client: cassandra.Client, keyspace: string, layout: LevelLayout, limit: number) {
-    super(client, keyspace, layout, limit, TABLE);
+  constructor(client: cassandra.Client, keyspace: string, layout: LevelLayout) {
+    super(client, keyspace, layout, TABLE);
     this.insert =
       `INSERT INTO ${keyspace}.${TABLE} (${G.join(", ")}, bucket, time, id, lat, lon, value) ` +
       `VALUES (${G.map(() => "?").join(", ")}, ?, ?, ?, ?, ?, ?)`;
@@ -44,7 +44,7 @@ export class ClusteringColumnsStore extends SingleTableStore {
       const fixed = G.slice(1, i + 1).map((g) => ` AND ${g} = ?`);
       return (
         `SELECT id, lat, lon, value, time FROM ${keyspace}.${TABLE} WHERE g1 = ? AND bucket IN ?` +
-        `${fixed.join("")} AND time >= ? AND time <= ? LIMIT ? ALLOW FILTERING`
+        `${fixed.join("")} AND time >= ? AND time <= ? ALLOW FILTERING`
       );
     });
   }
@@ -57,10 +57,10 @@ export class ClusteringColumnsStore extends SingleTableStore {
     return { cql: this.insert, params: [...g, ...SingleTableStore.rowValues(event, bucket)] };
   }
 
-  protected selectOf(cell: string, step: SearchStep, buckets: readonly number[]): Statement {
-    const cql = this.selects[step.length - 1];
-    if (cql === undefined) throw new Error(`geohash length ${step.length} is not stored`);
-    const [g1, ...rest] = Array.from({ length: step.length }, (_, i) => cell.slice(0, i + 1));
-    return { cql, params: [g1, buckets, ...rest, ...this.windowOf(step)] };
+  protected selectOf(cell: string, read: CellRead, buckets: readonly number[]): Statement {
+    const cql = this.selects[read.length - 1];
+    if (cql === undefined) throw new Error(`geohash length ${read.length} is not stored`);
+    const [g1, ...rest] = Array.from({ length: read.length }, (_, i) => cell.slice(0, i + 1));
+    return { cql, params: [g1, buckets, ...rest, ...SingleTableStore.windowOf(read)] };
   }
 }

@@ -1,0 +1,51 @@
+/**
+ * The one owner of the stored layout: which lengths get a table and each one's bucket, horizon
+ * and TTL, from GEOHASH_LENGTHS, the LAYOUT_* sizing basis and the neighbour distance bound.
+ * Every entry point asks this module, so the detector, the schema and the query side agree.
+ */
+import { buildLayout, searchLengths, type LayoutBasis } from "../domain/layout.js";
+import type { LevelLayout } from "../domain/levels.js";
+import type { Config } from "./settings.js";
+
+type LayoutConfig = Pick<
+  Config,
+  | "geohashLengths"
+  | "maxNeighbourDistanceM"
+  | "searchMaxCells"
+  | "layoutEventsPerSecond"
+  | "layoutRowBytes"
+  | "layoutPartitionMb"
+  | "layoutHotCellShare"
+>;
+
+/** The sizing basis the config states. */
+export function layoutBasis(config: LayoutConfig): LayoutBasis {
+  return {
+    eventsPerSecond: config.layoutEventsPerSecond,
+    rowBytes: config.layoutRowBytes,
+    partitionBytes: config.layoutPartitionMb * 1_000_000,
+    hotCellShare: config.layoutHotCellShare,
+  };
+}
+
+/** The stored lengths, longest first: the configured list, or those the distance bound can use. */
+export function storedLengths(config: LayoutConfig): number[] {
+  const lengths =
+    config.geohashLengths === "auto"
+      ? searchLengths(config.maxNeighbourDistanceM, config.searchMaxCells)
+      : [...config.geohashLengths];
+  return lengths.sort((a, b) => b - a);
+}
+
+/** The layout in use; throws (naming the settings) when the basis cannot size these lengths. */
+export function configuredLayout(config: LayoutConfig): LevelLayout {
+  try {
+    return buildLayout(layoutBasis(config), storedLengths(config));
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new RangeError(
+      `GEOHASH_LENGTHS / LAYOUT_EVENTS_PER_SECOND / LAYOUT_ROW_BYTES / LAYOUT_PARTITION_MB / ` +
+        `LAYOUT_HOT_CELL_SHARE give no usable layout: ${why}`,
+    );
+  }
+}
