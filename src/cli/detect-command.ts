@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { startDetectorApp } from "../app.js";
-import { loadConfig } from "../config/load.js";
+import type { StoreFactory } from "../compose.js";
+import { loadConfig, type Config } from "../config/load.js";
 import { describeError } from "../errors.js";
 import { createLogger } from "../observability/logger.js";
 import { addConfigOptions, overridesFrom } from "./config-options.js";
@@ -20,32 +21,41 @@ export function onShutdownSignal(fn: (signal: string) => void): void {
   }
 }
 
+/**
+ * Runs the detector service until a signal stops it: what `geoanomaly detect` does, and what the
+ * benchmark's comparison entry point does with another store. Sets the process exit code.
+ */
+export async function runDetector(
+  config: Config,
+  options: { readonly storeFactory?: StoreFactory } = {},
+): Promise<void> {
+  const logger = createLogger({ level: config.logLevel });
+  let app;
+  try {
+    app = await startDetectorApp(config, logger, options);
+  } catch (err) {
+    logger.fatal({ err }, `detector failed to start: ${describeError(err)}`);
+    process.exitCode = 1;
+    return;
+  }
+  const running = app;
+  onShutdownSignal((sig) => {
+    logger.info({ signal: sig }, "shutdown requested");
+    void running.stop();
+  });
+  const { error } = await running.stopped;
+  process.exitCode = error === undefined ? 0 : 1;
+}
+
 /** `geoanomaly detect`: the streaming service. */
 export function detectCommand(): Command {
   const cmd = new Command("detect").description(
-    "Run the detector: consume events, store them at every geohash length, search neighbours outward, " +
-      "score, publish alerts, commit. Creates missing topics and tables. SIGINT/SIGTERM stop it cleanly " +
-      "(in-flight work finished and committed). Every option can also be set by its environment variable.",
+    "Run the detector: consume events, store them at every stored geohash length, search the k nearest " +
+      "neighbours within the distance bound, score, publish alerts, commit. Creates missing topics and tables. " +
+      "SIGINT/SIGTERM stop it cleanly (in-flight work finished and committed). Every option can also be set by " +
+      "its environment variable.",
   );
   addConfigOptions(cmd);
-  cmd.action(async (opts: Record<string, unknown>) => {
-    const config = loadConfig(overridesFrom(opts));
-    const logger = createLogger({ level: config.logLevel });
-    let app;
-    try {
-      app = await startDetectorApp(config, logger);
-    } catch (err) {
-      logger.fatal({ err }, `detector failed to start: ${describeError(err)}`);
-      process.exitCode = 1;
-      return;
-    }
-    const running = app;
-    onShutdownSignal((sig) => {
-      logger.info({ signal: sig }, "shutdown requested");
-      void running.stop();
-    });
-    const { error } = await running.stopped;
-    process.exitCode = error === undefined ? 0 : 1;
-  });
+  cmd.action((opts: Record<string, unknown>) => runDetector(loadConfig(overridesFrom(opts))));
   return cmd;
 }

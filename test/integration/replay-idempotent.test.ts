@@ -1,3 +1,4 @@
+import { configuredLayout } from "../../src/config/layout.js";
 import { describe, expect, it } from "vitest";
 import { cassandraClient } from "../support/helpers.js";
 import {
@@ -32,7 +33,7 @@ describe("re-consuming the same events", () => {
     );
 
     const client = await cassandraClient(config.cassandraKeyspace);
-    for (const length of config.geohashLengths) {
+    for (const { length } of configuredLayout(config)) {
       const rs = await client.execute(`SELECT id FROM events_l${length}`);
       const ids = rs.rows.map((r) => r["id"] as string);
       expect(ids, `length ${length}`).toHaveLength(80);
