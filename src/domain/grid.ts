@@ -63,19 +63,24 @@ export function rowOf(lat: number, shape: GridShape): number {
   return indexOf(lat, -90, shape.heightDeg, shape.rows);
 }
 
-/** The hash of the cell at (column, row): longitude and latitude bits interleaved, 5 per char. */
+/**
+ * The hash of the cell at (column, row): longitude and latitude bits interleaved, longitude
+ * first, 5 bits per character. Columns and rows have at most 30 bits (length 12), so 32-bit
+ * shifts are exact.
+ */
 export function hashAt(column: number, row: number, shape: GridShape): string {
   const bits = 5 * shape.length;
-  let lonBit = Math.ceil(bits / 2) - 1;
-  let latBit = Math.floor(bits / 2) - 1;
+  const lonBits = Math.ceil(bits / 2);
+  const latBits = bits - lonBits;
   let out = "";
   let chunk = 0;
-  for (let i = 0; i < bits; i++) {
-    // Bit i of the hash: even positions are longitude, odd ones latitude, most significant first.
+  for (let b = 0; b < bits; b++) {
     const bit =
-      i % 2 === 0 ? Math.floor(column / 2 ** lonBit--) % 2 : Math.floor(row / 2 ** latBit--) % 2;
-    chunk = chunk * 2 + bit;
-    if (i % 5 === 4) {
+      b % 2 === 0
+        ? (column >> (lonBits - 1 - b / 2)) & 1
+        : (row >> (latBits - 1 - (b - 1) / 2)) & 1;
+    chunk = (chunk << 1) | bit;
+    if (b % 5 === 4) {
       out += BASE32[chunk];
       chunk = 0;
     }
