@@ -11,7 +11,7 @@ import type { Config } from "./config/load.js";
 import type { LevelLayout } from "./domain/levels.js";
 import { Detector, type DetectorSettings } from "./pipeline/detector.js";
 import type { CheckTracer, EventStore, PipelineMetrics } from "./pipeline/ports.js";
-import type { RetryOptions } from "./pipeline/retry.js";
+import type { RetryOptions } from "./pipeline/failure-policy.js";
 
 /** A store with the means to create its tables. */
 export interface StoreParts {

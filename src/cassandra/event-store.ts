@@ -5,6 +5,7 @@ import { bucketStart, bucketsInRange, tableName, type LevelLayout } from "../dom
 import type { Candidate } from "../domain/neighbours.js";
 import type { CellRead } from "../domain/search.js";
 import type { EventStore, StoreReadResult } from "../pipeline/ports.js";
+import { storeError } from "./errors.js";
 
 /**
  * The table-per-length store: each event is upserted into every stored length's table with
@@ -60,9 +61,12 @@ export class CassandraEventStore implements EventStore {
     );
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failures.length > 0) {
-      throw new AggregateError(
-        failures.map((f) => f.reason as unknown),
-        `${failures.length} of ${results.length} writes of event ${event.id} failed`,
+      throw storeError(
+        "write",
+        new AggregateError(
+          failures.map((f) => f.reason as unknown),
+          `${failures.length} of ${results.length} writes of event ${event.id} failed`,
+        ),
       );
     }
   }
@@ -74,12 +78,16 @@ export class CassandraEventStore implements EventStore {
     const buckets = bucketsInRange(request.fromMs, request.toMs, bucketMs);
     const partitions = request.cells.length * buckets.length;
     const limit = request.rowsPerPartition + 1;
-    const rs = await this.client.execute(
-      this.statement(this.selects, request.length),
-      [request.cells, buckets, new Date(request.fromMs), new Date(request.toMs), limit],
-      // Every partition's rows in one page: the read is bounded by partitions × limit.
-      { fetchSize: partitions * limit },
-    );
+    const rs = await this.client
+      .execute(
+        this.statement(this.selects, request.length),
+        [request.cells, buckets, new Date(request.fromMs), new Date(request.toMs), limit],
+        // Every partition's rows in one page: the read is bounded by partitions × limit.
+        { fetchSize: partitions * limit },
+      )
+      .catch((err: unknown) => {
+        throw storeError("read", err);
+      });
     const rows: Candidate[] = rs.rows.map((row) => ({
       id: row["id"] as string,
       lat: row["lat"] as number,

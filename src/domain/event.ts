@@ -40,6 +40,8 @@ export const DEAD_LETTER_REASONS = [
   "bad_value",
   "bad_time",
   "time_skew",
+  // A valid event the store refused to take (see EVENT_REJECTED): retrying cannot change it.
+  "store_rejected",
 ] as const;
 
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];

@@ -1,3 +1,4 @@
+import { busError } from "./errors.js";
 import type { Producer } from "kafkajs";
 import type { AnomalyAlert } from "../domain/alert.js";
 import type { AlertSink } from "../pipeline/ports.js";
@@ -14,18 +15,22 @@ export class KafkaAlertSink implements AlertSink {
   ) {}
 
   async publish(alerts: readonly AnomalyAlert[]): Promise<void> {
-    await this.producer.send({
-      topic: this.topic,
-      acks: -1,
-      messages: alerts.map((alert) => ({
-        key: alert.region,
-        value: JSON.stringify(alert),
-        headers: {
-          "content-type": "application/json",
-          "schema-version": String(alert.schemaVersion),
-          "event-id": alert.event.id,
-        },
-      })),
-    });
+    await this.producer
+      .send({
+        topic: this.topic,
+        acks: -1,
+        messages: alerts.map((alert) => ({
+          key: alert.region,
+          value: JSON.stringify(alert),
+          headers: {
+            "content-type": "application/json",
+            "schema-version": String(alert.schemaVersion),
+            "event-id": alert.event.id,
+          },
+        })),
+      })
+      .catch((err: unknown) => {
+        throw busError(err);
+      });
   }
 }

@@ -1,5 +1,6 @@
 import { Kafka, logLevel as kafkaLogLevel, type LogEntry } from "kafkajs";
 import type { Config } from "../config/load.js";
+import { isTransientKafkaLog } from "./errors.js";
 
 /** Minimal logger shape kafkajs logs are forwarded to (pino fits). */
 export interface LogSink {
@@ -31,7 +32,11 @@ export function createKafka(
             ({ level: lvl, log, namespace }: LogEntry) => {
               const { message, ...rest } = log;
               const obj = { source: "kafkajs", namespace, ...rest };
-              if (lvl === kafkaLogLevel.ERROR) logger.error(obj, message);
+              // Coordinator and leadership answers while a group forms are retried by kafkajs:
+              // expected on every start and failover, so they are debug lines, not errors.
+              if (lvl === kafkaLogLevel.ERROR && isTransientKafkaLog(log))
+                logger.debug(obj, message);
+              else if (lvl === kafkaLogLevel.ERROR) logger.error(obj, message);
               else if (lvl === kafkaLogLevel.WARN) logger.warn(obj, message);
               else if (lvl === kafkaLogLevel.INFO) logger.info(obj, message);
               else logger.debug(obj, message);

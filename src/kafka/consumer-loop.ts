@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, KafkaMessage } from "kafkajs";
+import { isGeoAnomalyError } from "../errors.js";
 import type { BatchHandler, InboundRecord, PipelineMetrics } from "../pipeline/ports.js";
-import { retryDecision, type RetryOptions } from "../pipeline/retry.js";
+import { retryDecision, type RetryOptions } from "../pipeline/failure-policy.js";
 
 /** Minimal logger shape (pino fits). */
 export interface LoopLogger {
@@ -98,7 +99,11 @@ export class ConsumerLoop {
       },
     });
 
-    if (result.failed !== undefined && !this.stopping) {
+    // Work abandoned because the batch went stale (rebalance, stop) is not a failure to pause on:
+    // nothing past it was committed, and whoever owns the partition next starts there.
+    const abandoned =
+      result.failed !== undefined && isGeoAnomalyError(result.failed.error, "SHUTDOWN");
+    if (result.failed !== undefined && !abandoned && !this.stopping) {
       this.opts.metrics.paused();
       this.opts.logger.error(
         { err: result.failed.error, topic, partition, offset: result.failed.offset },

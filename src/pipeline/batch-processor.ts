@@ -10,6 +10,8 @@ import type {
   InboundRecord,
   PipelineMetrics,
 } from "./ports.js";
+import { describeError, isGeoAnomalyError } from "../errors.js";
+import { decideFailure } from "./failure-policy.js";
 import { withRetry, type RetryOptions } from "./retry.js";
 
 /** Minimal logger shape (pino fits). */
@@ -224,10 +226,18 @@ async function processOne(
       outcome: await deps.detector.check(parsed.event, () => control.isActive()),
     };
   } catch (error) {
-    deps.logger.debug(
-      { err: error, offset: record.offset, partition: record.partition },
-      "check failed after retries",
-    );
+    if (decideFailure(error, Number.POSITIVE_INFINITY, deps.retry).action === "dead-letter") {
+      return {
+        kind: "dead",
+        letter: { record, reason: "store_rejected", detail: describeError(error) },
+      };
+    }
+    if (!isGeoAnomalyError(error, "SHUTDOWN")) {
+      deps.logger.debug(
+        { err: error, offset: record.offset, partition: record.partition },
+        "check failed after retries",
+      );
+    }
     return { kind: "failed", error };
   }
 }

@@ -1,32 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { GeoAnomalyError } from "../errors.js";
+import { decideFailure, type RetryOptions } from "./failure-policy.js";
 
-export interface RetryOptions {
-  readonly initialMs: number;
-  readonly maxMs: number;
-  /** Retries after the first attempt; 0 means one attempt only. */
-  readonly attempts: number;
-}
-
-export type RetryDecision =
-  { readonly retry: true; readonly delayMs: number } | { readonly retry: false };
+export type { RetryOptions } from "./failure-policy.js";
 
 /**
- * The retry policy as a pure decision: exponential backoff with full jitter,
- * capped; `random` is injectable so tests are deterministic.
- */
-export function retryDecision(
-  attempt: number,
-  opts: RetryOptions,
-  random: () => number = Math.random,
-): RetryDecision {
-  if (attempt >= opts.attempts) return { retry: false };
-  const ceiling = Math.min(opts.maxMs, opts.initialMs * 2 ** attempt);
-  return { retry: true, delayMs: Math.round(ceiling / 2 + (random() * ceiling) / 2) };
-}
-
-/**
- * Runs `fn`, retrying failures as the policy decides; `onRetry` sees each
- * failure that will be retried. Stops early (rethrowing) when `active()` turns false.
+ * Runs `fn`, retrying failures the failure policy says to retry; `onRetry` sees each of them.
+ * Any other failure is rethrown for the caller to pause or dead-letter. Once `active()` turns
+ * false (the consumer stops or rebalances) it gives up with a SHUTDOWN error instead of waiting.
  */
 export async function withRetry<T>(
   fn: () => Promise<T>,
@@ -38,8 +19,17 @@ export async function withRetry<T>(
     try {
       return await fn();
     } catch (error) {
-      const decision = retryDecision(attempt, opts);
-      if (!decision.retry || !active()) throw error;
+      const decision = decideFailure(error, attempt, opts);
+      if (decision.action !== "retry") throw error;
+      if (!active()) {
+        throw new GeoAnomalyError(
+          "SHUTDOWN",
+          "work abandoned: the consumer is stopping or rebalancing",
+          {
+            cause: error,
+          },
+        );
+      }
       onRetry(error, attempt, decision.delayMs);
       await sleep(decision.delayMs);
     }

@@ -39,8 +39,18 @@ describe("malformed input", () => {
       { value: JSON.stringify({ id: "no-value", lat: 1, lon: 1 }) },
       { value: null },
       { value: valid("ok-4") },
+      // Odd keys and headers travel with the dead letter byte for byte.
+      {
+        key: Buffer.from([0x00, 0xff, 0xc3, 0x28]),
+        value: garbage,
+        headers: {
+          trace: Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00]),
+          latin: Buffer.from("café", "latin1"),
+          big: "h".repeat(50_000),
+        },
+      },
     ]);
-    await waitFor("6 dead letters", () => dead.length >= 6);
+    await waitFor("7 dead letters", () => dead.length >= 7);
     await waitFor(
       "4 valid events stored",
       async () => (await counter(app, "geoanomaly_events_stored_total")) >= 4,
@@ -57,7 +67,13 @@ describe("malformed input", () => {
       ["6", "too_large"],
       ["7", "bad_value"],
       ["8", "empty"],
+      ["10", "not_utf8"],
     ]);
+    const odd = dead[6];
+    expect(odd?.key).toEqual(Buffer.from([0x00, 0xff, 0xc3, 0x28]));
+    expect(odd?.headers?.["trace"]).toEqual(Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00]));
+    expect(odd?.headers?.["latin"]).toEqual(Buffer.from("café", "latin1"));
+    expect(odd?.headers?.["big"]?.length).toBe(50_000);
     expect(dead[1]?.value).toEqual(garbage);
     expect(dead[3]?.value?.length).toBe(Buffer.byteLength(oversized));
     expect(dead[0]?.headers?.[DLQ_HEADERS.topic]?.toString()).toBe(config.inputTopic);
@@ -72,7 +88,7 @@ describe("malformed input", () => {
       "ok-3",
       "ok-4",
     ]);
-    expect(await counter(app, "geoanomaly_dead_letters_total")).toBe(6);
+    expect(await counter(app, "geoanomaly_dead_letters_total")).toBe(7);
     await client.execute(`DROP KEYSPACE ${config.cassandraKeyspace}`);
   });
 });

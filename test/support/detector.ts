@@ -60,7 +60,11 @@ export function kafkaFor(config: Config): Kafka {
 /** Produces raw messages (already serialized) with acks from all replicas. */
 export async function produceRaw(
   config: Config,
-  messages: { key?: string; value: Buffer | string | null }[],
+  messages: {
+    key?: Buffer | string;
+    value: Buffer | string | null;
+    headers?: Record<string, Buffer | string>;
+  }[],
 ): Promise<void> {
   const producer = kafkaFor(config).producer({
     createPartitioner: Partitioners.DefaultPartitioner,
@@ -70,7 +74,11 @@ export async function produceRaw(
     await producer.send({
       topic: config.inputTopic,
       acks: -1,
-      messages: messages.map((m) => ({ key: m.key ?? null, value: m.value })),
+      messages: messages.map((m) => ({
+        key: m.key ?? null,
+        value: m.value,
+        ...(m.headers === undefined ? {} : { headers: m.headers }),
+      })),
     });
   } finally {
     await producer.disconnect();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AnomalyAlert } from "../../../src/domain/alert.js";
 import { DEFAULT_LIMITS, type GeoEvent } from "../../../src/domain/event.js";
+import { GeoAnomalyError } from "../../../src/errors.js";
 import { createMetrics } from "../../../src/observability/metrics.js";
 import { createBatchHandler } from "../../../src/pipeline/batch-processor.js";
 import type { CheckOutcome } from "../../../src/pipeline/detector.js";
@@ -172,6 +173,22 @@ describe("batch handler", () => {
       commit: () => Promise.reject(new Error("rebalance in progress")),
     };
     await expect(handler([record(0, ev("a"))], control)).rejects.toThrow("rebalance in progress");
+  });
+
+  it("dead-letters an event the store refuses and carries on with the rest", async () => {
+    const { handler, dead } = setup((e) =>
+      e.id === "b"
+        ? Promise.reject(new GeoAnomalyError("EVENT_REJECTED", "cannot encode value"))
+        : Promise.resolve(outcome(e, false)),
+    );
+    const { control } = recordingControl();
+    const result = await handler(
+      [record(0, ev("a")), record(1, ev("b")), record(2, ev("c"))],
+      control,
+    );
+    expect(result).toEqual({ doneThrough: "2" });
+    expect(dead.map((d) => [d.record.offset, d.reason])).toEqual([["1", "store_rejected"]]);
+    expect(dead[0]?.detail).toContain("cannot encode value");
   });
 
   it("runs at most `concurrency` checks at once and starts no new work once inactive", async () => {

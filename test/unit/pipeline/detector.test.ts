@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { GeoEvent } from "../../../src/domain/event.js";
+import { GeoAnomalyError } from "../../../src/errors.js";
 import type { Candidate } from "../../../src/domain/neighbours.js";
 import type { CellRead } from "../../../src/domain/search.js";
 import { Detector, type DetectorSettings } from "../../../src/pipeline/detector.js";
@@ -103,6 +104,16 @@ describe("Detector.check", () => {
     expect(calls.writes).toBe(1);
     expect(seen.retried).toEqual(["read"]);
     expect(seen.stored).toBe(1);
+  });
+
+  it("does not retry a read that cannot succeed (a dropped table): it fails at once for a pause", async () => {
+    const { store, calls } = fakeStore(ROWS);
+    const missing = new GeoAnomalyError("STORE_READ_FAILED", "table events_l6 does not exist");
+    const failing: EventStore = { ...store, read: () => (calls.reads++, Promise.reject(missing)) };
+    const { metrics, seen } = countingMetrics();
+    await expect(new Detector(failing, SETTINGS, metrics).check(event(20))).rejects.toBe(missing);
+    expect(calls.reads).toBe(1);
+    expect(seen.retried).toEqual([]);
   });
 
   it("alerts with where the neighbours were, and reports the search's cost", async () => {

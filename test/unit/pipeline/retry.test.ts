@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { retryDecision, withRetry } from "../../../src/pipeline/retry.js";
+import { retryDecision } from "../../../src/pipeline/failure-policy.js";
+import { withRetry } from "../../../src/pipeline/retry.js";
+import { GeoAnomalyError } from "../../../src/errors.js";
 
 describe("retryDecision", () => {
   const opts = { initialMs: 100, maxMs: 1000, attempts: 5 };
@@ -43,7 +45,24 @@ describe("withRetry", () => {
         () => undefined,
         () => false,
       ),
-    ).rejects.toThrow("stop");
+    ).rejects.toMatchObject({ code: "SHUTDOWN", cause: new Error("stop") });
     expect(calls).toBe(1);
+  });
+
+  it("does not retry what the failure policy says to pause on or dead-letter", async () => {
+    for (const error of [
+      new GeoAnomalyError("STORE_WRITE_FAILED", "table events_l5 does not exist"),
+      new GeoAnomalyError("EVENT_REJECTED", "cannot encode"),
+    ]) {
+      let calls = 0;
+      await expect(
+        withRetry(
+          () => (calls++, Promise.reject(error)),
+          { initialMs: 1, maxMs: 1, attempts: 9 },
+          () => undefined,
+        ),
+      ).rejects.toBe(error);
+      expect(calls).toBe(1);
+    }
   });
 });
