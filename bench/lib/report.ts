@@ -1,8 +1,10 @@
 /**
  * The results as data (the JSON's top level and its targets) and as a short markdown report.
  */
+import type { CapacityFigures } from "../scenarios/capacity.js";
 import type { CeilingFigures } from "../scenarios/ceiling.js";
 import type { RowResult } from "../scenarios/variants.js";
+import type { CheckCost, CheckLimit } from "./capacity-model.js";
 import { allOf, atLeast, atMost, type TargetRow } from "./targets.js";
 
 export interface Results {
@@ -127,4 +129,37 @@ export function renderReport(res: Results): string {
     "- Single-table models (clustering-columns, prefix-range, secondary-index) partition by (g1, bucket) with the length-1 bucket of the layout (5 min): every event of a length-1 cell shares that partition, so only the shortest bucket keeps partitions bounded; a step reads every such bucket in its time window. Cassandra 5 rejects an indexed select with `bucket IN ?`, so the secondary-index model reads a bucket range with ALLOW FILTERING.",
   ];
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * The capacity section of the report: raw Cassandra capacity and, when a check's mean cost is
+ * known, the limit in checks/s it allows and where a check's time goes.
+ */
+export function renderCapacity(
+  c: CapacityFigures,
+  limit: (CheckLimit & { readonly cost: CheckCost }) | null = null,
+): string[] {
+  const lines = [
+    "## Cassandra capacity (product driver settings, no detector, no Kafka)",
+    "",
+    `- single-row inserts: **${f(c.insertsPerSecond, 0)}/s** (${c.inserts.count} in ${c.seconds} s, ${c.inserts.errors} errors, client ${f(c.inserts.clientCores, 2)} cores)`,
+    ...c.byRowsPerPartition.map(
+      (r) =>
+        `- single-partition reads of ${r.rowsPerPartition} rows: **${f(r.partitionReadsPerSecond, 0)}/s**, ${f(r.rowsPerSecond, 0)} rows/s (${r.errors} errors${r.unexpectedRowCounts > 0 ? `, ${r.unexpectedRowCounts} with an unexpected row count` : ""}, client ${f(r.clientCores, 2)} cores)`,
+    ),
+    ...(c.multiPartitionReads === null
+      ? []
+      : [
+          `- one read over ${c.multiPartitionReads.partitionsPerRead} partitions (\`cell IN ?\`) of ${c.multiPartitionReads.rowsPerPartition} rows each: **${f(c.multiPartitionReads.readsPerSecond, 0)}/s**, ${f(c.multiPartitionReads.partitionsPerSecond, 0)} partitions/s, ${f(c.multiPartitionReads.rowsPerSecond, 0)} rows/s (${c.multiPartitionReads.errors} errors${c.multiPartitionReads.unexpectedRowCounts > 0 ? `, ${c.multiPartitionReads.unexpectedRowCounts} with an unexpected row count` : ""}, client ${f(c.multiPartitionReads.clientCores, 2)} cores)`,
+        ]),
+    `- ${c.concurrency} statements in flight, ${c.warmupSeconds} s warm-up + ${c.seconds} s per measurement, consistency ${c.consistency}, table of geohash length ${c.geohashLength}, reads from ${c.partitions} partitions of ${c.storedRowsPerPartition} rows; 1-min load average ${f(c.loadAverage.before, 2)} before, ${f(c.loadAverage.after, 2)} after`,
+  ];
+  if (limit !== null) {
+    const pct = (v: number): string => `${f(v * 100, 0)}%`;
+    lines.push(
+      `- limit for a check of ${f(limit.cost.writes, 2)} writes, ${f(limit.cost.partitionsRead, 2)} partitions in ${f(limit.cost.readStatements ?? limit.cost.partitionsRead, 2)} read statements and ${f(limit.cost.rowsRead, 1)} rows read: **${f(limit.limitChecksPerSecond, 0)} checks/s** (time per check: writes ${pct(limit.shares.writes)}, statements ${pct(limit.shares.statements)}, partitions ${pct(limit.shares.partitions)}, rows ${pct(limit.shares.rows)})${limit.readCost?.statementCostKnown === false ? "; no multi-partition read measured, so a statement's fixed cost is charged per partition" : ""}`,
+    );
+  }
+  if (c.firstError !== null) lines.push(`- first error: ${c.firstError}`);
+  return lines;
 }
