@@ -44,8 +44,9 @@ export class EventGrid<T extends GridEvent> {
   private readonly bins = new Map<number, T[]>();
 
   /**
-   * @param binMeters bin size along a meridian; about the usual query radius is a good choice
-   *   (much smaller: many empty bins visited; much larger: many events tested per query).
+   * @param binMeters bin size along a meridian: about the query radius for counting queries
+   *   that stop early, about half of it for nearest-neighbour candidates (smaller: more bins
+   *   ranked per query; larger: more events tested in a dense bin).
    */
   constructor(events: Iterable<T>, binMeters: number) {
     if (!(binMeters > 0)) throw new RangeError(`binMeters must be > 0, got ${binMeters}`);
@@ -73,8 +74,8 @@ export class EventGrid<T extends GridEvent> {
     return ((raw % this.columns) + this.columns) % this.columns;
   }
 
-  /** Bins that may hold an event within `radiusMeters` of the point (all bins when cheaper). */
-  private candidateBins(lat: number, lon: number, radiusMeters: number): Iterable<T[]> {
+  /** Keys of the bins that may hold an event within `radiusMeters` of the point. */
+  private candidateKeys(lat: number, lon: number, radiusMeters: number): Iterable<number> {
     const angular = radiusMeters / EARTH_RADIUS_METERS;
     const south = lat - angular * DEG - PAD_DEG;
     const north = lat + angular * DEG + PAD_DEG;
@@ -92,21 +93,46 @@ export class EventGrid<T extends GridEvent> {
     }
     const firstRow = this.rowOf(Math.max(-90, south));
     const lastRow = this.rowOf(Math.min(90, north));
-    if ((lastRow - firstRow + 1) * (last - first + 1) >= this.bins.size) return this.bins.values();
-    const out: T[][] = [];
+    if ((lastRow - firstRow + 1) * (last - first + 1) >= this.bins.size) return this.bins.keys();
+    const out: number[] = [];
     for (let r = firstRow; r <= lastRow; r++) {
       for (let c = first; c <= last; c++) {
-        const column = ((c % this.columns) + this.columns) % this.columns;
-        const bin = this.bins.get(r * this.columns + column);
-        if (bin !== undefined) out.push(bin);
+        const key = r * this.columns + (((c % this.columns) + this.columns) % this.columns);
+        if (this.bins.has(key)) out.push(key);
       }
     }
     return out;
   }
 
+  /** The bins that may hold an event within the radius, nearest first, with their lower bounds. */
+  private binsNearestFirst(
+    lat: number,
+    lon: number,
+    radiusMeters: number,
+  ): { events: T[]; atLeastMeters: number }[] {
+    const out: { events: T[]; atLeastMeters: number }[] = [];
+    for (const key of this.candidateKeys(lat, lon, radiusMeters)) {
+      const events = this.bins.get(key);
+      if (events === undefined) continue;
+      const row = Math.floor(key / this.columns);
+      const column = key - row * this.columns;
+      const south = -90 + row * this.latBin;
+      const west = -180 + column * this.lonBin;
+      const atLeastMeters = boxLowerBoundMeters(lat, lon, {
+        south,
+        north: south + this.latBin,
+        west,
+        east: west + this.lonBin,
+      });
+      if (atLeastMeters <= radiusMeters) out.push({ events, atLeastMeters });
+    }
+    return out.sort((a, b) => a.atLeastMeters - b.atLeastMeters);
+  }
+
   /**
    * Visits every event with fromMs <= timeMs <= toMs within `radiusMeters` (great circle,
-   * inclusive) of the point, with its distance; `visit` returns true to stop early.
+   * inclusive) of the point with its distance, bin by bin from the nearest bin; `visit` returns
+   * true to stop early.
    */
   forEachWithin(
     lat: number,
@@ -117,9 +143,9 @@ export class EventGrid<T extends GridEvent> {
     visit: (event: T, distanceMeters: number) => boolean | void,
   ): void {
     if (!(radiusMeters >= 0) || fromMs > toMs) return;
-    for (const bin of this.candidateBins(lat, lon, radiusMeters)) {
-      for (let i = firstAtOrAfter(bin, fromMs); i < bin.length; i++) {
-        const e = bin[i];
+    for (const bin of this.binsNearestFirst(lat, lon, radiusMeters)) {
+      for (let i = firstAtOrAfter(bin.events, fromMs); i < bin.events.length; i++) {
+        const e = bin.events[i];
         if (e === undefined || e.timeMs > toMs) break;
         const d = haversineMeters(lat, lon, e.lat, e.lon);
         if (d <= radiusMeters && visit(e, d) === true) return;
@@ -133,4 +159,70 @@ export class EventGrid<T extends GridEvent> {
     this.forEachWithin(lat, lon, radiusMeters, fromMs, toMs, (e) => void out.push(e));
     return out;
   }
+
+  /**
+   * A subset of the events within the radius and window that surely holds the k nearest
+   * `eligible` ones: bins are read nearest first and reading stops at the first bin that cannot
+   * hold anything nearer than the k-th nearest found so far (strictly farther, so no tie is
+   * lost). Rank the result with `nearestK` for the exact answer at a fraction of the cost.
+   */
+  nearestCandidates(
+    lat: number,
+    lon: number,
+    radiusMeters: number,
+    fromMs: number,
+    toMs: number,
+    k: number,
+    eligible: (event: T) => boolean,
+  ): T[] {
+    const out: T[] = [];
+    if (!(radiusMeters >= 0) || fromMs > toMs || k <= 0) return out;
+    let best: number[] = [];
+    let kth = Infinity;
+    for (const bin of this.binsNearestFirst(lat, lon, radiusMeters)) {
+      if (bin.atLeastMeters > kth) break;
+      for (let i = firstAtOrAfter(bin.events, fromMs); i < bin.events.length; i++) {
+        const e = bin.events[i];
+        if (e === undefined || e.timeMs > toMs) break;
+        const d = haversineMeters(lat, lon, e.lat, e.lon);
+        if (d > radiusMeters || !eligible(e)) continue;
+        out.push(e);
+        best.push(d);
+      }
+      // The k-th distance only shrinks as events are added, so a stale one prunes less but never
+      // wrongly; re-ranking only when the list has doubled keeps this linear.
+      if (best.length >= (kth === Infinity ? k : 2 * k)) {
+        best = best.sort((a, b) => a - b).slice(0, k);
+        kth = best[k - 1] ?? Infinity;
+      }
+    }
+    return out;
+  }
+}
+
+/** A lat/lon box in degrees (west < east here: bins never cross the antimeridian). */
+export interface LatLonBox {
+  readonly south: number;
+  readonly north: number;
+  readonly west: number;
+  readonly east: number;
+}
+
+const hav = (angle: number): number => Math.sin(angle / 2) ** 2;
+
+/**
+ * A lower bound of the great-circle distance from the point to any point of the box, from the
+ * haversine formula: hav(d/R) = hav(Δφ) + cos φ₁ cos φ₂ hav(Δλ), each term at least its value
+ * with the smallest latitude gap, the smallest longitude gap (across the antimeridian too) and
+ * the smallest cosine of the box's latitudes. Never more than the true distance, so bins can be
+ * skipped and ordered by it safely.
+ */
+export function boxLowerBoundMeters(lat: number, lon: number, box: LatLonBox): number {
+  const dLat = lat < box.south ? box.south - lat : lat > box.north ? lat - box.north : 0;
+  const gap = (a: number, b: number): number => Math.abs(((((a - b) % 360) + 540) % 360) - 180);
+  const dLon =
+    lon >= box.west && lon <= box.east ? 0 : Math.min(gap(lon, box.west), gap(lon, box.east));
+  const cosBox = Math.max(0, Math.min(Math.cos(box.south * RAD), Math.cos(box.north * RAD)));
+  const h = hav(dLat * RAD) + Math.max(0, Math.cos(lat * RAD)) * cosBox * hav(dLon * RAD);
+  return 2 * EARTH_RADIUS_METERS * Math.asin(Math.min(1, Math.sqrt(h)));
 }
