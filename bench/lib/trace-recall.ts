@@ -37,7 +37,7 @@ export interface TraceRecallOptions {
    * hold unstored at once, e.g. CONCURRENCY × PARTITIONS_CONCURRENTLY.
    */
   readonly inFlightBefore?: number;
-  /** Bin size of the brute force's index; about the usual distance bound. */
+  /** Bin size of the brute force's index (default 2,500 m); about half the usual distance bound. */
   readonly binMeters?: number;
   /** Mismatched checks kept as examples for the report. */
   readonly examples?: number;
@@ -107,7 +107,7 @@ export function traceRecall(
   const order = new Map<string, number>();
   events.forEach((e, i) => order.set(e.id, i));
   const byId = new Map(events.map((e) => [e.id, e]));
-  const grid = new EventGrid(events, options.binMeters ?? 5_000);
+  const grid = new EventGrid(events, options.binMeters ?? 2_500);
   const recalls: number[] = [];
   const searchRecalls: number[] = [];
   const examples: MismatchExample[] = [];
@@ -135,21 +135,25 @@ export function traceRecall(
     }
     const bound = Math.max(0, Math.min(check.maxDistanceMeters, check.coveredRadiusMeters));
     const origin = { id: check.eventId, lat: check.lat, lon: check.lon, timeMs: check.timeMs };
-    const candidates = grid.within(
-      check.lat,
-      check.lon,
-      bound,
-      check.windowFromMs,
-      check.windowToMs,
-    );
-    const reference = nearestK(origin, candidates, k).map((n) => n.id);
     const inFlight = (id: string): boolean =>
       (order.get(id) ?? -Infinity) >= position - inFlightBefore;
-    const stored = nearestK(
-      origin,
-      candidates.filter((c) => !inFlight(c.id)),
-      k,
-    ).map((n) => n.id);
+    const eligible = (c: Candidate): boolean => c.id !== origin.id && c.timeMs <= origin.timeMs;
+    const nearest = (keep: (c: Candidate) => boolean): string[] =>
+      nearestK(
+        origin,
+        grid.nearestCandidates(
+          check.lat,
+          check.lon,
+          bound,
+          check.windowFromMs,
+          check.windowToMs,
+          k,
+          keep,
+        ),
+        k,
+      ).map((n) => n.id);
+    const reference = nearest(eligible);
+    const stored = nearest((c) => eligible(c) && !inFlight(c.id));
 
     const recall = recallAtK(check.neighbourIds, reference, k);
     if (recall !== null) recalls.push(recall);
