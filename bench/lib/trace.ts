@@ -191,3 +191,8 @@ export class TraceCollector {
     };
   }
 }
+
+/** A collector of a running detector's trace, on its metrics port (`DetectorProcess.port`). */
+export function detectorTrace(port: number, options: TraceCollectorOptions = {}): TraceCollector {
+  return new TraceCollector(httpTracePage(port), options);
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  httpTracePage,
   parseTracePage,
   TraceCollector,
   type TraceCheck,
@@ -165,5 +166,42 @@ describe("TraceCollector", () => {
     const got = await c.stop();
     expect(got.checks.map((e) => e.seq)).toEqual([1, 2]);
     expect(d.asked.length).toBeGreaterThan(2);
+  });
+});
+
+describe("httpTracePage", () => {
+  it("reads /trace?after= over HTTP: null on 404, the page on 200, an error otherwise", async () => {
+    const { createServer } = await import("node:http");
+    const answers: [number, unknown][] = [
+      [404, { error: "not found" }],
+      [200, { next: 3, dropped: 1, checks: [entry(3)] }],
+      [500, { error: "internal error" }],
+      [200, { next: 3 }],
+    ];
+    const urls: string[] = [];
+    const server = createServer((req, res) => {
+      urls.push(req.url ?? "");
+      const [status, body] = answers.shift() ?? [404, {}];
+      res.writeHead(status, { "Content-Type": "application/json" });
+      res.end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address();
+    const port = typeof address === "object" && address !== null ? address.port : 0;
+    try {
+      const page = httpTracePage(port);
+      expect(await page(0)).toBeNull();
+      expect((await page(2))?.checks[0]?.seq).toBe(3);
+      await expect(page(3)).rejects.toThrow(/500/);
+      await expect(page(3)).rejects.toThrow(/invalid page/);
+      expect(urls).toEqual([
+        "/trace?after=0",
+        "/trace?after=2",
+        "/trace?after=3",
+        "/trace?after=3",
+      ]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
