@@ -5,7 +5,9 @@ import type { CapacityFigures } from "../scenarios/capacity.js";
 import type { CeilingFigures } from "../scenarios/ceiling.js";
 import type { RowResult } from "../scenarios/variants.js";
 import type { CheckCost, CheckLimit } from "./capacity-model.js";
+import type { DistributionDetection } from "./detection-figures.js";
 import { allOf, atLeast, atMost, type TargetRow } from "./targets.js";
+import type { TraceRecallFigures } from "./trace-recall.js";
 
 export interface Results {
   readonly generatedAt: string;
@@ -162,4 +164,62 @@ export function renderCapacity(
   }
   if (c.firstError !== null) lines.push(`- first error: ${c.firstError}`);
   return lines;
+}
+
+/** One distribution's honest accuracy figures, for {@link renderAccuracy}. */
+export interface AccuracyRow {
+  readonly distribution: string;
+  readonly recall: TraceRecallFigures | null;
+  readonly detection: DistributionDetection | null;
+}
+
+/**
+ * The accuracy section: neighbour recall of the checks the detector really ran (traced), and
+ * detection with coverage, insufficient reasons and false alarms, one line per distribution.
+ */
+export function renderAccuracy(rows: readonly AccuracyRow[]): string[] {
+  const pct = (v: number | null | undefined, d = 1): string =>
+    v === null || v === undefined ? "–" : `${f(v * 100, d)}%`;
+  const reasons = (d: DistributionDetection | null): string => {
+    if (d === null) return "–";
+    const parts = Object.entries(d.insufficient.byReason)
+      .sort((a, b) => b[1].count - a[1].count)
+      .map(([reason, v]) => `${reason} ${v.count}`);
+    if (d.insufficient.unattributed > 0) parts.push(`unattributed ${d.insufficient.unattributed}`);
+    return parts.length === 0 ? "none" : parts.join(", ");
+  };
+  const byMagnitude = (d: DistributionDetection | null): string =>
+    d === null
+      ? "–"
+      : Object.entries(d.byMagnitude)
+          .map(([m, v]) => `${m}σ ${f(v.local.recall, 2)} (n=${v.local.anomalies})`)
+          .join("; ");
+  return [
+    "## Accuracy (traced checks of the detector; detection per distribution)",
+    "",
+    "| distribution | traced | recall@k mean / p10 | without in-flight | complete | neighbours ≠ brute force (race / miss) | coverage | insufficient by reason | false alarms | precision | recall ≥ 5σ local (all) | local recall by magnitude |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ...rows
+      .map(({ distribution, recall: r, detection: d }) =>
+        [
+          distribution,
+          r === null
+            ? "–"
+            : `${r.evaluated}${r.unknownEvents > 0 ? ` (+${r.unknownEvents} unknown)` : ""}`,
+          `${f(r?.recall.mean, 3)} / ${f(r?.recall.p10, 3)}`,
+          f(r?.recallWithoutInFlight.mean, 3),
+          pct(r?.completeShare),
+          r === null
+            ? "–"
+            : `${pct(r.mismatchedShare)} (${r.mismatchedRaceOnly} / ${r.mismatchedSearchMiss})`,
+          pct(d?.coverage),
+          reasons(d),
+          pct(d?.falseAlarmRate, 2),
+          f(d?.precision, 3),
+          `${f(d?.strongRecallLocal.recall, 3)} (${f(d?.strongRecallAll.recall, 3)})`,
+          byMagnitude(d),
+        ].join(" | "),
+      )
+      .map((line) => `| ${line} |`),
+  ];
 }
