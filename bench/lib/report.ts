@@ -7,6 +7,7 @@ import type { RowResult } from "../scenarios/variants.js";
 import type { CheckCost, CheckLimit } from "./capacity-model.js";
 import type { DistributionDetection } from "./detection-figures.js";
 import { allOf, atLeast, atMost, type TargetRow } from "./targets.js";
+import { quantile } from "./stats.js";
 import type { TraceRecallFigures } from "./trace-recall.js";
 
 export interface Results {
@@ -137,6 +138,13 @@ export function renderReport(res: Results): string {
  * The capacity section of the report: raw Cassandra capacity and, when a check's mean cost is
  * known, the limit in checks/s it allows and where a check's time goes.
  */
+/** "per second 4963–16642, median 11387": how steady a closed-loop rate was. */
+function steadiness(perSecond: readonly number[]): string {
+  if (perSecond.length === 0) return "";
+  const median = quantile(perSecond, 0.5);
+  return `; per second ${Math.min(...perSecond)}–${Math.max(...perSecond)}, median ${f(median, 0)}`;
+}
+
 export function renderCapacity(
   c: CapacityFigures,
   limit: (CheckLimit & { readonly cost: CheckCost }) | null = null,
@@ -144,15 +152,15 @@ export function renderCapacity(
   const lines = [
     "## Cassandra capacity (product driver settings, no detector, no Kafka)",
     "",
-    `- single-row inserts: **${f(c.insertsPerSecond, 0)}/s** (${c.inserts.count} in ${c.seconds} s, ${c.inserts.errors} errors, client ${f(c.inserts.clientCores, 2)} cores)`,
+    `- single-row inserts: **${f(c.insertsPerSecond, 0)}/s** (${c.inserts.count} in ${c.seconds} s, ${c.inserts.errors} errors, client ${f(c.inserts.clientCores, 2)} cores${steadiness(c.inserts.perSecond)})`,
     ...c.byRowsPerPartition.map(
       (r) =>
-        `- single-partition reads of ${r.rowsPerPartition} rows: **${f(r.partitionReadsPerSecond, 0)}/s**, ${f(r.rowsPerSecond, 0)} rows/s (${r.errors} errors${r.unexpectedRowCounts > 0 ? `, ${r.unexpectedRowCounts} with an unexpected row count` : ""}, client ${f(r.clientCores, 2)} cores)`,
+        `- single-partition reads of ${r.rowsPerPartition} rows: **${f(r.partitionReadsPerSecond, 0)}/s**, ${f(r.rowsPerSecond, 0)} rows/s (${r.errors} errors${r.unexpectedRowCounts > 0 ? `, ${r.unexpectedRowCounts} with an unexpected row count` : ""}, client ${f(r.clientCores, 2)} cores${steadiness(r.perSecond)})`,
     ),
     ...(c.multiPartitionReads === null
       ? []
       : [
-          `- one read over ${c.multiPartitionReads.partitionsPerRead} partitions (\`cell IN ?\`) of ${c.multiPartitionReads.rowsPerPartition} rows each: **${f(c.multiPartitionReads.readsPerSecond, 0)}/s**, ${f(c.multiPartitionReads.partitionsPerSecond, 0)} partitions/s, ${f(c.multiPartitionReads.rowsPerSecond, 0)} rows/s (${c.multiPartitionReads.errors} errors${c.multiPartitionReads.unexpectedRowCounts > 0 ? `, ${c.multiPartitionReads.unexpectedRowCounts} with an unexpected row count` : ""}, client ${f(c.multiPartitionReads.clientCores, 2)} cores)`,
+          `- one read over ${c.multiPartitionReads.partitionsPerRead} partitions (\`cell IN ?\`) of ${c.multiPartitionReads.rowsPerPartition} rows each: **${f(c.multiPartitionReads.readsPerSecond, 0)}/s**, ${f(c.multiPartitionReads.partitionsPerSecond, 0)} partitions/s, ${f(c.multiPartitionReads.rowsPerSecond, 0)} rows/s (${c.multiPartitionReads.errors} errors${c.multiPartitionReads.unexpectedRowCounts > 0 ? `, ${c.multiPartitionReads.unexpectedRowCounts} with an unexpected row count` : ""}, client ${f(c.multiPartitionReads.clientCores, 2)} cores${steadiness(c.multiPartitionReads.perSecond)})`,
         ]),
     `- ${c.concurrency} statements in flight, ${c.warmupSeconds} s warm-up + ${c.seconds} s per measurement, consistency ${c.consistency}, table of geohash length ${c.geohashLength}, reads from ${c.partitions} partitions of ${c.storedRowsPerPartition} rows; 1-min load average ${f(c.loadAverage.before, 2)} before, ${f(c.loadAverage.after, 2)} after`,
   ];

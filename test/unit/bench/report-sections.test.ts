@@ -35,7 +35,7 @@ const capacity: CapacityFigures = {
   concurrency: 192,
   seconds: 10,
   errors: 1,
-  inserts: { count: 200_000, errors: 0, perSecond: [], clientCores: 0.4 },
+  inserts: { count: 200_000, errors: 0, perSecond: [19_000, 21_000, 20_500], clientCores: 0.4 },
   firstError: "Operation timed out",
   warmupSeconds: 3,
   storedRowsPerPartition: 500,
@@ -51,6 +51,7 @@ describe("report sections", () => {
     const cost = { writes: 8, partitionsRead: 18, rowsRead: 150 };
     const text = renderCapacity(capacity, { cost, ...checkLimit(cost, capacity) }).join("\n");
     expect(text).toContain("single-row inserts: **20000/s**");
+    expect(text).toContain("per second 19000–21000, median 20500");
     expect(text).toContain("reads of 100 rows: **2000/s**, 200000 rows/s (1 errors");
     expect(text).toMatch(
       /limit for a check of 8\.00 writes, 18\.00 partitions .* \*\*\d+ checks\/s\*\*/,
