@@ -46,7 +46,7 @@ export interface CapacityOptions {
   readonly seed: number;
 }
 
-/** About 45 s with `quick` (10 s per measurement), about 2 minutes without. */
+/** About a minute with `quick` (10 s per measurement), about 2.5 minutes without. */
 export function capacityPreset(quick: boolean): CapacityOptions {
   return {
     concurrency: 192,
