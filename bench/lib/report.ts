@@ -1,9 +1,14 @@
 /**
  * The results as data (the JSON's top level and its targets) and as a short markdown report.
  */
+import type { CapacityFigures } from "../scenarios/capacity.js";
 import type { CeilingFigures } from "../scenarios/ceiling.js";
 import type { RowResult } from "../scenarios/variants.js";
+import type { CheckCost, CheckLimit } from "./capacity-model.js";
+import type { DistributionDetection } from "./detection-figures.js";
 import { allOf, atLeast, atMost, type TargetRow } from "./targets.js";
+import { quantile } from "./stats.js";
+import type { TraceRecallFigures } from "./trace-recall.js";
 
 export interface Results {
   readonly generatedAt: string;
@@ -127,4 +132,102 @@ export function renderReport(res: Results): string {
     "- Single-table models (clustering-columns, prefix-range, secondary-index) partition by (g1, bucket) with the length-1 bucket of the layout (5 min): every event of a length-1 cell shares that partition, so only the shortest bucket keeps partitions bounded; a step reads every such bucket in its time window. Cassandra 5 rejects an indexed select with `bucket IN ?`, so the secondary-index model reads a bucket range with ALLOW FILTERING.",
   ];
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * The capacity section of the report: raw Cassandra capacity and, when a check's mean cost is
+ * known, the limit in checks/s it allows and where a check's time goes.
+ */
+/** "per second 4963–16642, median 11387": how steady a closed-loop rate was. */
+function steadiness(perSecond: readonly number[]): string {
+  if (perSecond.length === 0) return "";
+  const median = quantile(perSecond, 0.5);
+  return `; per second ${Math.min(...perSecond)}–${Math.max(...perSecond)}, median ${f(median, 0)}`;
+}
+
+export function renderCapacity(
+  c: CapacityFigures,
+  limit: (CheckLimit & { readonly cost: CheckCost }) | null = null,
+): string[] {
+  const lines = [
+    "## Cassandra capacity (product driver settings, no detector, no Kafka)",
+    "",
+    `- single-row inserts: **${f(c.insertsPerSecond, 0)}/s** (${c.inserts.count} in ${c.seconds} s, ${c.inserts.errors} errors, client ${f(c.inserts.clientCores, 2)} cores${steadiness(c.inserts.perSecond)})`,
+    ...c.byRowsPerPartition.map(
+      (r) =>
+        `- single-partition reads of ${r.rowsPerPartition} rows: **${f(r.partitionReadsPerSecond, 0)}/s**, ${f(r.rowsPerSecond, 0)} rows/s (${r.errors} errors${r.unexpectedRowCounts > 0 ? `, ${r.unexpectedRowCounts} with an unexpected row count` : ""}, client ${f(r.clientCores, 2)} cores${steadiness(r.perSecond)})`,
+    ),
+    ...(c.multiPartitionReads === null
+      ? []
+      : [
+          `- one read over ${c.multiPartitionReads.partitionsPerRead} partitions (\`cell IN ?\`) of ${c.multiPartitionReads.rowsPerPartition} rows each: **${f(c.multiPartitionReads.readsPerSecond, 0)}/s**, ${f(c.multiPartitionReads.partitionsPerSecond, 0)} partitions/s, ${f(c.multiPartitionReads.rowsPerSecond, 0)} rows/s (${c.multiPartitionReads.errors} errors${c.multiPartitionReads.unexpectedRowCounts > 0 ? `, ${c.multiPartitionReads.unexpectedRowCounts} with an unexpected row count` : ""}, client ${f(c.multiPartitionReads.clientCores, 2)} cores${steadiness(c.multiPartitionReads.perSecond)})`,
+        ]),
+    `- ${c.concurrency} statements in flight, ${c.warmupSeconds} s warm-up + ${c.seconds} s per measurement, consistency ${c.consistency}, table of geohash length ${c.geohashLength}, reads from ${c.partitions} partitions of ${c.storedRowsPerPartition} rows; 1-min load average ${f(c.loadAverage.before, 2)} before, ${f(c.loadAverage.after, 2)} after`,
+  ];
+  if (limit !== null) {
+    const pct = (v: number): string => `${f(v * 100, 0)}%`;
+    lines.push(
+      `- limit for a check of ${f(limit.cost.writes, 2)} writes, ${f(limit.cost.partitionsRead, 2)} partitions in ${f(limit.cost.readStatements ?? limit.cost.partitionsRead, 2)} read statements and ${f(limit.cost.rowsRead, 1)} rows read: **${f(limit.limitChecksPerSecond, 0)} checks/s** (time per check: writes ${pct(limit.shares.writes)}, statements ${pct(limit.shares.statements)}, partitions ${pct(limit.shares.partitions)}, rows ${pct(limit.shares.rows)})${limit.readCost?.statementCostKnown === false ? "; no multi-partition read measured, so a statement's fixed cost is charged per partition" : ""}`,
+    );
+  }
+  if (c.firstError !== null) lines.push(`- first error: ${c.firstError}`);
+  return lines;
+}
+
+/** One distribution's honest accuracy figures, for {@link renderAccuracy}. */
+export interface AccuracyRow {
+  readonly distribution: string;
+  readonly recall: TraceRecallFigures | null;
+  readonly detection: DistributionDetection | null;
+}
+
+/**
+ * The accuracy section: neighbour recall of the checks the detector really ran (traced), and
+ * detection with coverage, insufficient reasons and false alarms, one line per distribution.
+ */
+export function renderAccuracy(rows: readonly AccuracyRow[]): string[] {
+  const pct = (v: number | null | undefined, d = 1): string =>
+    v === null || v === undefined ? "–" : `${f(v * 100, d)}%`;
+  const reasons = (d: DistributionDetection | null): string => {
+    if (d === null) return "–";
+    const parts = Object.entries(d.insufficient.byReason)
+      .sort((a, b) => b[1].count - a[1].count)
+      .map(([reason, v]) => `${reason} ${v.count}`);
+    if (d.insufficient.unattributed > 0) parts.push(`unattributed ${d.insufficient.unattributed}`);
+    return parts.length === 0 ? "none" : parts.join(", ");
+  };
+  const byMagnitude = (d: DistributionDetection | null): string =>
+    d === null
+      ? "–"
+      : Object.entries(d.byMagnitude)
+          .map(([m, v]) => `${m}σ ${f(v.local.recall, 2)} (n=${v.local.anomalies})`)
+          .join("; ");
+  return [
+    "## Accuracy (traced checks of the detector; detection per distribution)",
+    "",
+    "| distribution | traced | recall@k mean / p10 | without in-flight | complete | neighbours ≠ brute force (race / miss) | coverage | insufficient by reason | false alarms | precision | recall ≥ 5σ local (all) | local recall by magnitude |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ...rows
+      .map(({ distribution, recall: r, detection: d }) =>
+        [
+          distribution,
+          r === null
+            ? "–"
+            : `${r.evaluated}${r.unknownEvents > 0 ? ` (+${r.unknownEvents} unknown)` : ""}`,
+          `${f(r?.recall.mean, 3)} / ${f(r?.recall.p10, 3)}`,
+          f(r?.recallWithoutInFlight.mean, 3),
+          pct(r?.completeShare),
+          r === null
+            ? "–"
+            : `${pct(r.mismatchedShare)} (${r.mismatchedRaceOnly} / ${r.mismatchedSearchMiss})`,
+          pct(d?.coverage),
+          reasons(d),
+          pct(d?.falseAlarmRate, 2),
+          f(d?.precision, 3),
+          `${f(d?.strongRecallLocal.recall, 3)} (${f(d?.strongRecallAll.recall, 3)})`,
+          byMagnitude(d),
+        ].join(" | "),
+      )
+      .map((line) => `| ${line} |`),
+  ];
 }
