@@ -2,8 +2,8 @@
  * `npm run bench`: the benchmark harness. Brings up (or finds) Kafka and Cassandra, runs every
  * variant row, the ceiling, and writes results.json, report.md and chart.svg to `--out`.
  */
-import { mkdir, writeFile } from "node:fs/promises";
-import { cpus, totalmem } from "node:os";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { createCassandraClient } from "../src/cassandra/client.js";
@@ -13,9 +13,11 @@ import { serversDown } from "../src/servers/local.js";
 import { renderChart } from "./lib/chart.js";
 import { benchKafka } from "./lib/kafka.js";
 import { presetOptions, type BenchOptions } from "./lib/options.js";
+import { checkLimit, type CheckCost } from "./lib/capacity-model.js";
+import { summarizeProfile, type CpuProfile, type ProfileSummary } from "./lib/profile-summary.js";
 import { renderReport, targets, type Results } from "./lib/report.js";
 import type { BenchContext } from "./lib/row.js";
-import { measureCeiling, type CeilingFigures } from "./scenarios/ceiling.js";
+import { capacityPreset, measureCapacity, type CapacityFigures } from "./scenarios/capacity.js";
 import { runVariant, VARIANTS, type RowResult } from "./scenarios/variants.js";
 
 /** A commander parser for a positive whole number, failing with the option's name. */
@@ -47,8 +49,9 @@ function parseOptions(argv: readonly string[]): BenchOptions {
   const cmd = new Command("bench")
     .description(
       "Benchmark the detector with real Kafka and Cassandra: sustained checks/s, end-to-end latency, " +
-        "CQL reads per check, neighbour recall@k, detection precision/recall/F1, CPU per 1,000 checks " +
-        "and the database ceiling, for the default configuration and each compared variant. " +
+        "rows, partitions and CQL reads per check, neighbour recall@k of the checks the detector traced, " +
+        "coverage, false alarms, precision and recall per distribution, CPU per 1,000 checks, and the " +
+        "checks/s this machine's Cassandra allows, for the default configuration and each compared variant. " +
         "Uses KAFKA_BROKERS/CASSANDRA_CONTACT_POINTS when set, else brings the local servers up.",
     )
     .option(
@@ -76,11 +79,6 @@ function parseOptions(argv: readonly string[]): BenchOptions {
       wholeNumber("--warmup-events"),
     )
     .option(
-      "--ceiling-seconds <n>",
-      "seconds of the tight-loop ceiling",
-      wholeNumber("--ceiling-seconds"),
-    )
-    .option(
       "--profile",
       "run the default row's detector under node --cpu-prof (profile in --out)",
       false,
@@ -97,7 +95,6 @@ function parseOptions(argv: readonly string[]): BenchOptions {
     seed: num("seed", preset.seed),
     loadSeconds: num("loadSeconds", preset.loadSeconds),
     warmupEvents: num("warmupEvents", preset.warmupEvents),
-    ceilingSeconds: num("ceilingSeconds", preset.ceilingSeconds),
     out: typeof o["out"] === "string" ? o["out"] : join("bench", "results", stamp),
     rows: typeof o["rows"] === "string" ? knownRows(o["rows"]) : undefined,
     profile: o["profile"] === true,
@@ -133,7 +130,8 @@ async function main(): Promise<void> {
     (v, i) => i === 0 || options.rows === undefined || options.rows.includes(v.name),
   );
   const rows: RowResult[] = [];
-  let ceiling: CeilingFigures | null = null;
+  let capacity: CapacityFigures | null = null;
+  const loadAverageStart = Number((loadavg()[0] ?? 0).toFixed(2));
   try {
     for (const [i, v] of variants.entries()) {
       const nodeArgs =
@@ -144,8 +142,8 @@ async function main(): Promise<void> {
       );
       rows.push(r);
     }
-    const first = variants[0];
-    if (first !== undefined) ceiling = await measureCeiling(ctx, first);
+    say("capacity: raw Cassandra inserts and reads with the product's driver settings");
+    capacity = await measureCapacity(config, capacityPreset(options.quick), say);
   } finally {
     for (const cleanup of ctx.cleanups.reverse()) await cleanup().catch(() => undefined);
     await client.shutdown();
@@ -153,7 +151,20 @@ async function main(): Promise<void> {
     if (startedHere) await serversDown(say);
   }
   const main = rows[0];
-  const ceilingRate = ceiling?.checksPerSecond ?? null;
+  const cost: CheckCost | null =
+    main?.writesPerCheck == null ||
+    main.partitionsPerCheck?.mean == null ||
+    main.rowsReadPerCheck?.mean == null
+      ? null
+      : {
+          writes: main.writesPerCheck,
+          partitionsRead: main.partitionsPerCheck.mean,
+          rowsRead: main.rowsReadPerCheck.mean,
+          readStatements: main.cqlReadsPerCheck?.mean ?? main.partitionsPerCheck.mean,
+        };
+  const limit = capacity === null || cost === null ? null : { ...checkLimit(cost, capacity), cost };
+  const limitRate = limit?.limitChecksPerSecond ?? null;
+  const detection = main?.accuracy?.detection;
   const results: Results = {
     generatedAt: new Date().toISOString(),
     options: { ...options },
@@ -163,6 +174,8 @@ async function main(): Promise<void> {
       node: process.version,
       endpoints,
       wallSeconds: 0,
+      loadAverageStart,
+      loadAverageEnd: Number((loadavg()[0] ?? 0).toFixed(2)),
     },
     checksPerSecond: main?.checksPerSecond ?? null,
     latencyMs: {
@@ -173,19 +186,35 @@ async function main(): Promise<void> {
     },
     latencyRateChecksPerSecond: main?.halfRate?.achievedRate ?? null,
     cqlReadsPerCheck: main?.cqlReadsPerCheck ?? { mean: null, p50: null, p99: null },
-    cqlWritesPerCheck: main?.cqlWritesPerCheck ?? 0,
-    neighbourRecall: main?.neighbourRecall ?? null,
+    cqlWritesPerCheck: main?.writesPerCheck ?? null,
+    neighbourRecall: main?.accuracy?.recall.recall.mean ?? null,
     detection: {
-      precision: main?.detection?.precision ?? null,
-      recall: main?.detection?.recall ?? null,
-      f1: main?.detection?.f1 ?? null,
+      precision: detection?.precision ?? null,
+      recall: detection?.strongRecallLocal.recall ?? null,
+      f1:
+        detection?.precision == null || detection.strongRecallLocal.recall === null
+          ? null
+          : detection.precision + detection.strongRecallLocal.recall === 0
+            ? 0
+            : (2 * detection.precision * detection.strongRecallLocal.recall) /
+              (detection.precision + detection.strongRecallLocal.recall),
     },
     cpuSecondsPer1000Checks: main?.cpuSecondsPer1000Checks ?? null,
-    ceilingChecksPerSecond: ceilingRate,
-    ceiling,
-    pipelineShareOfCeiling:
-      main?.checksPerSecond != null && ceilingRate ? main.checksPerSecond / ceilingRate : null,
-    targets: targets(rows, main, ceilingRate),
+    rowsReadPerCheck: main?.rowsReadPerCheck ?? { mean: null, p50: null, p99: null },
+    writesPerCheck: main?.writesPerCheck ?? null,
+    coverage: detection?.coverage ?? null,
+    falseAlarmRate: detection?.falseAlarmRate ?? null,
+    cassandraCapacity: {
+      insertsPerSecond: capacity?.insertsPerSecond ?? null,
+      partitionReadsPerSecond: capacity?.partitionReadsPerSecond ?? null,
+    },
+    limitChecksPerSecond: limitRate,
+    pipelineShareOfLimit:
+      main?.checksPerSecond != null && limitRate ? main.checksPerSecond / limitRate : null,
+    capacity,
+    limit,
+    profile: options.profile ? await profileOf(options.out) : null,
+    targets: targets(rows, main, limitRate),
     rows,
   };
   results.environment["wallSeconds"] = Math.round((performance.now() - started) / 1000);
@@ -220,6 +249,15 @@ async function main(): Promise<void> {
     `\n${renderReport(results).split("## How")[0] ?? ""}\nwrote ${options.out}/results.json, report.md, chart.svg in ${String(results.environment["wallSeconds"])} s\n`,
   );
   process.exit(0);
+}
+
+/** The summary of the newest CPU profile written to `dir`, if any. */
+async function profileOf(dir: string): Promise<ProfileSummary | null> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith(".cpuprofile")).sort();
+  const newest = files.at(-1);
+  if (newest === undefined) return null;
+  const profile = JSON.parse(await readFile(join(dir, newest), "utf8")) as CpuProfile;
+  return summarizeProfile(profile);
 }
 
 try {

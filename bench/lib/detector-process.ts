@@ -7,7 +7,11 @@ import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { cpuSeconds, scrapeMetrics } from "./scrape.js";
 
-const ENTRY = fileURLToPath(new URL("../../bin/geoanomaly.js", import.meta.url));
+/** The product's CLI, and the benchmark's entry point that runs it with another data model. */
+const ENTRIES = {
+  product: [fileURLToPath(new URL("../../bin/geoanomaly.js", import.meta.url)), "detect"],
+  model: ["--import", "tsx", fileURLToPath(new URL("../model-detector.ts", import.meta.url))],
+} as const;
 
 /** A running detector process. */
 export interface DetectorProcess {
@@ -42,16 +46,18 @@ async function ready(port: number): Promise<boolean> {
 }
 
 /**
- * Starts `geoanomaly detect` with `env` (SETTINGS variables) on a free metrics port and waits
- * until /readyz answers 200 (schema applied, group joined). `nodeArgs` e.g. ["--cpu-prof"].
+ * Starts `geoanomaly detect` (or, for `model`, the comparison entry point with BENCH_DATA_MODEL)
+ * with `env` (SETTINGS variables) on a free metrics port and waits until /readyz answers 200
+ * (schema applied, group joined). `nodeArgs` e.g. ["--cpu-prof"].
  */
 export async function startDetector(
   env: Record<string, string>,
   nodeArgs: readonly string[] = [],
+  entry: keyof typeof ENTRIES = "product",
   timeoutMs = 90_000,
 ): Promise<DetectorProcess> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ENTRY, "detect"], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...ENTRIES[entry]], {
     env: { ...process.env, ...env, METRICS_PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -9,10 +9,8 @@ export interface BenchOptions {
   readonly loadSeconds: number;
   /** Seconds at half the sustained rate (default row only) for the latency target. */
   readonly halfRateSeconds: number;
-  readonly ceilingSeconds: number;
-  readonly ceilingConcurrency: number;
-  /** Checked events per row whose neighbours are compared with brute force. */
-  readonly recallSample: number;
+  /** Share of checks the detector traces (GET /trace) for the neighbour-recall comparison. */
+  readonly traceSampleRate: number;
   readonly anomalyFraction: number;
   readonly magnitudes: readonly number[];
   /** Most events produced but not yet checked, when producing as fast as the pipeline takes. */
@@ -33,9 +31,7 @@ export function presetOptions(quick: boolean): Omit<BenchOptions, "out" | "rows"
         warmupEvents: 1_000,
         loadSeconds: 6,
         halfRateSeconds: 8,
-        ceilingSeconds: 6,
-        ceilingConcurrency: 64,
-        recallSample: 60,
+        traceSampleRate: 0.05,
         anomalyFraction: 0.03,
         magnitudes: [3, 5, 8],
         backlog: 1_000,
@@ -47,9 +43,7 @@ export function presetOptions(quick: boolean): Omit<BenchOptions, "out" | "rows"
         warmupEvents: 8_000,
         loadSeconds: 25,
         halfRateSeconds: 30,
-        ceilingSeconds: 20,
-        ceilingConcurrency: 64,
-        recallSample: 150,
+        traceSampleRate: 0.05,
         anomalyFraction: 0.03,
         magnitudes: [3, 5, 8],
         backlog: 3_000,

@@ -1,25 +1,19 @@
 /**
  * One row of the benchmark: its own topics, keyspace and consumer group, a detector child process
- * configured for the variant, the alert collector, the event log, and a harness-side view of the
- * same store (for the neighbour-recall comparison). Closing it leaves nothing behind.
+ * configured for the variant (the product's `detect`, or the comparison entry point for the
+ * source article's other data models), the alert collector, the event log, and the collector of
+ * the checks the detector traces. Closing it leaves nothing running.
  */
 import { randomBytes } from "node:crypto";
 import type cassandra from "cassandra-driver";
 import type { Kafka, Producer } from "kafkajs";
-import { detectorSettings, rowsPerPartition } from "../../src/app.js";
-import {
-  createDataModel,
-  type DataModel,
-  type DataModelName,
-} from "../../src/cassandra/models/index.js";
-import { loadConfig, type Config } from "../../src/config/load.js";
+import { configuredLayout } from "../../src/config/layout.js";
+import { loadConfig, type Config, type ConfigOverrides } from "../../src/config/load.js";
 import { SETTINGS, type SettingKey } from "../../src/config/settings.js";
-import type { ScorerName } from "../../src/domain/scoring.js";
-import type { SearchMode } from "../../src/domain/search.js";
-import { Detector } from "../../src/pipeline/detector.js";
-import type { PipelineMetrics } from "../../src/pipeline/ports.js";
+import type { LevelLayout } from "../../src/domain/levels.js";
 import type { Endpoints } from "../../src/servers/endpoints.js";
 import type { DistributionName } from "../../src/synthetic/index.js";
+import type { ModelName } from "../models/model-store.js";
 import { EventLog, eventSource, type EventSource } from "./data.js";
 import { startDetector, type DetectorProcess } from "./detector-process.js";
 import {
@@ -31,17 +25,16 @@ import {
 } from "./kafka.js";
 import type { BenchOptions } from "./options.js";
 import { Sampler } from "./sampler.js";
+import { detectorTrace, type TraceCollector } from "./trace.js";
 
-/** One compared configuration. */
+/** One compared configuration: a distribution, settings that differ from the defaults, a model. */
 export interface Variant {
   readonly name: string;
-  readonly dataModel: DataModelName;
-  readonly searchMode: SearchMode;
-  readonly searchStart: "adaptive" | "longest";
-  /** SEARCH_ROWS_PER_PARTITION (0: k). */
-  readonly rowsPerPartition: number;
-  readonly scorer: ScorerName;
   readonly distribution: DistributionName;
+  /** Settings of the detector that differ from the product's defaults. */
+  readonly settings?: ConfigOverrides;
+  /** One of the source article's other data models instead of the table-per-length store. */
+  readonly model?: ModelName;
 }
 
 /** What every row shares: servers, clients, options, and cleanups to run at the end. */
@@ -57,33 +50,17 @@ export interface BenchContext {
 export interface RowEnv {
   readonly variant: Variant;
   readonly config: Config;
+  readonly layout: LevelLayout;
   readonly detector: DetectorProcess;
   readonly sampler: Sampler;
   readonly producer: Producer;
   readonly alerts: AlertCollector;
   readonly log: EventLog;
   readonly source: EventSource;
-  /** The same store and search as the detector's, in the harness (recall, ceiling). */
-  readonly model: DataModel;
-  readonly harnessDetector: Detector;
+  /** The checks the detector process traced (GET /trace), collected while the row runs. */
+  readonly trace: TraceCollector;
   close(): Promise<void>;
 }
-
-/** Metrics that record nothing: harness-side checks must not count as the detector's. */
-export const NO_METRICS: PipelineMetrics = {
-  consumed: () => undefined,
-  stored: () => undefined,
-  checked: () => undefined,
-  anomaly: () => undefined,
-  deadLettered: () => undefined,
-  retried: () => undefined,
-  paused: () => undefined,
-  writeSeconds: () => undefined,
-  readSeconds: () => undefined,
-  queriesPerCheck: () => undefined,
-  stopLength: () => undefined,
-  endToEndSeconds: () => undefined,
-};
 
 /** A name unique to this run and row, valid as topic, group and CQL identifier. */
 export function rowName(runId: string, index: number): string {
@@ -103,18 +80,16 @@ export function rowConfig(ctx: BenchContext, variant: Variant, base: string): Co
       alertTopic: `${base}.alerts`,
       groupId: `${base}.group`,
       topicPartitions: String(ctx.options.partitions),
-      searchMode: variant.searchMode,
-      searchStart: variant.searchStart,
-      rowsPerPartition: String(variant.rowsPerPartition),
-      scorer: variant.scorer,
-      dataModel: variant.dataModel,
+      traceSampleRate: String(ctx.options.traceSampleRate),
+      traceCapacity: "100000",
       logLevel: "warn",
+      ...variant.settings,
     },
     {},
   );
 }
 
-/** The seeded synthetic source of a row (or the ceiling), recording what it generates in `log`. */
+/** The seeded synthetic source of a row, recording what it generates in `log`. */
 export function rowEventSource(
   ctx: BenchContext,
   variant: Variant,
@@ -144,7 +119,7 @@ export function configEnv(config: Config): Record<string, string> {
   return env;
 }
 
-/** Creates the row's topics, starts its detector and alert collector. */
+/** Creates the row's topics, starts its detector, trace and alert collectors. */
 export async function openRow(
   ctx: BenchContext,
   variant: Variant,
@@ -157,36 +132,36 @@ export async function openRow(
   await createTopics(ctx.kafka, topics, config.topicPartitions);
   ctx.cleanups.push(() => deleteTopics(ctx.kafka, topics));
   ctx.cleanups.push(() => ctx.client.execute(`DROP KEYSPACE IF EXISTS ${base}`));
+  const env = configEnv(config);
   const [detector, alerts, producer] = await Promise.all([
-    startDetector(configEnv(config), nodeArgs),
+    startDetector(
+      variant.model === undefined ? env : { ...env, BENCH_DATA_MODEL: variant.model },
+      nodeArgs,
+      variant.model === undefined ? "product" : "model",
+    ),
     collectAlerts(ctx.kafka, config.alertTopic, `${base}.alerts-reader`),
     connectProducer(ctx.kafka),
   ]);
   const sampler = new Sampler(detector.port);
   sampler.start();
+  const trace = detectorTrace(detector.port);
+  trace.start();
   const log = new EventLog();
   const source = rowEventSource(ctx, variant, base, log);
-  const model = createDataModel(
-    config.dataModel,
-    ctx.client,
-    base,
-    detectorSettings(config).layout,
-    rowsPerPartition(config),
-  );
-  const harnessDetector = new Detector(model.store, detectorSettings(config), NO_METRICS);
   return {
     variant,
     config,
+    layout: configuredLayout(config),
     detector,
     sampler,
     producer,
     alerts,
     log,
     source,
-    model,
-    harnessDetector,
+    trace,
     close: async () => {
       sampler.stop();
+      await trace.stop().catch(() => undefined);
       await Promise.allSettled([detector.stop(), alerts.stop(), producer.disconnect()]);
     },
   };

@@ -6,7 +6,7 @@
  * missing neighbour was produced after the check's event, or so shortly before that it may
  * still have been in flight, not yet stored) from a search that missed a stored neighbour.
  */
-import { nearestK, type Candidate } from "../../src/domain/search.js";
+import { nearestK, type Candidate } from "../../src/domain/neighbours.js";
 import { EventGrid } from "./event-grid.js";
 import { mean, quantile, recallAtK } from "./stats.js";
 import type { TraceCheck } from "./trace.js";

@@ -1,24 +1,25 @@
 /**
- * Scenario: how right the detector is. Detection: alerts on the alert topic matched to the
- * injected labels by event id. Neighbour recall: for a sample of checked events, the neighbours
- * the detector's own search returns from the stored data (as of the event's time) against a
- * brute-force k-nearest over the generated events in the same time window.
+ * Scenario: how right the detector is, from what the detector process really did. Neighbour
+ * recall: the checks it traced (GET /trace) against brute force over the event log with the same
+ * distance bound and time window. Detection: alerts on the alert topic matched to the injected
+ * labels by event id, with coverage and insufficient reasons from the detector's counters, and
+ * recall counted among the anomalies that had a local neighbourhood.
  */
-import { layoutFor } from "../../src/domain/levels.js";
-import { nearestK } from "../../src/domain/search.js";
-import type { RowEnv } from "../lib/row.js";
+import { checkCountersBetween } from "../lib/check-counters.js";
 import {
-  detectionFigures,
-  mean,
-  quantile,
-  recallAtK,
-  type DetectionFigures,
-} from "../lib/stats.js";
+  distributionDetection,
+  localNeighbourhoods,
+  type DistributionDetection,
+} from "../lib/detection-figures.js";
+import type { RowEnv } from "../lib/row.js";
+import type { Scrape } from "../lib/scrape.js";
+import { traceRecall, type TraceRecallFigures } from "../lib/trace-recall.js";
 
-export interface RecallFigures {
-  readonly mean: number | null;
-  readonly p10: number | null;
-  readonly sampled: number;
+export interface AccuracyFigures {
+  readonly recall: TraceRecallFigures;
+  readonly detection: DistributionDetection;
+  /** Traced checks the detector dropped from its buffer before they were collected. */
+  readonly traceDropped: number;
 }
 
 /** Waits until no new alert arrived for `quietMs` (alerts are published before commit). */
@@ -31,38 +32,40 @@ async function alertsSettled(env: RowEnv, quietMs = 1500, timeoutMs = 15_000): P
   }
 }
 
-export async function measureDetection(env: RowEnv): Promise<DetectionFigures> {
-  await alertsSettled(env);
-  return detectionFigures(env.log.truths(), env.alerts.ids);
-}
-
 /**
- * Window of the reference: events with t - horizon(L) <= time <= t, L the length where the
- * detector's search stopped, which is exactly the window its last step read; events from the
- * event's future are never neighbours (nearestK's eligibility rule).
+ * Accuracy of a row whose scored events were checked between the scrapes `before` and `after`
+ * (the row must have drained). Events in flight when a check ran (produced after it, or at most
+ * the pipeline's concurrency before it) are told apart from search misses.
  */
-export async function measureRecall(env: RowEnv, sample: number): Promise<RecallFigures> {
-  const scored = env.log.events.filter((e) => !e.warmup);
-  const step = Math.max(1, Math.floor(scored.length / sample));
-  const picked = scored.filter((_, i) => i % step === 0).slice(0, sample);
-  const k = env.config.searchK;
-  const horizons = new Map(
-    layoutFor(env.config.geohashLengths).map((l) => [l.length, l.horizonMs]),
+export async function measureAccuracy(
+  env: RowEnv,
+  before: Scrape,
+  after: Scrape,
+): Promise<AccuracyFigures> {
+  await alertsSettled(env);
+  const trace = await env.trace.stop();
+  const events = env.log.events.map((e) => e.event);
+  const c = env.config;
+  const recall = traceRecall(trace.checks, events, {
+    k: c.searchK,
+    inFlightBefore: c.concurrency * c.partitionsConcurrently,
+  });
+  const truths = env.log.truths();
+  const shortestHorizon = Math.min(...env.layout.map((l) => l.horizonMs));
+  const local = localNeighbourhoods(
+    events,
+    {
+      maxDistanceMeters: c.maxNeighbourDistanceM,
+      minNeighbours: c.minNeighbours,
+      windowMs: shortestHorizon,
+    },
+    truths.filter((t) => t.magnitude > 0).map((t) => t.id),
   );
-  const all = env.log.events.map((e) => e.event);
-  const recalls: number[] = [];
-  for (const e of picked) {
-    const { search } = await env.harnessDetector.evaluate(e.event);
-    const horizon = horizons.get(search.stoppedAtLength) ?? 0;
-    const from = e.event.timeMs - horizon;
-    const window = all.filter((c) => c.timeMs >= from && c.timeMs <= e.event.timeMs);
-    const reference = nearestK(e.event, window, k).map((n) => n.id);
-    const r = recallAtK(
-      search.neighbours.map((n) => n.id),
-      reference,
-      k,
-    );
-    if (r !== null) recalls.push(r);
-  }
-  return { mean: mean(recalls), p10: quantile(recalls, 0.1), sampled: recalls.length };
+  const detection = distributionDetection({
+    truths,
+    alertedIds: env.alerts.ids,
+    counters: checkCountersBetween(before, after),
+    local,
+  });
+  return { recall, detection, traceDropped: trace.dropped };
 }

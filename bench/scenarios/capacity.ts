@@ -17,7 +17,8 @@ import { createCassandraClient } from "../../src/cassandra/client.js";
 import { schemaStatements } from "../../src/cassandra/schema.js";
 import type { Config } from "../../src/config/load.js";
 import { encode } from "../../src/domain/geo.js";
-import { bucketStart, layoutFor, tableName, type LevelSpec } from "../../src/domain/levels.js";
+import { configuredLayout } from "../../src/config/layout.js";
+import { bucketStart, tableName, type LevelSpec } from "../../src/domain/levels.js";
 import { createRng, type Rng } from "../../src/synthetic/index.js";
 import {
   forEachConcurrently,
@@ -238,7 +239,7 @@ export async function measureCapacity(
 ): Promise<CapacityFigures> {
   const o = options;
   validate(o);
-  const level = layoutFor([o.geohashLength])[0];
+  const level = configuredLayout({ ...config, geohashLengths: [o.geohashLength] })[0];
   if (level === undefined) throw new Error(`no level for geohash length ${o.geohashLength}`);
   const keyspace = capacityKeyspace();
   const table = `${keyspace}.${tableName(level.length)}`;

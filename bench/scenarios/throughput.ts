@@ -39,12 +39,26 @@ export async function warmUp(env: RowEnv, events: number, maxSeconds: number): P
   await drain(env, env.log.events.length);
 }
 
+/** Mean and quantiles of a per-check histogram (quantiles are bucket upper bounds). */
+export interface PerCheck {
+  readonly mean: number | null;
+  readonly p50: number | null;
+  readonly p99: number | null;
+}
+
 export interface ThroughputFigures {
   readonly checksPerSecond: number;
   readonly checks: number;
   readonly seconds: number;
   readonly latencyAtMaxRateMs: LatencyJson;
-  readonly cqlReadsPerCheck: { mean: number | null; p50: number | null; p99: number | null };
+  /** CQL read statements per check. */
+  readonly cqlReadsPerCheck: PerCheck;
+  readonly rowsReadPerCheck: PerCheck;
+  readonly partitionsPerCheck: PerCheck;
+  /** Share of searches by how they ended (complete, bounded, budget). */
+  readonly outcomes: Record<string, number>;
+  /** Share of searches whose window a partition's row limit shortened. */
+  readonly windowCutShare: number | null;
   /** Share of searches that stopped at each geohash length. */
   readonly stopLengths: Record<string, number>;
   readonly cpuSecondsPer1000Checks: number | null;
@@ -54,6 +68,38 @@ export interface ThroughputFigures {
 
 function histogramFigures(before: Scrape, after: Scrape, name: string): Map<number, number> {
   return bucketDelta(integerBuckets(after, name), integerBuckets(before, name));
+}
+
+/** What a per-check histogram gained between two scrapes: mean and bucket-bound quantiles. */
+export function perCheck(before: Scrape, after: Scrape, name: string): PerCheck {
+  const buckets = histogramFigures(before, after, name);
+  const count = [...buckets.values()].reduce((a, b) => a + b, 0);
+  const sum = total(after, `${name}_sum`) - total(before, `${name}_sum`);
+  return {
+    mean: count === 0 ? null : sum / count,
+    p50: countsQuantile(buckets, 0.5),
+    p99: countsQuantile(buckets, 0.99),
+  };
+}
+
+/** Shares of a labelled counter's increase, by label value. */
+function labelShares(
+  before: Scrape,
+  after: Scrape,
+  name: string,
+  label: string,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  let sum = 0;
+  for (const [key, value] of after.series) {
+    const m = new RegExp(`^${name}\\{${label}="([^"]+)"\\}$`).exec(key);
+    if (m?.[1] === undefined) continue;
+    const d = value - (before.series.get(key) ?? 0);
+    out[m[1]] = d;
+    sum += d;
+  }
+  for (const k of Object.keys(out)) out[k] = sum === 0 ? 0 : (out[k] ?? 0) / sum;
+  return out;
 }
 
 /** Steady-state rate: counter increase over the samples after the first `skip` share of the phase. */
@@ -102,11 +148,6 @@ export async function measureThroughput(
   const after = await scrapeMetrics(port);
   const latency = await scrapeLatency(port, true);
   const checks = total(after, "geoanomaly_checks_total") - total(before, "geoanomaly_checks_total");
-  const reads = histogramFigures(before, after, "geoanomaly_cql_queries_per_check");
-  const readCount = [...reads.values()].reduce((a, b) => a + b, 0);
-  const readSum =
-    total(after, "geoanomaly_cql_queries_per_check_sum") -
-    total(before, "geoanomaly_cql_queries_per_check_sum");
   const stops = histogramFigures(before, after, "geoanomaly_search_stop_length");
   const stopTotal = [...stops.values()].reduce((a, b) => a + b, 0);
   const stopLengths: Record<string, number> = {};
@@ -116,11 +157,16 @@ export async function measureThroughput(
     checks,
     seconds,
     latencyAtMaxRateMs: latency,
-    cqlReadsPerCheck: {
-      mean: readCount === 0 ? null : readSum / readCount,
-      p50: countsQuantile(reads, 0.5),
-      p99: countsQuantile(reads, 0.99),
-    },
+    cqlReadsPerCheck: perCheck(before, after, "geoanomaly_cql_queries_per_check"),
+    rowsReadPerCheck: perCheck(before, after, "geoanomaly_search_rows_per_check"),
+    partitionsPerCheck: perCheck(before, after, "geoanomaly_search_partitions_per_check"),
+    outcomes: labelShares(before, after, "geoanomaly_search_outcomes_total", "outcome"),
+    windowCutShare:
+      checks === 0
+        ? null
+        : (total(after, "geoanomaly_search_window_cuts_total") -
+            total(before, "geoanomaly_search_window_cuts_total")) /
+          checks,
     stopLengths,
     cpuSecondsPer1000Checks: checks > 0 ? ((cpu1 - cpu0) * 1000) / checks : null,
     timeline: env.sampler.rates().filter((r) => r.tS * 1000 >= t0 - 1000),

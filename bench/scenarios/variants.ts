@@ -1,76 +1,92 @@
 /**
  * Scenario: the comparisons, each a row of the same figures from one procedure (warm-up, max
- * rate, accuracy): distributions, search mode cell vs ring, the scorers, and the data models.
- * The default row also measures latency at half its sustained rate.
+ * rate, accuracy): the four distributions, the scorers, the distance bound, the search's read
+ * shape, and the source article's other data models. The default row also measures latency at
+ * half its sustained rate.
  */
-import type { DetectionFigures } from "../lib/stats.js";
-import { openRow, type BenchContext, type Variant } from "../lib/row.js";
-import type { LatencyJson } from "../lib/scrape.js";
-import { measureDetection, measureRecall, type RecallFigures } from "./accuracy.js";
+import type { Variant } from "../lib/row.js";
+import { openRow, type BenchContext } from "../lib/row.js";
+import { scrapeMetrics, type LatencyJson } from "../lib/scrape.js";
+import { measureAccuracy, type AccuracyFigures } from "./accuracy.js";
 import { measureHalfRate, type HalfRateFigures } from "./latency-at-half-rate.js";
-import { measureThroughput, warmUp, type ThroughputFigures } from "./throughput.js";
+import {
+  drain,
+  measureThroughput,
+  warmUp,
+  type PerCheck,
+  type ThroughputFigures,
+} from "./throughput.js";
 
-const DEFAULT: Variant = {
-  name: "default",
-  dataModel: "table-per-length",
-  searchMode: "ring",
-  searchStart: "adaptive",
-  rowsPerPartition: 0,
-  scorer: "robust",
-  distribution: "mixed",
-};
+const DEFAULT: Variant = { name: "default", distribution: "mixed" };
 
 /** Every compared variant; the first is the default configuration the targets are read from. */
 export const VARIANTS: readonly Variant[] = [
   DEFAULT,
-  { ...DEFAULT, name: "distribution uniform", distribution: "uniform" },
-  { ...DEFAULT, name: "distribution clumped", distribution: "clumped" },
-  { ...DEFAULT, name: "distribution narrow", distribution: "narrow" },
-  { ...DEFAULT, name: "mode cell", searchMode: "cell" },
-  { ...DEFAULT, name: "start longest", searchStart: "longest" },
-  { ...DEFAULT, name: "rows/partition 4k", rowsPerPartition: 200 },
-  { ...DEFAULT, name: "scorer zscore", scorer: "zscore" },
-  { ...DEFAULT, name: "scorer cusum", scorer: "cusum" },
-  { ...DEFAULT, name: "scorer trend", scorer: "trend" },
-  { ...DEFAULT, name: "model clustering-columns", dataModel: "clustering-columns" },
-  { ...DEFAULT, name: "model prefix-range", dataModel: "prefix-range" },
-  { ...DEFAULT, name: "model secondary-index", dataModel: "secondary-index" },
+  { name: "distribution uniform", distribution: "uniform" },
+  { name: "distribution clumped", distribution: "clumped" },
+  { name: "distribution narrow", distribution: "narrow" },
+  { name: "scorer robust", distribution: "mixed", settings: { scorer: "robust" } },
+  { name: "scorer trend", distribution: "mixed", settings: { scorer: "trend" } },
+  { name: "scorer zscore", distribution: "mixed", settings: { scorer: "zscore" } },
+  { name: "scorer cusum", distribution: "mixed", settings: { scorer: "cusum" } },
+  { name: "bound 5 km", distribution: "mixed", settings: { maxNeighbourDistanceM: "5000" } },
+  { name: "bound 100 km", distribution: "mixed", settings: { maxNeighbourDistanceM: "100000" } },
+  { name: "min neighbours 25", distribution: "mixed", settings: { minNeighbours: "25" } },
+  { name: "cells/read 9", distribution: "mixed", settings: { searchMaxCells: "9" } },
+  { name: "cells/read 36", distribution: "mixed", settings: { searchMaxCells: "36" } },
+  { name: "rows/partition 50", distribution: "mixed", settings: { rowsPerPartition: "50" } },
+  { name: "model clustering-columns", distribution: "mixed", model: "clustering-columns" },
+  { name: "model prefix-range", distribution: "mixed", model: "prefix-range" },
+  { name: "model secondary-index", distribution: "mixed", model: "secondary-index" },
 ];
 
 /** One row of results: the variant's settings and figures, or the error that stopped it. */
 export interface RowResult {
   readonly variant: string;
-  readonly settings: Omit<Variant, "name">;
+  readonly distribution: string;
+  readonly settings: Record<string, string | undefined>;
+  readonly model: string;
   readonly error?: string;
   readonly checksPerSecond: number | null;
   /** Latency while producing as fast as taken (bounded backlog): mostly queueing. */
   readonly latencyMs: LatencyJson | null;
-  readonly cqlReadsPerCheck: ThroughputFigures["cqlReadsPerCheck"] | null;
-  readonly cqlWritesPerCheck: number;
+  readonly cqlReadsPerCheck: PerCheck | null;
+  readonly rowsReadPerCheck: PerCheck | null;
+  readonly partitionsPerCheck: PerCheck | null;
+  readonly writesPerCheck: number | null;
   readonly stopLengths: Record<string, number>;
-  readonly neighbourRecall: number | null;
-  readonly neighbourRecallDetail: RecallFigures | null;
-  readonly detection: DetectionFigures | null;
+  readonly outcomes: Record<string, number>;
+  readonly windowCutShare: number | null;
+  readonly accuracy: AccuracyFigures | null;
   readonly cpuSecondsPer1000Checks: number | null;
   readonly checks: number;
   readonly timeline: ThroughputFigures["timeline"];
   readonly halfRate?: HalfRateFigures;
 }
 
-function failedRow(v: Variant, error: unknown): RowResult {
-  const { name, ...settings } = v;
+function describe(v: Variant): Pick<RowResult, "variant" | "distribution" | "settings" | "model"> {
   return {
-    variant: name,
-    settings,
+    variant: v.name,
+    distribution: v.distribution,
+    settings: { ...v.settings },
+    model: v.model ?? "table-per-length",
+  };
+}
+
+function failedRow(v: Variant, error: unknown): RowResult {
+  return {
+    ...describe(v),
     error: error instanceof Error ? error.message : String(error),
     checksPerSecond: null,
     latencyMs: null,
     cqlReadsPerCheck: null,
-    cqlWritesPerCheck: 0,
+    rowsReadPerCheck: null,
+    partitionsPerCheck: null,
+    writesPerCheck: null,
     stopLengths: {},
-    neighbourRecall: null,
-    neighbourRecallDetail: null,
-    detection: null,
+    outcomes: {},
+    windowCutShare: null,
+    accuracy: null,
     cpuSecondsPer1000Checks: null,
     checks: 0,
     timeline: [],
@@ -94,26 +110,30 @@ export async function runVariant(
   }
   try {
     await warmUp(env, o.warmupEvents, Math.max(6, Math.min(30, o.loadSeconds)));
+    // Everything after this scrape is a scored (labelled) event: the detection's denominators.
+    const before = await scrapeMetrics(env.detector.port);
     const t = await measureThroughput(env, o.loadSeconds, o.backlog);
     if (t.checks === 0)
       throw new Error(`no checks completed: ${env.detector.log.slice(-3).join(" | ")}`);
     const half = halfRate
       ? await measureHalfRate(env, t.checksPerSecond / 2, o.halfRateSeconds)
       : undefined;
-    const detection = await measureDetection(env);
-    const recall = await measureRecall(env, o.recallSample);
-    const { name, ...settings } = v;
+    await drain(env, env.log.events.length);
+    const after = await scrapeMetrics(env.detector.port);
+    const accuracy = await measureAccuracy(env, before, after);
+    const writes = after.series.get("geoanomaly_store_writes_per_event") ?? null;
     return {
-      variant: name,
-      settings,
+      ...describe(v),
       checksPerSecond: t.checksPerSecond,
       latencyMs: t.latencyAtMaxRateMs,
       cqlReadsPerCheck: t.cqlReadsPerCheck,
-      cqlWritesPerCheck: env.model.store.writesPerEvent,
+      rowsReadPerCheck: t.rowsReadPerCheck,
+      partitionsPerCheck: t.partitionsPerCheck,
+      writesPerCheck: writes,
       stopLengths: t.stopLengths,
-      neighbourRecall: recall.mean,
-      neighbourRecallDetail: recall,
-      detection,
+      outcomes: t.outcomes,
+      windowCutShare: t.windowCutShare,
+      accuracy,
       cpuSecondsPer1000Checks: t.cpuSecondsPer1000Checks,
       checks: t.checks,
       timeline: t.timeline,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { traceRecall, type TracedCheck } from "../../../bench/lib/trace-recall.js";
-import type { Candidate } from "../../../src/domain/search.js";
+import type { Candidate } from "../../../src/domain/neighbours.js";
 
 /** An event `east` metres east of (0, 0) at time `t`; log order is the order of the list. */
 const at = (id: string, east: number, t: number): Candidate => ({
