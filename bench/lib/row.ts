@@ -59,6 +59,8 @@ export interface RowEnv {
   readonly source: EventSource;
   /** The checks the detector process traced (GET /trace), collected while the row runs. */
   readonly trace: TraceCollector;
+  /** Most events produced but not yet checked while producing as fast as taken. */
+  readonly backlog: number;
   close(): Promise<void>;
 }
 
@@ -159,6 +161,7 @@ export async function openRow(
     log,
     source,
     trace,
+    backlog: ctx.options.backlog,
     close: async () => {
       sampler.stop();
       await trace.stop().catch(() => undefined);

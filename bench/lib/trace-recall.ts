@@ -26,7 +26,8 @@ export type TracedCheck = Pick<
   | "windowFromMs"
   | "windowToMs"
   | "complete"
->;
+> &
+  Partial<Pick<TraceCheck, "searchStartedAtMs">>;
 
 export interface TraceRecallOptions {
   /** Neighbours wanted per check (SEARCH_K). */
@@ -37,6 +38,14 @@ export interface TraceRecallOptions {
    * hold unstored at once, e.g. CONCURRENCY × PARTITIONS_CONCURRENTLY.
    */
   readonly inFlightBefore?: number;
+  /**
+   * When each event was stored (e.g. its Cassandra write time). With it and the checks'
+   * `searchStartedAtMs`, an event counts as in flight unless it was stored `graceMs` before the
+   * search began: exact, where the production-order rule above is only a guess.
+   */
+  readonly storedAtMs?: ReadonlyMap<string, number>;
+  /** How long before a search a write must have been issued to count as surely applied (2,000 ms). */
+  readonly graceMs?: number;
   /** Bin size of the brute force's index (default 2,500 m); about half the usual distance bound. */
   readonly binMeters?: number;
   /** Mismatched checks kept as examples for the report. */
@@ -135,8 +144,14 @@ export function traceRecall(
     }
     const bound = Math.max(0, Math.min(check.maxDistanceMeters, check.coveredRadiusMeters));
     const origin = { id: check.eventId, lat: check.lat, lon: check.lon, timeMs: check.timeMs };
-    const inFlight = (id: string): boolean =>
-      (order.get(id) ?? -Infinity) >= position - inFlightBefore;
+    const startedAt = check.searchStartedAtMs;
+    const storedAt = options.storedAtMs;
+    const inFlight =
+      storedAt !== undefined && startedAt !== undefined
+        ? (id: string): boolean =>
+            !((storedAt.get(id) ?? Infinity) < startedAt - (options.graceMs ?? 2_000))
+        : (id: string): boolean => (order.get(id) ?? -Infinity) >= position - inFlightBefore;
+    const found = new Set(check.neighbourIds);
     const eligible = (c: Candidate): boolean => c.id !== origin.id && c.timeMs <= origin.timeMs;
     const nearest = (keep: (c: Candidate) => boolean): string[] =>
       nearestK(
@@ -153,14 +168,14 @@ export function traceRecall(
         k,
       ).map((n) => n.id);
     const reference = nearest(eligible);
-    const stored = nearest((c) => eligible(c) && !inFlight(c.id));
+    // What the search could surely see: events stored in time, and any it did find.
+    const stored = nearest((c) => eligible(c) && (!inFlight(c.id) || found.has(c.id)));
 
     const recall = recallAtK(check.neighbourIds, reference, k);
     if (recall !== null) recalls.push(recall);
     const searchRecall = recallAtK(check.neighbourIds, stored, k);
     if (searchRecall !== null) searchRecalls.push(searchRecall);
 
-    const found = new Set(check.neighbourIds);
     const referenceSet = new Set(reference);
     const missing = reference.filter((id) => !found.has(id));
     const extra = [...found].filter((id) => !referenceSet.has(id)).length;

@@ -17,6 +17,8 @@ export const TraceCheckSchema = z
     lat: finite,
     lon: finite,
     timeMs: finite,
+    /** Wall-clock time the check's search began (what was stored before it could be found). */
+    searchStartedAtMs: finite.optional(),
     /** The k nearest eligible events within the bound and window, nearest first. */
     neighbourIds: z.array(z.string()),
     neighbourDistancesMeters: z.array(finite),

@@ -11,6 +11,8 @@ import {
   localNeighbourhoods,
   type DistributionDetection,
 } from "../lib/detection-figures.js";
+import type cassandra from "cassandra-driver";
+import { tableName } from "../../src/domain/levels.js";
 import type { RowEnv } from "../lib/row.js";
 import type { Scrape } from "../lib/scrape.js";
 import { traceRecall, type TraceRecallFigures } from "../lib/trace-recall.js";
@@ -33,11 +35,35 @@ async function alertsSettled(env: RowEnv, quietMs = 1500, timeoutMs = 15_000): P
 }
 
 /**
+ * When each event was stored: the write time of its row at the finest stored length (every
+ * length is written at once). Only the table-per-length store has these tables; the comparison
+ * models fall back to the production-order rule.
+ */
+async function storedAt(
+  client: cassandra.Client,
+  env: RowEnv,
+): Promise<Map<string, number> | undefined> {
+  if (env.variant.model !== undefined) return undefined;
+  const finest = env.layout[0]?.length;
+  if (finest === undefined) return undefined;
+  const out = new Map<string, number>();
+  const cql = `SELECT id, WRITETIME(value) AS w FROM ${env.config.cassandraKeyspace}.${tableName(finest)}`;
+  // One page: a row's keyspace holds its own events only (tens of thousands).
+  const rs = await client.execute(cql, [], { prepare: true, fetchSize: 1_000_000 });
+  for (const r of rs.rows) {
+    // Write times are microseconds since the epoch, taken by the detector's driver.
+    out.set(r["id"] as string, Number(r["w"]) / 1000);
+  }
+  return out;
+}
+
+/**
  * Accuracy of a row whose scored events were checked between the scrapes `before` and `after`
- * (the row must have drained). Events in flight when a check ran (produced after it, or at most
- * the pipeline's concurrency before it) are told apart from search misses.
+ * (the row must have drained). Events in flight when a check ran (not yet written 2 s before its
+ * search began, by their Cassandra write time) are told apart from search misses.
  */
 export async function measureAccuracy(
+  client: cassandra.Client,
   env: RowEnv,
   before: Scrape,
   after: Scrape,
@@ -46,9 +72,12 @@ export async function measureAccuracy(
   const trace = await env.trace.stop();
   const events = env.log.events.map((e) => e.event);
   const c = env.config;
+  const stored = await storedAt(client, env);
   const recall = traceRecall(trace.checks, events, {
     k: c.searchK,
-    inFlightBefore: c.concurrency * c.partitionsConcurrently,
+    // Without write times: events produced up to the backlog before a check may still be queued.
+    inFlightBefore: c.concurrency * c.partitionsConcurrently + env.backlog,
+    ...(stored === undefined ? {} : { storedAtMs: stored }),
   });
   const truths = env.log.truths();
   const shortestHorizon = Math.min(...env.layout.map((l) => l.horizonMs));

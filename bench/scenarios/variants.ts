@@ -120,7 +120,7 @@ export async function runVariant(
       : undefined;
     await drain(env, env.log.events.length);
     const after = await scrapeMetrics(env.detector.port);
-    const accuracy = await measureAccuracy(env, before, after);
+    const accuracy = await measureAccuracy(ctx.client, env, before, after);
     const writes = after.series.get("geoanomaly_store_writes_per_event") ?? null;
     return {
       ...describe(v),

@@ -2,7 +2,7 @@
  * kafkajs errors as the product's errors: publishing alerts or dead letters failed, retriable
  * when kafkajs says so (leader elections, timeouts, lost connections).
  */
-import { KafkaJSError } from "kafkajs";
+import kafkajs from "kafkajs";
 import { GeoAnomalyError } from "../errors.js";
 
 export function busError(err: unknown): GeoAnomalyError {
@@ -10,7 +10,7 @@ export function busError(err: unknown): GeoAnomalyError {
   const message = err instanceof Error ? err.message : String(err);
   return new GeoAnomalyError("BUS_PUBLISH_FAILED", `Kafka publish failed: ${message}`, {
     cause: err,
-    retriable: err instanceof KafkaJSError ? err.retriable : false,
+    retriable: err instanceof kafkajs.KafkaJSError ? err.retriable : false,
   });
 }
 

@@ -68,6 +68,7 @@ export class Detector {
   async check(event: GeoEvent, active: () => boolean = () => true): Promise<CheckOutcome> {
     const hash = encode(event.lat, event.lon, this.hashLength);
     const retry = this.settings.retry;
+    const searchStartedAtMs = this.now();
     const [, found] = await Promise.all([
       withRetry(
         () => this.persist(event, hash),
@@ -98,6 +99,7 @@ export class Detector {
       lat: event.lat,
       lon: event.lon,
       timeMs: event.timeMs,
+      searchStartedAtMs,
       neighbourIds: search.neighbours.map((n) => n.id),
       neighbourDistancesMeters: search.neighbours.map((n) => n.distanceMeters),
       stopLength: search.stopLength,

@@ -115,6 +115,8 @@ export interface CheckTrace {
   readonly lat: number;
   readonly lon: number;
   readonly timeMs: number;
+  /** Wall-clock time the search began: what was stored before it could be found. */
+  readonly searchStartedAtMs: number;
   /** Nearest first. */
   readonly neighbourIds: readonly string[];
   readonly neighbourDistancesMeters: readonly number[];

@@ -145,4 +145,26 @@ describe("traceRecall", () => {
     expect(r.completeShare).toBeCloseTo(0.9, 12);
     expect(r.mismatchedShare).toBeCloseTo(0.1, 12);
   });
+
+  it("decides in flight by write time when it is known: stored after the search began is a race", () => {
+    // The search began at 10,000 ms; n1 was written at 9,900 (inside the 2 s grace), n2 long before.
+    const stored = new Map([
+      ["late", 20_000],
+      ["n1", 9_900],
+      ["n2", 1_000],
+      ["n3", 1_000],
+      ["n4", 1_000],
+    ]);
+    const withTimes = check(["n2", "n3", "n4"], { searchStartedAtMs: 10_000 });
+    const r = traceRecall([withTimes], LOG, { k: 3, storedAtMs: stored });
+    expect(r.mismatchedRaceOnly).toBe(1);
+    expect(r.mismatchedSearchMiss).toBe(0);
+    expect(r.recallWithoutInFlight.mean).toBe(1);
+    // Without n2 (stored in time and nearer than n3), the search missed something.
+    const miss = traceRecall([check(["n3", "n4"], { searchStartedAtMs: 10_000 })], LOG, {
+      k: 3,
+      storedAtMs: stored,
+    });
+    expect(miss.mismatchedSearchMiss).toBe(1);
+  });
 });
