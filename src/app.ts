@@ -1,9 +1,13 @@
 import type cassandra from "cassandra-driver";
 import { Partitioners, type Admin, type Consumer, type Producer } from "kafkajs";
+import { buildApiServer } from "./api/server.js";
+import { CassandraAlertStore } from "./cassandra/alert-store.js";
 import { createCassandraClient } from "./cassandra/client.js";
+import { CassandraEventReader } from "./cassandra/event-reader.js";
 import { createDataModel } from "./cassandra/models/index.js";
 import { redactedConfig, type Config } from "./config/load.js";
 import { layoutFor, type LevelLayout } from "./domain/levels.js";
+import { GeoAnomalyError } from "./errors.js";
 import { KafkaAlertSink } from "./kafka/alert-sink.js";
 import { createKafka } from "./kafka/client.js";
 import { ConsumerLoop } from "./kafka/consumer-loop.js";
@@ -14,7 +18,10 @@ import { componentLogger, type Logger } from "./observability/logger.js";
 import { createMetrics, type Metrics } from "./observability/metrics.js";
 import { createBatchHandler } from "./pipeline/batch-processor.js";
 import { Detector, type DetectorSettings } from "./pipeline/detector.js";
+import type { EventStore } from "./pipeline/ports.js";
 import type { RetryOptions } from "./pipeline/retry.js";
+import type { QueryContext } from "./query/context.js";
+import type { NearEvaluator } from "./query/near.js";
 
 /** The detector settings a config stands for. */
 export function detectorSettings(
@@ -87,6 +94,8 @@ export async function startDetectorApp(config: Config, logger: Logger): Promise<
     rowsPerPartition(config),
   );
   await model.applySchema(config.cassandraReplication);
+  const archive = new CassandraAlertStore(client, config.cassandraKeyspace);
+  await archive.applySchema();
   state.cassandra = true;
 
   const kafka = createKafka(config, componentLogger(logger, "kafka"));
@@ -126,6 +135,7 @@ export async function startDetectorApp(config: Config, logger: Logger): Promise<
   const handler = createBatchHandler({
     detector,
     alerts: new KafkaAlertSink(producer, config.alertTopic),
+    archive,
     deadLetters: new KafkaDeadLetterSink(producer, config.deadLetterTopic),
     metrics: metrics.pipeline,
     limits: {
@@ -204,4 +214,89 @@ export async function startDetectorApp(config: Config, logger: Logger): Promise<
   await loop.start();
   log.info({ topic: config.inputTopic, metricsPort: http?.port }, "detector running");
   return { metrics, httpPort: http?.port, health, stopped, stop };
+}
+
+/**
+ * Evaluates a point as the detector would, storing nothing: what `geoanomaly near` and
+ * GET /v1/near both use. A detector per call, with `k` as asked (no start hints carried over).
+ */
+export function createNearEvaluator(
+  config: Config,
+  store: EventStore,
+  metrics: Metrics,
+  layout: LevelLayout = layoutFor(config.geohashLengths),
+): NearEvaluator {
+  const settings = detectorSettings(config, layout);
+  return (point, k) => new Detector(store, { ...settings, k }, metrics.pipeline).evaluate(point);
+}
+
+/** The running query API: what `geoanomaly serve` (and the demo) start and stop. */
+export interface QueryApp {
+  readonly port: number;
+  /** The page's address, for people. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The query side's composition root: a Cassandra client, the readers of the stored lengths and
+ * the alert archive, the near evaluator, and the HTTP server. It reads Cassandra only.
+ */
+export async function startQueryApp(config: Config, logger: Logger): Promise<QueryApp> {
+  const log = componentLogger(logger, "api");
+  if (config.dataModel !== "table-per-length") {
+    throw new GeoAnomalyError(
+      "CONFIG_INVALID",
+      `DATA_MODEL (--data-model) = ${config.dataModel}: the query API reads the table-per-length model only`,
+    );
+  }
+  const layout = layoutFor(config.geohashLengths);
+  const client: cassandra.Client = createCassandraClient(config);
+  await client.connect();
+  const model = createDataModel(
+    config.dataModel,
+    client,
+    config.cassandraKeyspace,
+    layout,
+    rowsPerPartition(config),
+  );
+  const ctx: QueryContext = {
+    layout,
+    events: new CassandraEventReader(client, config.cassandraKeyspace),
+    alerts: new CassandraAlertStore(client, config.cassandraKeyspace),
+    maxPartitions: config.apiMaxPartitions,
+    now: Date.now,
+  };
+  const server = await buildApiServer({
+    ctx,
+    near: createNearEvaluator(config, model.store, createMetrics(), layout),
+    defaultK: config.searchK,
+    page: {
+      tileUrl: config.mapTileUrl,
+      storedLengths: layout.map((l) => l.length),
+      maxPartitions: config.apiMaxPartitions,
+    },
+    logger: componentLogger(logger, "http-api"),
+  });
+  try {
+    await server.listen({ port: config.apiPort, host: config.apiHost });
+  } catch (err) {
+    await client.shutdown().catch(() => undefined);
+    throw err;
+  }
+  const address = server.server.address();
+  const port = typeof address === "object" && address !== null ? address.port : config.apiPort;
+  const host =
+    config.apiHost === "0.0.0.0" || config.apiHost === "::" ? "127.0.0.1" : config.apiHost;
+  const url = `http://${host}:${port}/`;
+  log.info({ url, lengths: layout.map((l) => l.length) }, "query API listening");
+  return {
+    port,
+    url,
+    async stop() {
+      await server.close();
+      await client.shutdown().catch(() => undefined);
+      log.info("query API stopped");
+    },
+  };
 }

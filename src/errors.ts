@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   "STORE_READ_FAILED",
   "BUS_PUBLISH_FAILED",
   "SHUTDOWN",
+  "QUERY_INVALID",
+  "QUERY_TOO_LARGE",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

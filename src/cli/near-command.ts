@@ -1,11 +1,10 @@
 import { Command, InvalidArgumentError } from "commander";
-import { detectorSettings, rowsPerPartition } from "../app.js";
+import { createNearEvaluator, rowsPerPartition } from "../app.js";
 import { createCassandraClient } from "../cassandra/client.js";
 import { createDataModel } from "../cassandra/models/index.js";
 import { loadConfig } from "../config/load.js";
 import { layoutFor } from "../domain/levels.js";
 import { createMetrics } from "../observability/metrics.js";
-import { Detector } from "../pipeline/detector.js";
 import { addConfigOptions, overridesFrom } from "./config-options.js";
 
 function number(name: string, min: number, max: number) {
@@ -56,11 +55,7 @@ export function nearCommand(): Command {
         layout,
         rowsPerPartition(config),
       );
-      const detector = new Detector(
-        store,
-        detectorSettings(config, layout),
-        createMetrics().pipeline,
-      );
+      const evaluate = createNearEvaluator(config, store, createMetrics(), layout);
       const event = {
         id: "(query point)",
         lat: opts.lat,
@@ -68,7 +63,7 @@ export function nearCommand(): Command {
         value: opts.value ?? Number.NaN,
         timeMs,
       };
-      const { search, verdict } = await detector.evaluate(event);
+      const { search, verdict } = await evaluate(event, config.searchK);
       console.log(
         `${search.neighbours.length} neighbours (k=${config.searchK}, mode ${config.searchMode}); search stopped at geohash length ` +
           `${search.stoppedAtLength} after ${search.queries} queries, covering ${Math.round(search.radiusMeters)} m`,

@@ -294,6 +294,41 @@ export const SETTINGS = {
     z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
     "pino log level",
   ),
+  apiPort: spec(
+    "API_PORT",
+    "api-port",
+    "8080",
+    intIn(0, 65_535),
+    "port of the query API and the map page ('serve', and 'demo'); 0 picks a free port",
+  ),
+  apiHost: spec(
+    "API_HOST",
+    "api-host",
+    "0.0.0.0",
+    z.string().min(1, "must name an address"),
+    "address the query API binds",
+  ),
+  apiMaxPartitions: spec(
+    "API_MAX_PARTITIONS",
+    "api-max-partitions",
+    "8192",
+    intIn(1, 1_000_000),
+    "most (cell, time bucket) partitions one API request may read; larger requests get a 400 saying how to narrow them",
+  ),
+  mapTileUrl: spec(
+    "MAP_TILE_URL",
+    "map-tile-url",
+    "",
+    z
+      .string()
+      .refine(
+        (u) =>
+          u === "" ||
+          (/^(https?:\/\/|\/)/.test(u) && ["{z}", "{x}", "{y}"].every((p) => u.includes(p))),
+        "must be empty or an http(s) or /-rooted URL template with {z}, {x} and {y}",
+      ),
+    "tile URL template of the map page's basemap, e.g. https://tiles.example/{z}/{x}/{y}.png (empty: country outlines from the packaged Natural Earth data)",
+  ),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
