@@ -75,13 +75,39 @@ const time = (description: string) =>
     })
     .describe(`${description}: ISO-8601 date-time with a zone, or epoch milliseconds`);
 
+/** A number given as text: "is required" when absent, the rule when not a number in range. */
+function numberParam(opts: {
+  name: string;
+  required: string;
+  min: number;
+  max: number;
+  whole: boolean;
+}) {
+  const range = opts.whole ? `in ${opts.min}..${opts.max}` : `in [${opts.min}, ${opts.max}]`;
+  const rule =
+    opts.max === Number.MAX_VALUE
+      ? "must be a finite number"
+      : `must be a ${opts.whole ? "whole number" : "number"} ${range}`;
+  return z
+    .string({ error: `is required: ${opts.required}` })
+    .transform((text, ctx) => {
+      const n = text.trim() === "" ? Number.NaN : Number(text);
+      if (
+        !Number.isFinite(n) ||
+        (opts.whole && !Number.isInteger(n)) ||
+        n < opts.min ||
+        n > opts.max
+      ) {
+        ctx.addIssue({ code: "custom", message: `${rule}; got "${text}"` });
+        return z.NEVER;
+      }
+      return n;
+    })
+    .describe(opts.name);
+}
+
 const wholeNumber = (name: string, min: number, max: number) =>
-  z.coerce
-    .number({ error: `must be a whole number in ${min}..${max}` })
-    .int(`must be a whole number in ${min}..${max}`)
-    .min(min, `must be a whole number in ${min}..${max}`)
-    .max(max, `must be a whole number in ${min}..${max}`)
-    .describe(name);
+  numberParam({ name, required: name, min, max, whole: true });
 
 const limit = wholeNumber(
   `rows answered at most, newest first (default ${DEFAULT_LIMIT})`,
@@ -112,35 +138,38 @@ export const anomaliesQuery = eventsQuery;
 export const clustersQuery = z
   .object({
     bbox,
-    zoom: z.coerce
-      .number({
-        error: `is required: a web-map zoom level, a whole number in ${MIN_ZOOM}..${MAX_ZOOM}`,
-      })
-      .int(`must be a whole number in ${MIN_ZOOM}..${MAX_ZOOM}`)
-      .min(MIN_ZOOM, `must be a whole number in ${MIN_ZOOM}..${MAX_ZOOM}`)
-      .max(MAX_ZOOM, `must be a whole number in ${MIN_ZOOM}..${MAX_ZOOM}`)
-      .describe(`web-map zoom level ${MIN_ZOOM}..${MAX_ZOOM}`),
+    zoom: numberParam({
+      name: `web-map zoom level ${MIN_ZOOM}..${MAX_ZOOM}`,
+      required: `a web-map zoom level, a whole number in ${MIN_ZOOM}..${MAX_ZOOM}`,
+      min: MIN_ZOOM,
+      max: MAX_ZOOM,
+      whole: true,
+    }),
     ...windowQuery,
     limit,
   })
   .superRefine(windowOrder);
 
 const degrees = (name: string, min: number, max: number) =>
-  z.coerce
-    .number({ error: `is required: ${name} in degrees, a number in [${min}, ${max}]` })
-    .min(min, `must be a number in [${min}, ${max}]`)
-    .max(max, `must be a number in [${min}, ${max}]`)
-    .describe(`${name} in degrees`);
+  numberParam({
+    name: `${name} in degrees`,
+    required: `${name} in degrees, a number in [${min}, ${max}]`,
+    min,
+    max,
+    whole: false,
+  });
 
 export const nearQuery = z.object({
   lat: degrees("latitude", -90, 90),
   lon: degrees("longitude", -180, 180),
   k: wholeNumber("neighbours wanted (default SEARCH_K)", 1, 1000).optional(),
-  value: z.coerce
-    .number({ error: "must be a finite number" })
-    .refine(Number.isFinite, "must be a finite number")
-    .optional()
-    .describe("also score this value against the neighbours"),
+  value: numberParam({
+    name: "also score this value against the neighbours",
+    required: "a number",
+    min: -Number.MAX_VALUE,
+    max: Number.MAX_VALUE,
+    whole: false,
+  }).optional(),
   time: time("search as of this time (default: now)"),
 });
 

@@ -4,7 +4,7 @@
  * queries into 400s saying what to change. Stateless: every answer comes from Cassandra.
  */
 import fastifySwagger from "@fastify/swagger";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -36,7 +36,7 @@ export async function buildApiServer(opts: ApiOptions): Promise<FastifyInstance>
   const app = Fastify({
     loggerInstance: opts.logger as unknown as FastifyBaseLogger,
     // One log line per request would be one per map pan; errors are still logged.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
