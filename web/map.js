@@ -23,11 +23,35 @@
     L.tileLayer(config.tileUrl, { maxZoom: 20 }).addTo(map);
   } else {
     const topo = await (await fetch("/assets/world-atlas/countries-50m.json")).json();
-    L.geoJSON(topojson.feature(topo, topo.objects.countries), {
+    const countries = topojson.feature(topo, topo.objects.countries);
+    for (const f of countries.features) unwrapGeometry(f.geometry);
+    L.geoJSON(countries, {
       interactive: false,
       style: { color: "#6b7d8c", weight: 0.8, fillColor: "#f3efe4", fillOpacity: 1 },
     }).addTo(map);
   }
+  // Outlines crossing lon ±180 (Russia, Fiji) would be drawn as lines across the whole map:
+  // continue their longitudes past ±180 instead. Rings around the south pole are left as they are.
+  function unwrapGeometry(g) {
+    if (g === null) return;
+    const polygons =
+      g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+    for (const polygon of polygons) {
+      for (let r = 0; r < polygon.length; r++) {
+        const ring = polygon[r];
+        if (ring.some((p) => p[1] <= -89.9)) continue;
+        let offset = 0;
+        let prev = ring[0][0];
+        polygon[r] = ring.map(([lon, lat]) => {
+          if (lon - prev > 180) offset -= 360;
+          else if (lon - prev < -180) offset += 360;
+          prev = lon;
+          return [lon + offset, lat];
+        });
+      }
+    }
+  }
+
   const clusterLayer = L.layerGroup().addTo(map);
   const anomalyLayer = L.layerGroup().addTo(map);
   let anomalyMarkers = new Map();
