@@ -311,7 +311,7 @@ export const SETTINGS = {
   apiMaxPartitions: spec(
     "API_MAX_PARTITIONS",
     "api-max-partitions",
-    "8192",
+    "12000",
     intIn(1, 1_000_000),
     "most (cell, time bucket) partitions one API request may read; larger requests get a 400 saying how to narrow them",
   ),
