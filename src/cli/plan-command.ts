@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { createCassandraClient } from "../cassandra/client.js";
 import { observePartitionSizes } from "../cassandra/partition-sizes.js";
 import { ALERTS_TABLE } from "../cassandra/schema.js";
@@ -221,13 +221,16 @@ export function planCommand(): Command {
       "--zooms",
       "print the partitions a map request reads at each zoom, for the stored lengths",
     )
-    .option(
-      "--viewport <WxH>",
-      "map viewport in pixels for --zooms",
-      pair("--viewport", "x"),
-      [1280, 720],
+    .addOption(
+      new Option("--viewport <WxH>", "map viewport in pixels for --zooms")
+        .argParser(pair("--viewport", "x"))
+        .default([1280, 720], "1280x720"),
     )
-    .option("--at <lat,lon>", "viewport centre for --zooms", pair("--at", ","), [48.85, 2.35])
+    .addOption(
+      new Option("--at <lat,lon>", "viewport centre for --zooms")
+        .argParser(pair("--at", ","))
+        .default([48.85, 2.35], "48.85,2.35"),
+    )
     .action(async (flags: PlanFlags) => {
       if (flags.observe === true) return observe(flags);
       if (flags.zooms === true) return printZooms(flags);
