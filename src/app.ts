@@ -4,6 +4,7 @@ import { buildApiServer } from "./api/server.js";
 import { CassandraAlertStore } from "./cassandra/alert-store.js";
 import { createCassandraClient } from "./cassandra/client.js";
 import { CassandraEventReader } from "./cassandra/event-reader.js";
+import { PrefixRangeEventReader } from "./cassandra/prefix-range-reader.js";
 import { createDataModel } from "./cassandra/models/index.js";
 import { redactedConfig, type Config } from "./config/load.js";
 import { layoutFor, type LevelLayout } from "./domain/levels.js";
@@ -244,10 +245,11 @@ export interface QueryApp {
  */
 export async function startQueryApp(config: Config, logger: Logger): Promise<QueryApp> {
   const log = componentLogger(logger, "api");
-  if (config.dataModel !== "table-per-length") {
+  if (config.dataModel !== "table-per-length" && config.dataModel !== "prefix-range") {
     throw new GeoAnomalyError(
       "CONFIG_INVALID",
-      `DATA_MODEL (--data-model) = ${config.dataModel}: the query API reads the table-per-length model only`,
+      `DATA_MODEL (--data-model) = ${config.dataModel}: the query API reads the table-per-length ` +
+        "model (and, events only, prefix-range)",
     );
   }
   const layout = layoutFor(config.geohashLengths);
@@ -262,7 +264,10 @@ export async function startQueryApp(config: Config, logger: Logger): Promise<Que
   );
   const ctx: QueryContext = {
     layout,
-    events: new CassandraEventReader(client, config.cassandraKeyspace),
+    events:
+      config.dataModel === "prefix-range"
+        ? new PrefixRangeEventReader(client, config.cassandraKeyspace, layout)
+        : new CassandraEventReader(client, config.cassandraKeyspace),
     alerts: new CassandraAlertStore(client, config.cassandraKeyspace),
     maxPartitions: config.apiMaxPartitions,
     now: Date.now,
