@@ -13,7 +13,7 @@ import {
   testConfig,
   waitFor,
 } from "../support/detector.js";
-import { startTestQueryApp } from "../support/query.js";
+import { startTestQueryApp, dropKeyspaceAfterTest } from "../support/query.js";
 
 /** Where the browser test leaves its screenshot (git-ignored). */
 const SCREENSHOT = path.join(REPO_ROOT, "test-results", "map-page.png");
@@ -28,6 +28,7 @@ describe("the map page in real headless Chromium", () => {
   it("loads without console errors, draws clusters that split when zoomed in, and opens an anomaly's popup with its score", async () => {
     const config = testConfig();
     await createTestTopics(config);
+    dropKeyspaceAfterTest(config);
     const detector = await startTestDetector(config);
     const alerts = await collectTopic(config, config.alertTopic);
     // Two places 45 km apart: one cluster at zoom 3 (precision 2), separate ones at zoom 9 (precision 5).

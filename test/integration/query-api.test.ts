@@ -25,6 +25,7 @@ import {
   rollupLengths,
   startTestQueryApp,
   type KnownEvent,
+  dropKeyspaceAfterTest,
 } from "../support/query.js";
 
 type Bbox = readonly [number, number, number, number];
@@ -57,6 +58,7 @@ describe("query API against the real servers, with events stored through the det
   it("answers events, clusters, anomalies and near exactly as brute force over the known events", async () => {
     const config = testConfig({ geohashLengths: rollupLengths(), apiMaxPartitions: "200000" });
     await createTestTopics(config);
+    dropKeyspaceAfterTest(config);
     const detector = await startTestDetector(config);
     const alertMessages = await collectTopic(config, config.alertTopic);
 
@@ -237,6 +239,7 @@ describe("query API against the real servers, with events stored through the det
   it("answers bad parameters and queries too large to serve with 400s saying what to change", async () => {
     const config = testConfig({ apiMaxPartitions: "50" });
     await createTestTopics(config);
+    dropKeyspaceAfterTest(config);
     await startTestDetector(config);
     const api = await startTestQueryApp(config);
     const cases: [string, string, RegExp][] = [

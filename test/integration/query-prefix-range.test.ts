@@ -9,7 +9,13 @@ import {
   testConfig,
   waitFor,
 } from "../support/detector.js";
-import { eventsIn, getJson, inBox, startTestQueryApp } from "../support/query.js";
+import {
+  eventsIn,
+  getJson,
+  inBox,
+  startTestQueryApp,
+  dropKeyspaceAfterTest,
+} from "../support/query.js";
 
 type Bbox = readonly [number, number, number, number];
 
@@ -17,6 +23,7 @@ describe("query API over the prefix-range model (merged cell ranges)", () => {
   it("answers /v1/events exactly from ranges of the geohash order, and refuses clusters", async () => {
     const config = testConfig({ dataModel: "prefix-range" });
     await createTestTopics(config);
+    dropKeyspaceAfterTest(config);
     const detector = await startTestDetector(config);
     const t0 = Date.now() - 5 * 60_000;
     const known = [

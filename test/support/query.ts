@@ -4,6 +4,7 @@ import { startQueryApp, type QueryApp } from "../../src/app.js";
 import type { Config } from "../../src/config/load.js";
 import { DEFAULT_LAYOUT } from "../../src/domain/levels.js";
 import { createLogger } from "../../src/observability/logger.js";
+import { createCassandraClient } from "../../src/cassandra/client.js";
 
 /** A known event as produced to Kafka (time as ISO text). */
 export interface KnownEvent {
@@ -12,6 +13,22 @@ export interface KnownEvent {
   lon: number;
   value: number;
   time: string;
+}
+
+/**
+ * Drops the test's keyspace when the test ends. Register it before starting the detector:
+ * end-of-test hooks run last-registered first, so the keyspace goes after everything using it.
+ */
+export function dropKeyspaceAfterTest(config: Config): void {
+  onTestFinished(async () => {
+    const client = createCassandraClient(config);
+    try {
+      await client.connect();
+      await client.execute(`DROP KEYSPACE IF EXISTS ${config.cassandraKeyspace}`);
+    } finally {
+      await client.shutdown();
+    }
+  });
 }
 
 /** Starts the query API on a free port for this test, stopped when it finishes. */
