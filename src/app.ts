@@ -1,7 +1,16 @@
 import type cassandra from "cassandra-driver";
 import { Partitioners, type Admin, type Consumer, type Producer } from "kafkajs";
+import { buildApiServer } from "./api/server.js";
+import { CassandraAlertStore } from "./cassandra/alert-store.js";
 import { createCassandraClient } from "./cassandra/client.js";
-import { assembleDetector, retryOptions, type StoreFactory } from "./compose.js";
+import { CassandraEventReader } from "./cassandra/event-reader.js";
+import {
+  assembleDetector,
+  createNearEvaluator,
+  retryOptions,
+  type StoreFactory,
+} from "./compose.js";
+import { configuredLayout } from "./config/layout.js";
 import { redactedConfig, type Config } from "./config/load.js";
 import { KafkaAlertSink } from "./kafka/alert-sink.js";
 import { createKafka } from "./kafka/client.js";
@@ -13,6 +22,7 @@ import { componentLogger, type Logger } from "./observability/logger.js";
 import { createMetrics, type Metrics } from "./observability/metrics.js";
 import { CheckTraceBuffer } from "./observability/trace.js";
 import { createBatchHandler } from "./pipeline/batch-processor.js";
+import type { QueryContext } from "./query/context.js";
 
 /** The running detector service: what `geoanomaly detect` starts and stops. */
 export interface DetectorApp {
@@ -59,6 +69,9 @@ export async function startDetectorApp(
   log.info({ config: redactedConfig(config), layout }, "starting detector");
   metrics.instruments.writesPerEvent.set(store.writesPerEvent);
   await parts.applySchema(config.cassandraReplication);
+  // Alerts are kept in Cassandra too (before their offsets commit), for the query API.
+  const archive = new CassandraAlertStore(client, config.cassandraKeyspace);
+  await archive.applySchema();
   state.cassandra = true;
 
   const kafka = createKafka(config, componentLogger(logger, "kafka"));
@@ -96,6 +109,7 @@ export async function startDetectorApp(
   const handler = createBatchHandler({
     detector,
     alerts: new KafkaAlertSink(producer, config.alertTopic),
+    archive,
     deadLetters: new KafkaDeadLetterSink(producer, config.deadLetterTopic),
     metrics: metrics.pipeline,
     limits: {
@@ -175,4 +189,62 @@ export async function startDetectorApp(
   await loop.start();
   log.info({ topic: config.inputTopic, metricsPort: http?.port }, "detector running");
   return { metrics, httpPort: http?.port, health, stopped, stop };
+}
+
+/** The running query API: what `geoanomaly serve` (and the demo) start and stop. */
+export interface QueryApp {
+  readonly port: number;
+  /** The page's address, for people. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The query side's composition root: a Cassandra client, the readers of the stored lengths and
+ * the alert archive, the near evaluator, and the HTTP server. It reads Cassandra only.
+ */
+export async function startQueryApp(config: Config, logger: Logger): Promise<QueryApp> {
+  const log = componentLogger(logger, "api");
+  const layout = configuredLayout(config);
+  const client: cassandra.Client = createCassandraClient(config);
+  await client.connect();
+  const ctx: QueryContext = {
+    layout,
+    events: new CassandraEventReader(client, config.cassandraKeyspace),
+    alerts: new CassandraAlertStore(client, config.cassandraKeyspace),
+    maxPartitions: config.apiMaxPartitions,
+    now: Date.now,
+  };
+  const server = await buildApiServer({
+    ctx,
+    near: createNearEvaluator(config, client, createMetrics().pipeline),
+    defaultK: config.searchK,
+    page: {
+      tileUrl: config.mapTileUrl,
+      storedLengths: layout.map((l) => l.length),
+      maxPartitions: config.apiMaxPartitions,
+    },
+    logger: componentLogger(logger, "http-api"),
+  });
+  try {
+    await server.listen({ port: config.apiPort, host: config.apiHost });
+  } catch (err) {
+    await client.shutdown().catch(() => undefined);
+    throw err;
+  }
+  const address = server.server.address();
+  const port = typeof address === "object" && address !== null ? address.port : config.apiPort;
+  const host =
+    config.apiHost === "0.0.0.0" || config.apiHost === "::" ? "127.0.0.1" : config.apiHost;
+  const url = `http://${host}:${port}/`;
+  log.info({ url, lengths: layout.map((l) => l.length) }, "query API listening");
+  return {
+    port,
+    url,
+    async stop() {
+      await server.close();
+      await client.shutdown().catch(() => undefined);
+      log.info("query API stopped");
+    },
+  };
 }

@@ -6,9 +6,12 @@
 import type cassandra from "cassandra-driver";
 import { CassandraEventStore } from "./cassandra/event-store.js";
 import { applySchema } from "./cassandra/schema.js";
-import { configuredLayout } from "./config/layout.js";
+import { configuredLayout, searchedLevels } from "./config/layout.js";
 import type { Config } from "./config/load.js";
+import type { GeoEvent } from "./domain/event.js";
 import type { LevelLayout } from "./domain/levels.js";
+import type { Verdict } from "./domain/scoring.js";
+import type { SearchResult } from "./domain/search.js";
 import { Detector, type DetectorSettings } from "./pipeline/detector.js";
 import type { CheckTracer, EventStore, PipelineMetrics } from "./pipeline/ports.js";
 import type { RetryOptions } from "./pipeline/failure-policy.js";
@@ -50,7 +53,10 @@ export function detectorSettings(config: Config, layout: LevelLayout): DetectorS
       maxCellsPerRead: config.searchMaxCells,
       maxReads: config.searchMaxReads,
       rowsPerPartition: config.rowsPerPartition,
-      levels: layout.map((l) => ({ length: l.length, horizonMs: l.horizonMs })),
+      levels: searchedLevels(config, layout).map((l) => ({
+        length: l.length,
+        horizonMs: l.horizonMs,
+      })),
     },
     startRadiusMeters: config.searchStartRadiusM,
     scorer: config.scorer,
@@ -84,4 +90,23 @@ export function assembleDetector(
   const settings = detectorSettings(config, layout);
   const detector = new Detector(parts.store, settings, options.metrics, options.tracer);
   return { ...parts, layout, settings, detector };
+}
+
+/**
+ * Evaluates a point as the detector would, storing nothing, with `k` as asked: what
+ * `geoanomaly near` prints and GET /v1/near answers. A detector per call (no density hints
+ * carried between requests), on the table-per-length store.
+ */
+export function createNearEvaluator(
+  config: Config,
+  client: cassandra.Client,
+  metrics: PipelineMetrics,
+): (point: GeoEvent, k: number) => Promise<{ search: SearchResult; verdict: Verdict }> {
+  const layout = configuredLayout(config);
+  const { store } = tablePerLength(client, config.cassandraKeyspace, layout);
+  const settings = detectorSettings(config, layout);
+  return (point, k) =>
+    new Detector(store, { ...settings, search: { ...settings.search, k } }, metrics).evaluate(
+      point,
+    );
 }

@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   "EVENT_REJECTED",
   "BUS_PUBLISH_FAILED",
   "SHUTDOWN",
+  "QUERY_INVALID",
+  "QUERY_TOO_LARGE",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from "commander";
-import { startDetectorApp } from "../app.js";
+import { startDetectorApp, startQueryApp, type QueryApp } from "../app.js";
 import { loadConfig } from "../config/load.js";
+import { describeError } from "../errors.js";
 import { createKafka } from "../kafka/client.js";
 import { createLogger } from "../observability/logger.js";
 import { metricsSnapshot } from "../observability/metrics.js";
@@ -84,6 +85,12 @@ export function demoCommand(): Command {
       });
       const logger = createLogger({ level: config.logLevel });
       const app = await startDetectorApp(config, logger);
+      const api: QueryApp | undefined = await startQueryApp(config, logger).catch(
+        (err: unknown) => {
+          say(`map not started (API_PORT ${config.apiPort}): ${describeError(err)}`);
+          return undefined;
+        },
+      );
       const kafka = createKafka(config);
       const printer = await startAlertPrinter(kafka, config.alertTopic, say);
       const feed = buildProducerFeed(kafka, {
@@ -101,6 +108,7 @@ export function demoCommand(): Command {
           `metrics http://127.0.0.1:${app.httpPort ?? "-"}/metrics. Feeding ${flags.rate} events/s (${flags.distribution}); ` +
           "the first checks say 'insufficient' until places have neighbours. Ctrl-C stops.",
       );
+      if (api !== undefined) say(`map: ${api.url} (API: ${api.url}openapi.json)`);
       const status = setInterval(() => {
         void metricsSnapshot(app.metrics.registry).then((m) => {
           const c = (name: string): number => m.counters[name] ?? 0;
@@ -117,6 +125,7 @@ export function demoCommand(): Command {
         clearInterval(status);
         say("stopping: feed, detector (finishing and committing in-flight work), alert printer...");
         await feed.stop();
+        await api?.stop();
         await app.stop();
         await printer.disconnect();
         if (startedHere && flags.keepServers !== true)

@@ -5,6 +5,8 @@ import { detectCommand } from "./detect-command.js";
 import { nearCommand } from "./near-command.js";
 import { produceCommand } from "./produce-command.js";
 import { schemaCommand } from "./schema-command.js";
+import { planCommand } from "./plan-command.js";
+import { serveCommand } from "./serve-command.js";
 import { serversCommand } from "./servers-command.js";
 
 /** The `geoanomaly` command line: one verb per job. */
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   program.addCommand(nearCommand());
   program.addCommand(produceCommand());
   program.addCommand(serversCommand());
+  program.addCommand(serveCommand());
+  program.addCommand(planCommand());
   return program;
 }
 

@@ -10,6 +10,7 @@ import type { Config } from "./settings.js";
 type LayoutConfig = Pick<
   Config,
   | "geohashLengths"
+  | "mapLengths"
   | "maxNeighbourDistanceM"
   | "searchMaxCells"
   | "layoutEventsPerSecond"
@@ -28,13 +29,26 @@ export function layoutBasis(config: LayoutConfig): LayoutBasis {
   };
 }
 
-/** The stored lengths, longest first: the configured list, or those the distance bound can use. */
+/**
+ * The stored lengths, longest first: the configured list, or (auto) those the distance bound can
+ * use plus the map's coarse lengths.
+ */
 export function storedLengths(config: LayoutConfig): number[] {
-  const lengths =
-    config.geohashLengths === "auto"
-      ? searchLengths(config.maxNeighbourDistanceM, config.searchMaxCells)
-      : [...config.geohashLengths];
-  return lengths.sort((a, b) => b - a);
+  if (config.geohashLengths !== "auto") return [...config.geohashLengths].sort((a, b) => b - a);
+  const lengths = new Set(searchLengths(config.maxNeighbourDistanceM, config.searchMaxCells));
+  if (config.mapLengths !== "none") for (const l of config.mapLengths) lengths.add(l);
+  return [...lengths].sort((a, b) => b - a);
+}
+
+/**
+ * The stored lengths a search reads: those whose cells can help within the distance bound (a
+ * map-only length would add rows from far beyond it to every read); all stored lengths when
+ * none of them can.
+ */
+export function searchedLevels(config: LayoutConfig, layout: LevelLayout): LevelLayout {
+  const useful = new Set(searchLengths(config.maxNeighbourDistanceM, config.searchMaxCells));
+  const levels = layout.filter((l) => useful.has(l.length));
+  return levels.length > 0 ? levels : layout;
 }
 
 /** The layout in use; throws (naming the settings) when the basis cannot size these lengths. */

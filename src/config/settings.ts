@@ -176,6 +176,15 @@ export const SETTINGS = {
     lengths,
     "geohash lengths stored and searched (one table each); auto: 8 down to the coarsest length a search within MAX_NEIGHBOUR_DISTANCE_M can use",
   ),
+  mapLengths: spec(
+    "MAP_LENGTHS",
+    "map-lengths",
+    "2,3",
+    z.union([z.literal("none"), lengthList], {
+      error: "must be 'none' or a comma-separated list of whole numbers in 1..12 without repeats",
+    }),
+    "coarse lengths also stored (with GEOHASH_LENGTHS=auto) so the map can show the world and continents (zooms 0-5); none: zoomed-out maps are refused, two writes fewer per event",
+  ),
   layoutEventsPerSecond: spec(
     "LAYOUT_EVENTS_PER_SECOND",
     "layout-events-per-second",
@@ -348,6 +357,41 @@ export const SETTINGS = {
     "info",
     z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
     "pino log level",
+  ),
+  apiPort: spec(
+    "API_PORT",
+    "api-port",
+    "8080",
+    intIn(0, 65_535),
+    "port of the query API and the map page ('serve', and 'demo'); 0 picks a free port",
+  ),
+  apiHost: spec(
+    "API_HOST",
+    "api-host",
+    "0.0.0.0",
+    z.string().min(1, "must name an address"),
+    "address the query API binds",
+  ),
+  apiMaxPartitions: spec(
+    "API_MAX_PARTITIONS",
+    "api-max-partitions",
+    "12000",
+    intIn(1, 1_000_000),
+    "most (cell, time bucket) partitions one API request may read; larger requests get a 400 saying how to narrow them",
+  ),
+  mapTileUrl: spec(
+    "MAP_TILE_URL",
+    "map-tile-url",
+    "",
+    z
+      .string()
+      .refine(
+        (u) =>
+          u === "" ||
+          (/^(https?:\/\/|\/)/.test(u) && ["{z}", "{x}", "{y}"].every((p) => u.includes(p))),
+        "must be empty or an http(s) or /-rooted URL template with {z}, {x} and {y}",
+      ),
+    "tile URL template of the map page's basemap, e.g. https://tiles.example/{z}/{x}/{y}.png (empty: country outlines from the packaged Natural Earth data)",
   ),
 } as const;
 

@@ -80,3 +80,8 @@ export const DEFAULT_FULL_LAYOUT: LevelLayout = buildLayout(
   DEFAULT_LAYOUT_BASIS,
   [8, 7, 6, 5, 4, 3, 2, 1],
 );
+
+/** The default basis's layout of `lengths`: what tests and documentation size examples with. */
+export function defaultLayout(lengths: readonly number[]): LevelLayout {
+  return buildLayout(DEFAULT_LAYOUT_BASIS, lengths);
+}

@@ -2,6 +2,7 @@ import type { AnomalyAlert } from "../domain/alert.js";
 import { parseEvent, type ValidationLimits } from "../domain/event.js";
 import type { CheckOutcome, Detector } from "./detector.js";
 import type {
+  AlertArchive,
   AlertSink,
   BatchControl,
   BatchHandler,
@@ -24,6 +25,8 @@ export interface BatchLogger {
 export interface BatchProcessorDeps {
   readonly detector: Pick<Detector, "check">;
   readonly alerts: AlertSink;
+  /** Where alerts are archived for the query API, before they are published. */
+  readonly archive?: AlertArchive;
   readonly deadLetters: DeadLetterSink;
   readonly metrics: PipelineMetrics;
   readonly limits: ValidationLimits;
@@ -182,7 +185,11 @@ class PrefixFlusher {
         () =>
           Promise.all([
             letters.length > 0 ? deps.deadLetters.send(letters) : undefined,
-            alerts.length > 0 ? deps.alerts.publish(alerts) : undefined,
+            alerts.length > 0
+              ? (deps.archive?.store(alerts) ?? Promise.resolve()).then(() =>
+                  deps.alerts.publish(alerts),
+                )
+              : undefined,
           ]),
         deps.retry,
         (error, attempt) => {

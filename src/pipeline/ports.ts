@@ -32,6 +32,14 @@ export interface AlertSink {
   publish(alerts: readonly AnomalyAlert[]): Promise<void>;
 }
 
+/**
+ * Keeps alerts where the query side can read them by place and time; resolves once stored.
+ * Storing the same alert again (same event id) overwrites it.
+ */
+export interface AlertArchive {
+  store(alerts: readonly AnomalyAlert[]): Promise<void>;
+}
+
 /** A record that could not become an event, with where it came from and why. */
 export interface DeadLetter {
   readonly record: InboundRecord;

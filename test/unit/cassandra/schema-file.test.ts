@@ -1,9 +1,15 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { replicationCql, schemaFile, schemaStatements } from "../../../src/cassandra/schema.js";
+import {
+  ALERTS_TABLE,
+  replicationCql,
+  schemaFile,
+  schemaStatements,
+} from "../../../src/cassandra/schema.js";
 import { configuredLayout } from "../../../src/config/layout.js";
 import { loadConfig } from "../../../src/config/load.js";
+import { ALERT_TTL_SECONDS } from "../../../src/domain/alert-archive.js";
 import { compactionWindow, tableName } from "../../../src/domain/levels.js";
 import { REPO_ROOT } from "../../../src/servers/paths.js";
 
@@ -18,7 +24,7 @@ describe("cql/schema.cql", () => {
 
   it("has one table per length with that length's TTL and a TWCS window matched to its bucket", () => {
     const statements = schemaStatements(DEFAULT_LAYOUT, "ks", "SimpleStrategy:1");
-    expect(statements).toHaveLength(DEFAULT_LAYOUT.length + 1);
+    expect(statements).toHaveLength(DEFAULT_LAYOUT.length + 2);
     for (const level of DEFAULT_LAYOUT) {
       const table = statements.find((s) => s.includes(`ks.${tableName(level.length)} (`));
       const window = compactionWindow(level.bucketMs);
@@ -29,6 +35,13 @@ describe("cql/schema.cql", () => {
       expect(table).toContain("PRIMARY KEY ((cell, bucket), time, id)");
       expect(table).toContain("CLUSTERING ORDER BY (time DESC, id ASC)");
     }
+  });
+
+  it("ends with the alert archive, keyed by region and bucket, one row per event id", () => {
+    const last = schemaStatements(DEFAULT_LAYOUT, "ks", "SimpleStrategy:1").at(-1);
+    expect(last).toContain(`CREATE TABLE IF NOT EXISTS ks.${ALERTS_TABLE} (`);
+    expect(last).toContain("PRIMARY KEY ((region, bucket), time, event_id)");
+    expect(last).toContain(`default_time_to_live = ${ALERT_TTL_SECONDS}`);
   });
 
   it("renders both replication forms", () => {

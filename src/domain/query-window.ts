@@ -1,0 +1,52 @@
+/**
+ * The time window a query asks for and the one a geohash length can serve: each length keeps rows
+ * only for its TTL, so a window reaching further back is clipped, and the answer says so.
+ */
+import { bucketStart, type LevelSpec } from "./levels.js";
+
+/** A closed time window [fromMs, toMs] in epoch milliseconds. */
+export interface TimeWindow {
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+/** What a query answers when the caller gives no window: the last hour. */
+export const DEFAULT_WINDOW_MS = 3_600_000;
+
+/** The window of a request, `from`/`to` defaulting to the last hour before `nowMs`. */
+export function requestedWindow(
+  fromMs: number | undefined,
+  toMs: number | undefined,
+  nowMs: number,
+): TimeWindow {
+  const to = toMs ?? (fromMs === undefined ? nowMs : Math.max(nowMs, fromMs));
+  return { fromMs: fromMs ?? to - DEFAULT_WINDOW_MS, toMs: to };
+}
+
+/**
+ * The part of `window` a length still holds at `nowMs`: rows live `ttlSeconds` after they are
+ * written, so nothing older than now - TTL is served. Undefined when nothing of it is left.
+ */
+export function servedWindow(
+  window: TimeWindow,
+  ttlSeconds: number,
+  nowMs: number,
+): TimeWindow | undefined {
+  const fromMs = Math.max(window.fromMs, nowMs - ttlSeconds * 1000);
+  return fromMs > window.toMs ? undefined : { fromMs, toMs: window.toMs };
+}
+
+/** Bucket starts of `level` overlapping the window, newest first: the partitions per cell. */
+export function bucketsBetween(window: TimeWindow, level: Pick<LevelSpec, "bucketMs">): number[] {
+  const out: number[] = [];
+  const oldest = bucketStart(window.fromMs, level.bucketMs);
+  for (let b = bucketStart(window.toMs, level.bucketMs); b >= oldest; b -= level.bucketMs) {
+    out.push(b);
+  }
+  return out;
+}
+
+/** How many buckets of `bucketMs` the window overlaps, without listing them. */
+export function bucketCount(window: TimeWindow, bucketMs: number): number {
+  return (bucketStart(window.toMs, bucketMs) - bucketStart(window.fromMs, bucketMs)) / bucketMs + 1;
+}

@@ -1,0 +1,118 @@
+/**
+ * GET /v1/clusters: clusters for a web-map zoom. The zoom names a geohash precision p; its
+ * clusters are the cells of p touching the box, totalled over the whole cell and the window.
+ * Cassandra counts and sums positions per (cell, bucket) partition of table p, or of the next
+ * finer stored length whose cells roll up into p. Past the cluster zooms, or finer than every
+ * stored length, the answer is the individual events.
+ */
+import { childCells, snapToCells } from "../domain/box-query.js";
+import { cellsInBox, type Box } from "../domain/cover.js";
+import {
+  bucketCount,
+  bucketsBetween,
+  servedWindow,
+  type TimeWindow,
+} from "../domain/query-window.js";
+import { anomaliesPerCell, rollUp, toClusters, type Cluster } from "../domain/rollup.js";
+import { clusterSource } from "../domain/zoom.js";
+import { readAnomalies } from "./anomalies-query.js";
+import { iso, refuse, type QueryContext } from "./context.js";
+import { queryEvents, type EventJson } from "./events-query.js";
+
+/** Alerts read to count anomalies per cluster; past it the counts say so (`anomaliesTruncated`). */
+const MAX_ALERTS_COUNTED = 10_000;
+
+export interface ClustersRequest {
+  readonly box: Box;
+  readonly zoom: number;
+  readonly window: TimeWindow;
+  /** Events answered when the zoom shows individual events. */
+  readonly limit: number;
+}
+
+export type ClustersAnswer =
+  | {
+      readonly mode: "clusters";
+      readonly precision: number;
+      /** The stored length the clusters were aggregated from (= precision, or finer and rolled up). */
+      readonly length: number;
+      readonly from: string;
+      readonly to: string;
+      readonly clusters: Cluster[];
+      readonly anomaliesTruncated: boolean;
+      readonly partitions: number;
+    }
+  | {
+      readonly mode: "events";
+      readonly precision: number;
+      readonly length: number;
+      readonly from: string;
+      readonly to: string;
+      readonly clusters: [];
+      readonly events: EventJson[];
+      readonly truncated: boolean;
+      readonly partitions: number;
+    };
+
+export async function queryClusters(
+  ctx: QueryContext,
+  req: ClustersRequest,
+): Promise<ClustersAnswer> {
+  const source = clusterSource(
+    req.zoom,
+    ctx.layout.map((l) => l.length),
+  );
+  if (source.kind === "events") {
+    const answer = await queryEvents(ctx, req);
+    return { mode: "events", precision: source.precision, clusters: [], ...answer };
+  }
+  const { precision, sourceLength } = source;
+  const level = ctx.layout.find((l) => l.length === sourceLength);
+  if (level === undefined) throw new Error(`length ${sourceLength} is not stored`);
+  const window = servedWindow(req.window, level.ttlSeconds, ctx.now());
+  if (window === undefined) {
+    return refuse(
+      `the window ends before the oldest row geohash length ${sourceLength} keeps (${level.ttlSeconds} s): move 'to' later`,
+      "QUERY_INVALID",
+    );
+  }
+  const cells = cellsInBox(req.box, precision);
+  const perCell = 32 ** (sourceLength - precision);
+  const buckets = bucketCount(window, level.bucketMs);
+  const partitions = cells.length * perCell * buckets;
+  if (partitions > ctx.maxPartitions) {
+    const how =
+      sourceLength > precision
+        ? `each cell of precision ${precision} is rolled up from ${perCell} cells of stored length ${sourceLength}; `
+        : "";
+    refuse(
+      `query too large: zoom ${req.zoom} shows ${cells.length} cells of precision ${precision}; ` +
+        `${how}with ${buckets} time bucket(s) that is ${partitions} partitions, more than the limit of ` +
+        `${ctx.maxPartitions} (API_MAX_PARTITIONS). Zoom in, narrow the box or shorten the window`,
+      "QUERY_TOO_LARGE",
+    );
+  }
+  const sourceCells = cells.flatMap((c) => childCells(c.hash, sourceLength));
+  const sums = await ctx.events.cellSums(
+    sourceLength,
+    sourceCells,
+    bucketsBetween(window, level),
+    window,
+  );
+  const alerts = await readAnomalies(ctx, {
+    box: snapToCells(req.box, precision),
+    window,
+    limit: MAX_ALERTS_COUNTED,
+  });
+  const alerted = (alerts?.result.rows ?? []).map((a) => a.event);
+  return {
+    mode: "clusters",
+    precision,
+    length: sourceLength,
+    from: iso(window.fromMs),
+    to: iso(window.toMs),
+    clusters: toClusters(rollUp(sums, precision), anomaliesPerCell(alerted, precision)),
+    anomaliesTruncated: alerts?.result.truncated ?? false,
+    partitions: partitions + (alerts?.result.partitions ?? 0),
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * What the query side needs from storage, as interfaces: the HTTP routes and the query services
+ * depend on these, the Cassandra readers implement them, and unit tests use fakes.
+ */
+import type { AnomalyAlert } from "../domain/alert.js";
+import type { Box } from "../domain/cover.js";
+import type { TimeWindow } from "../domain/query-window.js";
+import type { CellSums } from "../domain/rollup.js";
+
+/** A stored event as the API answers it (time in epoch ms until serialised). */
+export interface StoredEvent {
+  readonly id: string;
+  readonly lat: number;
+  readonly lon: number;
+  readonly value: number;
+  readonly timeMs: number;
+}
+
+/** A cell of a cover, and whether it lies wholly inside the box (its rows need no test). */
+export interface CoverCell {
+  readonly hash: string;
+  readonly inside: boolean;
+}
+
+/** The newest rows inside a box: the partitions cells x buckets, rows in the window, exactly filtered. */
+export interface BoxRead {
+  readonly box: Box;
+  readonly cells: readonly CoverCell[];
+  /** Bucket starts, newest first. */
+  readonly buckets: readonly number[];
+  readonly window: TimeWindow;
+  readonly limit: number;
+}
+
+/** Rows found, newest first, at most `limit`; `truncated` when more exist. */
+export interface BoxResult<T> {
+  readonly rows: readonly T[];
+  readonly truncated: boolean;
+  /** Partitions actually read (buckets past the newest `limit` rows are skipped). */
+  readonly partitions: number;
+}
+
+/** Reads events of one length's table. */
+export interface EventReader {
+  newestInBox(length: number, read: BoxRead): Promise<BoxResult<StoredEvent>>;
+  /** Count and position sums per (cell, bucket) partition, aggregated by Cassandra. */
+  cellSums(
+    length: number,
+    cells: readonly string[],
+    buckets: readonly number[],
+    window: TimeWindow,
+  ): Promise<readonly CellSums[]>;
+}
+
+/** Reads the alert archive; cells are regions of ALERT_REGION_LENGTH. */
+export interface AlertReader {
+  newestInBox(read: BoxRead): Promise<BoxResult<AnomalyAlert>>;
+}

@@ -1,0 +1,113 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../../src/servers/paths.js";
+import { launchChromium } from "../support/browser.js";
+import {
+  collectTopic,
+  counter,
+  createTestTopics,
+  eventsAt,
+  produceEvents,
+  startTestDetector,
+  testConfig,
+  waitFor,
+} from "../support/detector.js";
+import { startTestQueryApp, dropKeyspaceAfterTest } from "../support/query.js";
+
+/** Where the browser test leaves its screenshot (git-ignored). */
+const SCREENSHOT = path.join(REPO_ROOT, "test-results", "map-page.png");
+
+interface MapState {
+  clusterDraws: number;
+  anomalyDraws: number;
+  lastClusters: { mode: string; precision: number; clusters: unknown[] } | null;
+}
+
+describe("the map page in real headless Chromium", () => {
+  it("loads without console errors, draws clusters that split when zoomed in, and opens an anomaly's popup with its score", async () => {
+    const config = testConfig();
+    await createTestTopics(config);
+    dropKeyspaceAfterTest(config);
+    const detector = await startTestDetector(config);
+    const alerts = await collectTopic(config, config.alertTopic);
+    // Two places 45 km apart: one cluster at zoom 3 (precision 2), separate ones at zoom 9 (precision 5).
+    const t0 = Date.now() - 5 * 60_000;
+    const normals = [
+      ...eventsAt("paris", 48.8566, 2.3522, 60, 20, t0),
+      ...eventsAt("meaux", 48.96, 2.88, 60, 20, t0 + 5),
+      ...eventsAt("melun", 48.54, 2.66, 40, 20, t0 + 7),
+    ];
+    await produceEvents(config, normals);
+    await waitFor(
+      "normal events checked",
+      async () => (await counter(detector, "geoanomaly_checks_total")) >= normals.length,
+    );
+    await produceEvents(config, [
+      {
+        id: "spike-map",
+        lat: 48.85661,
+        lon: 2.35221,
+        value: 42,
+        time: new Date(Date.now() - 20_000).toISOString(),
+      },
+    ]);
+    await waitFor("the spike's alert", () => alerts.length >= 1);
+
+    const api = await startTestQueryApp(config);
+    const browser = await launchChromium({ width: 1100, height: 750 });
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error") problems.push(m.text());
+    });
+    page.on("pageerror", (e) => problems.push(e.message));
+    page.on("requestfailed", (r) =>
+      problems.push(`${r.url()}: ${r.failure()?.errorText ?? "failed"}`),
+    );
+
+    await page.goto(`${api.url}#3/48.75/2.6`);
+    const state = (): Promise<MapState> =>
+      page.evaluate(() => (globalThis as unknown as { mapState: MapState }).mapState);
+    await page.waitForFunction(
+      () => (globalThis as unknown as { mapState?: MapState }).mapState?.lastClusters != null,
+    );
+    const wide = await state();
+    expect(wide.lastClusters?.mode).toBe("clusters");
+    expect(wide.lastClusters?.precision).toBe(2);
+    const wideCircles = await page.locator("path.cluster").count();
+    expect(wideCircles).toBeGreaterThanOrEqual(1);
+
+    // Zoom in with the zoom control, as a person would, six steps: zoom 9, precision 5.
+    for (let i = 0; i < 6; i++) {
+      await page.locator(".leaflet-control-zoom-in").click();
+      await page.waitForTimeout(350);
+    }
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { mapState: MapState }).mapState.lastClusters?.precision === 5,
+    );
+    await page.waitForTimeout(300);
+    const closeCircles = await page.locator("path.cluster").count();
+    expect(closeCircles).toBeGreaterThan(wideCircles);
+    expect(closeCircles).toBeGreaterThanOrEqual(3);
+
+    // The anomaly's marker opens a popup with its score.
+    const marker = page.locator(".anomaly-marker").first();
+    await marker.waitFor({ state: "visible" });
+    await marker.click();
+    const popup = page.locator(".leaflet-popup-content");
+    await popup.waitFor({ state: "visible" });
+    const text = await popup.innerText();
+    expect(text).toContain("spike-map");
+    expect(text).toMatch(/score\s+-?\d+\.\d+/);
+    expect(text).toMatch(/value\s+42\.00/);
+    expect(text).toContain("neighbours");
+    expect(text).toContain("search length");
+
+    await page.waitForTimeout(400); // let the popup finish fading in
+    mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT });
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,250 @@
+// The live map: clusters per zoom from /v1/clusters, anomalies from /v1/anomalies, refreshed by
+// polling (the server is stateless and reads Cassandra only). Leaflet and the country outlines
+// are served by the same server from their npm packages.
+/* global L, topojson, document, window, fetch, location, setInterval */
+"use strict";
+
+(async function main() {
+  const statusEl = document.getElementById("status");
+  const errorEl = document.getElementById("error");
+  const windowEl = document.getElementById("window");
+  const ANOMALY_POLL_MS = 5000;
+  const CLUSTER_POLL_MS = 15000;
+
+  const config = await (await fetch("/config.json")).json();
+  const fromHash = location.hash.replace(/^#/, "").split("/").map(Number);
+  const [z0, lat0, lon0] =
+    fromHash.length === 3 && fromHash.every(Number.isFinite) ? fromHash : [2, 30, 10];
+  const map = L.map("map", { worldCopyJump: true, minZoom: 1, maxZoom: 20, zoomSnap: 1 });
+  map.setView([lat0, lon0], z0);
+  window.geoMap = map;
+
+  if (config.tileUrl) {
+    L.tileLayer(config.tileUrl, { maxZoom: 20 }).addTo(map);
+  } else {
+    const topo = await (await fetch("/assets/world-atlas/countries-50m.json")).json();
+    const countries = topojson.feature(topo, topo.objects.countries);
+    for (const f of countries.features) unwrapGeometry(f.geometry);
+    L.geoJSON(countries, {
+      interactive: false,
+      style: { color: "#6b7d8c", weight: 0.8, fillColor: "#f3efe4", fillOpacity: 1 },
+    }).addTo(map);
+  }
+  // Outlines crossing lon ±180 (Russia, Fiji) would be drawn as lines across the whole map:
+  // continue their longitudes past ±180 instead. Rings around the south pole are left as they are.
+  function unwrapGeometry(g) {
+    if (g === null) return;
+    const polygons =
+      g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+    for (const polygon of polygons) {
+      for (let r = 0; r < polygon.length; r++) {
+        const ring = polygon[r];
+        if (ring.some((p) => p[1] <= -89.9)) continue;
+        let offset = 0;
+        let prev = ring[0][0];
+        polygon[r] = ring.map(([lon, lat]) => {
+          if (lon - prev > 180) offset -= 360;
+          else if (lon - prev < -180) offset += 360;
+          prev = lon;
+          return [lon + offset, lat];
+        });
+      }
+    }
+  }
+
+  const clusterLayer = L.layerGroup().addTo(map);
+  const anomalyLayer = L.layerGroup().addTo(map);
+  let anomalyMarkers = new Map();
+  const state = { clusterDraws: 0, anomalyDraws: 0, lastClusters: null };
+  window.mapState = state;
+
+  const wrapLon = (lon) => ((((lon + 180) % 360) + 360) % 360) - 180;
+  // Longitude copy nearest the view's centre, so markers show on the world copy being looked at.
+  const nearView = (lon) => {
+    const c = map.getCenter().lng;
+    return lon + 360 * Math.round((c - lon) / 360);
+  };
+  const esc = (s) =>
+    String(s).replace(
+      /[&<>"']/g,
+      (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c],
+    );
+  const fmt = (x, digits = 2) => (typeof x === "number" ? x.toFixed(digits) : "-");
+
+  function bbox() {
+    const b = map.getBounds();
+    let west = b.getWest();
+    let east = b.getEast();
+    if (east - west >= 360) {
+      west = -180;
+      east = 180;
+    } else {
+      west = wrapLon(west);
+      east = wrapLon(east);
+      if (east === -180) east = 180;
+    }
+    const south = Math.max(-90, b.getSouth());
+    const north = Math.min(90, b.getNorth());
+    return [west, south, east, north].map((v) => v.toFixed(5)).join(",");
+  }
+
+  function windowParams() {
+    const to = Date.now();
+    return `from=${to - Number(windowEl.value)}&to=${to}`;
+  }
+
+  async function getJson(path) {
+    const res = await fetch(path);
+    const body = await res.json();
+    if (!res.ok) throw new Error(body.message || `HTTP ${res.status}`);
+    return body;
+  }
+
+  function showError(err) {
+    errorEl.hidden = err === undefined;
+    errorEl.textContent = err === undefined ? "" : String(err.message || err);
+  }
+
+  function clusterColour(share) {
+    const t = Math.min(1, share / 0.05);
+    return `hsl(${Math.round(140 * (1 - t))}, ${70 + 10 * t}%, ${42 + 8 * t}%)`;
+  }
+
+  let clusterRequest = 0;
+  async function refreshClusters() {
+    const mine = ++clusterRequest;
+    const zoom = map.getZoom();
+    try {
+      const body = await getJson(
+        `/v1/clusters?bbox=${bbox()}&zoom=${zoom}&${windowParams()}&limit=2000`,
+      );
+      if (mine !== clusterRequest) return;
+      clusterLayer.clearLayers();
+      if (body.mode === "events") {
+        for (const e of body.events) {
+          L.circleMarker([e.lat, nearView(e.lon)], {
+            radius: 4,
+            className: "event",
+            color: "#1f4e79",
+            weight: 1,
+            fillOpacity: 0.7,
+          })
+            .bindTooltip(`${esc(e.id)}: ${fmt(e.value)} at ${esc(e.time)}`)
+            .addTo(clusterLayer);
+        }
+      } else {
+        const max = Math.max(1, ...body.clusters.map((c) => c.count));
+        for (const c of body.clusters) {
+          const colour = clusterColour(c.anomalies / c.count);
+          L.circleMarker([c.lat, nearView(c.lon)], {
+            radius: 5 + 25 * Math.sqrt(c.count / max),
+            className: "cluster",
+            color: colour,
+            weight: 1.5,
+            fillColor: colour,
+            fillOpacity: 0.55,
+          })
+            .bindTooltip(`${c.count} events, ${c.anomalies} anomalies (geohash ${esc(c.geohash)})`)
+            .addTo(clusterLayer);
+        }
+      }
+      state.lastClusters = body;
+      state.clusterDraws++;
+      const what =
+        body.mode === "events"
+          ? `${body.events.length} events${body.truncated ? " (newest only)" : ""} from length ${body.length}`
+          : `${body.clusters.length} clusters, precision ${body.precision}` +
+            (body.length === body.precision ? "" : ` rolled up from length ${body.length}`);
+      statusEl.textContent =
+        `zoom ${zoom}: ${what}\n${body.from.slice(11, 19)}–${body.to.slice(11, 19)} UTC, ` +
+        `${body.partitions} partitions read\nlive: updated ${new Date().toLocaleTimeString()}`;
+      showError(undefined);
+    } catch (err) {
+      if (mine !== clusterRequest) return;
+      clusterLayer.clearLayers();
+      state.clusterDraws++;
+      showError(err);
+    }
+  }
+
+  function popupHtml(a) {
+    const rows = [
+      ["value", fmt(a.event.value)],
+      ["expected", `${fmt(a.expected)} ± ${fmt(a.spread)}`],
+      [
+        "score",
+        `${fmt(a.score)} (${esc(a.scorer)}, threshold ${a.threshold}, ${esc(a.direction)})`,
+      ],
+      [
+        "neighbours",
+        `${a.neighbours.count} (median ${fmt(a.neighbours.medianDistanceMeters)} m, farthest ${fmt(a.neighbours.maxDistanceMeters)} m)`,
+      ],
+      [
+        "search length",
+        `${a.search.geohashLength} (${esc(a.search.geohash)}, ${a.search.reads} reads, ${a.search.rowsRead} rows)`,
+      ],
+      ["time", esc(a.event.time)],
+    ];
+    return (
+      `<b>Anomaly ${esc(a.event.id)}</b><table class="popup-table">` +
+      rows.map(([k, v]) => `<tr><td>${k}</td><td>${v}</td></tr>`).join("") +
+      "</table>"
+    );
+  }
+
+  let anomalyRequest = 0;
+  async function refreshAnomalies(reset) {
+    const mine = ++anomalyRequest;
+    try {
+      const body = await getJson(`/v1/anomalies?bbox=${bbox()}&${windowParams()}&limit=500`);
+      if (mine !== anomalyRequest) return;
+      const seen = new Set();
+      const next = new Map();
+      for (const a of body.anomalies) {
+        seen.add(a.event.id);
+        const known = reset ? undefined : anomalyMarkers.get(a.event.id);
+        if (known !== undefined) {
+          next.set(a.event.id, known);
+          continue;
+        }
+        const marker = L.marker([a.event.lat, nearView(a.event.lon)], {
+          icon: L.divIcon({
+            className: `anomaly-marker${reset ? "" : " fresh"}`,
+            html: "!",
+            iconSize: [18, 18],
+          }),
+          title: `anomaly ${a.event.id}`,
+          riseOnHover: true,
+        }).bindPopup(popupHtml(a));
+        marker.addTo(anomalyLayer);
+        next.set(a.event.id, marker);
+      }
+      for (const [id, marker] of anomalyMarkers)
+        if (!seen.has(id) && next.get(id) !== marker) anomalyLayer.removeLayer(marker);
+      if (reset)
+        for (const [id, marker] of anomalyMarkers)
+          if (next.get(id) !== marker) anomalyLayer.removeLayer(marker);
+      anomalyMarkers = next;
+      state.anomalyDraws++;
+    } catch (err) {
+      if (mine === anomalyRequest) showError(err);
+    }
+  }
+
+  function refreshAll() {
+    location.replace(
+      `#${map.getZoom()}/${map.getCenter().lat.toFixed(4)}/${map.getCenter().lng.toFixed(4)}`,
+    );
+    void refreshClusters();
+    void refreshAnomalies(true);
+  }
+  map.on("moveend", refreshAll);
+  windowEl.addEventListener("change", refreshAll);
+  setInterval(() => void refreshAnomalies(false), ANOMALY_POLL_MS);
+  setInterval(() => void refreshClusters(), CLUSTER_POLL_MS);
+  refreshAll();
+})().catch((err) => {
+  const el = document.getElementById("error");
+  el.hidden = false;
+  el.textContent = `the map failed to start: ${err.message || err}`;
+});
