@@ -51,6 +51,7 @@ export function detectorSettings(config: Config, layout: LevelLayout): DetectorS
       k: config.searchK,
       maxDistanceMeters: config.maxNeighbourDistanceM,
       maxCellsPerRead: config.searchMaxCells,
+      partitionCostRows: config.searchPartitionCost,
       maxReads: config.searchMaxReads,
       rowsPerPartition: config.rowsPerPartition,
       levels: searchedLevels(config, layout).map((l) => ({

@@ -227,9 +227,16 @@ export const SETTINGS = {
   searchMaxCells: spec(
     "SEARCH_MAX_CELLS",
     "search-max-cells",
-    "16",
+    "64",
     intIn(1, 1024),
-    "a search read uses the finest length whose cells around its circle number at most this",
+    "most cells one search read may touch; also sets the coarsest stored length (GEOHASH_LENGTHS=auto): the finest that covers MAX_NEIGHBOUR_DISTANCE_M in this many cells",
+  ),
+  searchPartitionCost: spec(
+    "SEARCH_PARTITION_COST_ROWS",
+    "search-partition-cost-rows",
+    "15",
+    z.coerce.number().min(0).max(100_000),
+    "what reading one more partition costs in rows (from the bench's Cassandra capacity): how a search weighs finer cells against rows from beyond its circle",
   ),
   searchMaxReads: spec(
     "SEARCH_MAX_READS",

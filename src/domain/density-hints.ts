@@ -16,11 +16,21 @@ export const HINT_MARGIN = 1.1;
 
 /**
  * What a finished search says about the place: the k-th neighbour's distance when it found k, the
- * distance bound when the place is sparse (start there next time), nothing after a cut-short
- * search (it knows only a lower bound).
+ * distance bound when the place is sparse (start there next time), nothing after a search cut
+ * short by its read budget (it knows only a lower bound).
+ *
+ * When a partition's row limit shortened the window, the place is denser than the read could
+ * take: k events over the whole `horizonMs` fit in a circle smaller by √(window / horizon), and a
+ * search started there reads finer cells and keeps its full window. Without that correction the
+ * hint would grow with every cut, towards coarse cells read newest rows first.
  */
-export function radiusHint(result: SearchResult, k: number): number | undefined {
-  if (result.outcome === "complete") return result.neighbours[k - 1]?.distanceMeters;
+export function radiusHint(result: SearchResult, k: number, horizonMs: number): number | undefined {
+  if (result.outcome === "complete") {
+    const kth = result.neighbours[k - 1]?.distanceMeters;
+    if (kth === undefined || !result.windowCut || !(horizonMs > 0)) return kth;
+    const span = Math.max(1, result.windowToMs - result.windowFromMs);
+    return kth * Math.sqrt(Math.min(1, span / horizonMs));
+  }
   if (result.outcome === "bounded") return result.maxDistanceMeters;
   return undefined;
 }

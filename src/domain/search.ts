@@ -34,8 +34,13 @@ export interface SearchPolicy {
   readonly k: number;
   /** Farther events are never neighbours: the spatial scale of "the same place". */
   readonly maxDistanceMeters: number;
-  /** A length is chosen so a read touches at most about this many cells. */
+  /** A read touches at most about this many cells (a length needing more is not used for it). */
   readonly maxCellsPerRead: number;
+  /**
+   * What reading one more partition costs, in rows: the exchange rate between finer cells (more
+   * partitions, fewer rows from beyond the circle) and coarser ones, from measured capacity.
+   */
+  readonly partitionCostRows: number;
   /** Reads after which the search stops whatever it found (a hot spot cannot blow up a check). */
   readonly maxReads: number;
   /** Newest rows taken from one partition; a partition that fills it cuts the time window. */
@@ -100,23 +105,36 @@ const RADIUS_MARGIN = 1.1;
 const MIN_GROWTH = 1.3;
 
 /**
- * The finest stored length whose cells around a circle of `radiusMeters` number at most
- * `maxCells`; the coarsest stored length when none is that coarse. `levels` longest first.
+ * The cheapest stored length for a read of the circle: each length's cells around it (at most
+ * `maxCells`) cost a partition each per time bucket, and their area brings rows, about k for the
+ * circle's own area (the radius is what held k last time around here). Coarse cells read many rows
+ * from beyond the circle; fine ones many partitions. `levels` longest first; the coarsest stored
+ * length when none fits under `maxCells`.
  */
 export function chooseLength(
   lat: number,
   lon: number,
   radiusMeters: number,
   levels: readonly SearchLevel[],
-  maxCells: number,
+  policy: Pick<SearchPolicy, "k" | "maxCellsPerRead" | "partitionCostRows">,
 ): SearchLevel {
-  let chosen = levels[levels.length - 1];
+  const circle = Math.PI * radiusMeters * radiusMeters;
+  const cosLat = Math.max(0.01, Math.cos((lat * Math.PI) / 180));
+  let best: SearchLevel | undefined;
+  let bestCost = Number.POSITIVE_INFINITY;
   for (const level of levels) {
-    if (circleCellBound(lat, lon, radiusMeters, level.length) <= maxCells) {
-      chosen = level;
-      break;
+    const cells = circleCellBound(lat, lon, radiusMeters, level.length);
+    if (cells > policy.maxCellsPerRead) continue;
+    const shape = gridShape(level.length);
+    const cellArea = shape.widthDeg * shape.heightDeg * METERS_PER_DEGREE ** 2 * cosLat;
+    // About two time buckets per read (horizon = bucket), so two partitions per cell.
+    const cost = (policy.k * cells * cellArea) / circle + policy.partitionCostRows * cells * 2;
+    if (cost < bestCost) {
+      best = level;
+      bestCost = cost;
     }
   }
+  const chosen = best ?? levels[levels.length - 1];
   if (chosen === undefined) throw new Error("no geohash lengths to search");
   return chosen;
 }
@@ -195,7 +213,7 @@ export class KnnSearch {
   nextRead(): CellRead | undefined {
     if (this.outcome !== undefined) return undefined;
     const { lat, lon, timeMs } = this.self;
-    const level = chooseLength(lat, lon, this.radius, this.levels, this.policy.maxCellsPerRead);
+    const level = chooseLength(lat, lon, this.radius, this.levels, this.policy);
     const done = this.covered.get(level.length);
     const cells = cellsInCircle(lat, lon, this.radius, level.length)
       .map((c) => c.hash)

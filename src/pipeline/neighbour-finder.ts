@@ -37,7 +37,8 @@ export class NeighbourFinder {
       search.absorb(read, result);
     }
     const result = search.result();
-    this.hints.record(hash, radiusHint(result, this.policy.k));
+    const horizon = this.policy.levels.find((l) => l.length === result.stopLength)?.horizonMs ?? 0;
+    this.hints.record(hash, radiusHint(result, this.policy.k, horizon));
     return { search: result, statements };
   }
 }

@@ -202,7 +202,7 @@ describe("query API against the real servers, with events stored through the det
     addFormats.default(ajv);
     const validate = ajv.compile(
       JSON.parse(
-        readFileSync(path.join(REPO_ROOT, "schema", "anomaly-alert.v1.schema.json"), "utf8"),
+        readFileSync(path.join(REPO_ROOT, "schema", "anomaly-alert.v2.schema.json"), "utf8"),
       ) as object,
     );
     const anomalies = await getJson<{

@@ -27,12 +27,23 @@ function result(outcome: SearchResult["outcome"], distances: number[]): SearchRe
 
 describe("radiusHint", () => {
   it("remembers the k-th distance of a complete search", () => {
-    expect(radiusHint(result("complete", [10, 20, 30]), 3)).toBe(30);
+    expect(radiusHint(result("complete", [10, 20, 30]), 3, 3_600_000)).toBe(30);
+  });
+
+  it("shrinks the hint of a search whose window a row limit cut: the place is denser", () => {
+    // Window cut to a quarter of the horizon: k events over the whole horizon fit in half the radius.
+    const cut = {
+      ...result("complete", [10, 20, 30]),
+      windowCut: true,
+      windowFromMs: 0,
+      windowToMs: 900_000,
+    };
+    expect(radiusHint(cut, 3, 3_600_000)).toBeCloseTo(15, 9);
   });
 
   it("remembers the bound for a sparse place, and nothing after a cut-short search", () => {
-    expect(radiusHint(result("bounded", [10]), 3)).toBe(25_000);
-    expect(radiusHint(result("budget", [10]), 3)).toBeUndefined();
+    expect(radiusHint(result("bounded", [10]), 3, 1)).toBe(25_000);
+    expect(radiusHint(result("budget", [10]), 3, 1)).toBeUndefined();
   });
 });
 

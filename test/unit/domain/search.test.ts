@@ -32,7 +32,8 @@ function policy(overrides: Partial<SearchPolicy> = {}): SearchPolicy {
   return {
     k: 10,
     maxDistanceMeters: 25_000,
-    maxCellsPerRead: 16,
+    maxCellsPerRead: 64,
+    partitionCostRows: 15,
     maxReads: 8,
     rowsPerPartition: 1000,
     levels: LEVELS,
@@ -168,14 +169,37 @@ describe("nextRadius", () => {
 });
 
 describe("chooseLength", () => {
-  it("takes the finest length that covers the circle in few cells", () => {
-    expect(chooseLength(48.85, 2.35, 30, LEVELS, 16).length).toBe(8);
-    expect(chooseLength(48.85, 2.35, 1_000, LEVELS, 16).length).toBe(6);
-    expect(chooseLength(48.85, 2.35, 20_000, LEVELS, 16).length).toBe(4);
+  const costs = { k: 50, maxCellsPerRead: 64, partitionCostRows: 15 };
+
+  it("takes cells about the circle's size: fine for a small circle, coarse for a large one", () => {
+    const at = (r: number): number => chooseLength(48.85, 2.35, r, LEVELS, costs).length;
+    expect(at(30)).toBeGreaterThanOrEqual(7);
+    expect([5, 6]).toContain(at(1_000));
+    expect(at(20_000)).toBe(4);
+    for (const [small, large] of [
+      [10, 100],
+      [100, 1_000],
+      [1_000, 10_000],
+    ] as const) {
+      expect(at(small)).toBeGreaterThanOrEqual(at(large));
+    }
   });
 
-  it("falls back to the coarsest stored length", () => {
-    expect(chooseLength(48.85, 2.35, 500_000, LEVELS, 16).length).toBe(4);
+  it("prefers fewer, larger cells when a partition costs more", () => {
+    const cheap = chooseLength(48.85, 2.35, 3_000, LEVELS, { ...costs, partitionCostRows: 1 });
+    const dear = chooseLength(48.85, 2.35, 3_000, LEVELS, { ...costs, partitionCostRows: 200 });
+    expect(cheap.length).toBeGreaterThan(dear.length);
+  });
+
+  it("never takes more cells than the cap; the coarsest stored length when all need more", () => {
+    expect(
+      chooseLength(48.85, 2.35, 1_000, LEVELS, {
+        ...costs,
+        partitionCostRows: 0,
+        maxCellsPerRead: 4,
+      }).length,
+    ).toBeLessThanOrEqual(6);
+    expect(chooseLength(48.85, 2.35, 500_000, LEVELS, costs).length).toBe(4);
   });
 });
 

@@ -18,7 +18,8 @@ const SETTINGS: DetectorSettings = {
   search: {
     k: 20,
     maxDistanceMeters: 25_000,
-    maxCellsPerRead: 16,
+    maxCellsPerRead: 64,
+    partitionCostRows: 15,
     maxReads: 5,
     rowsPerPartition: 500,
     levels: [
@@ -126,10 +127,11 @@ describe("Detector.check", () => {
       schemaVersion: 2,
       direction: "high",
       neighbours: { count: 20 },
-      search: { maxDistanceMeters: 25_000, outcome: "complete", geohashLength: 4 },
+      search: { maxDistanceMeters: 25_000, outcome: "complete" },
       region: "u09",
     });
     const a = outcome.alert!;
+    expect(SETTINGS.search.levels.map((l) => l.length)).toContain(a.search.geohashLength);
     expect(a.neighbours.maxDistanceMeters).toBeGreaterThanOrEqual(
       a.neighbours.medianDistanceMeters,
     );
