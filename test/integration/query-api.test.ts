@@ -227,13 +227,15 @@ describe("query API against the real servers, with events stored through the det
     // /v1/near answers what `geoanomaly near` prints, as JSON.
     const near = await getJson<{
       neighbours: { distanceMeters: number }[];
-      search: { stoppedAtLength: number };
+      search: { stopLength: number; outcome: string; maxDistanceMeters: number };
     }>(api, "/v1/near?lat=48.8566&lon=2.3522&k=10&value=45");
     expect(near.status).toBe(200);
     expect(near.body.neighbours).toHaveLength(10);
     const d = near.body.neighbours.map((n) => n.distanceMeters);
     expect(d).toEqual([...d].sort((x, y) => x - y));
-    expect(config.geohashLengths).toContain(near.body.search.stoppedAtLength);
+    expect(config.geohashLengths).toContain(near.body.search.stopLength);
+    expect(near.body.search.outcome).toBe("complete");
+    expect(near.body.search.maxDistanceMeters).toBe(config.maxNeighbourDistanceM);
   });
 
   it("answers bad parameters and queries too large to serve with 400s saying what to change", async () => {
