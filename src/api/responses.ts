@@ -103,7 +103,9 @@ export const nearAnswer = z.object({
   k: z.number().int(),
   search: z
     .record(z.string(), z.unknown())
-    .describe("the neighbour search: outcome, stopLength, coveredRadiusMeters, maxDistanceMeters, windowFromMs, windowToMs, reads, rowsRead, ..."),
+    .describe(
+      "the neighbour search: outcome, stopLength, coveredRadiusMeters, maxDistanceMeters, windowFromMs, windowToMs, reads, rowsRead, ...",
+    ),
   neighbours: z.array(event.extend({ distanceMeters: z.number() })),
   verdict: z.looseObject({}).optional().describe("when `value` was given"),
 });

@@ -262,16 +262,16 @@ export const SETTINGS = {
   minNeighbours: spec(
     "MIN_NEIGHBOURS",
     "min-neighbours",
-    "10",
+    "20",
     intIn(1, 1000),
     "fewer neighbours within the distance bound gives 'insufficient' (never an alert)",
   ),
   scorer: spec(
     "SCORER",
     "scorer",
-    "robust",
-    z.enum(["robust", "zscore", "cusum", "trend"]),
-    "robust (median/MAD), zscore (mean/sd), cusum, or trend (robust local plane, uncertainty growing when neighbours lie off to one side)",
+    "local",
+    z.enum(["robust", "zscore", "cusum", "trend", "local"]),
+    "robust (median/MAD), local (median/MAD whose uncertainty grows when the neighbours lie off to one side or on a gradient), trend (robust local plane), zscore (mean/sd) or cusum",
   ),
   threshold: spec(
     "THRESHOLD",

@@ -4,7 +4,7 @@
  */
 
 /** The available scorers; `robust` is the default. */
-export const SCORER_NAMES = ["robust", "zscore", "cusum", "trend"] as const;
+export const SCORER_NAMES = ["robust", "zscore", "cusum", "trend", "local"] as const;
 export type ScorerName = (typeof SCORER_NAMES)[number];
 
 export interface ScoreInput {
@@ -239,15 +239,35 @@ function fitPlane(
  * score = (value − plane(event)) / (σ · √(1 + leverage)). A gradient across the neighbourhood is
  * the plane's slope, not noise; a neighbourhood far off to one side gives a large leverage, so
  * an extrapolated expectation cannot produce a confident alert. σ = 1.4826·MAD of the inliers'
- * residuals. Without positions, or with collinear neighbours, it is the `robust` score.
+ * residuals, corrected for the three fitted parameters. Without positions, or with collinear neighbours, it is the `robust` score.
  */
 export function trendScore(input: ScoreInput): Verdict {
   const none = insufficient("trend", input);
   if (none !== undefined) return none;
+  const fit = robustPlane(input);
+  if (fit === undefined) return { ...robustScore(input), scorer: "trend" };
+  const expected = fit.plane.coefficients[0] + fit.centre;
+  const spread = fit.sigma * Math.sqrt(1 + Math.max(0, fit.plane.leverage));
+  return verdict("trend", input, (input.value - expected) / spread, expected, spread);
+}
+
+/** A plane fitted robustly to the neighbours, with the noise of its inliers. */
+interface RobustPlane {
+  readonly plane: PlaneFit;
+  /** Median of the inliers' residuals (the plane's offset correction). */
+  readonly centre: number;
+  /** 1.4826·MAD of the inliers' residuals, corrected for the three fitted parameters. */
+  readonly sigma: number;
+  /** Mean offset of the neighbours from the event, km east and north. */
+  readonly centroid: readonly [number, number];
+}
+
+/** Least squares, then again without residuals beyond 3 robust sigmas; undefined when collinear. */
+function robustPlane(input: ScoreInput): RobustPlane | undefined {
   const xy = input.neighbourOffsetsKm;
   const vs = input.neighbourValues;
   const first = xy !== undefined && xy.length === vs.length ? fitPlane(xy, vs) : undefined;
-  if (xy === undefined || first === undefined) return { ...robustScore(input), scorer: "trend" };
+  if (xy === undefined || first === undefined) return undefined;
   const residuals = (p: PlaneFit): number[] => {
     const [a, b, c] = p.coefficients;
     return xy.map(([x, y], i) => (vs[i] ?? 0) - (a + b * x + c * y));
@@ -262,14 +282,36 @@ export function trendScore(input: ScoreInput): Verdict {
     ) ?? first;
   const inliers = residuals(plane).filter((_, i) => keep[i]);
   const centre = median(inliers);
-  const sigma = usableSpread(
-    MAD_TO_SIGMA * median(inliers.map((r) => Math.abs(r - centre))),
-    inliers,
-    centre,
-  );
-  const expected = plane.coefficients[0] + centre;
-  const spread = sigma * Math.sqrt(1 + Math.max(0, plane.leverage));
-  return verdict("trend", input, (input.value - expected) / spread, expected, spread);
+  const mad = MAD_TO_SIGMA * median(inliers.map((r) => Math.abs(r - centre)));
+  // Residuals of a fitted plane are smaller than the noise by √((n−3)/n): undo that.
+  const n = inliers.length;
+  const dof = n > 3 ? Math.sqrt(n / (n - 3)) : 2;
+  const centroid: [number, number] = [mean(xy.map(([x]) => x)), mean(xy.map(([, y]) => y))];
+  return { plane, centre, sigma: usableSpread(mad, inliers, centre) * dof, centroid };
+}
+
+/**
+ * The neighbours' median, with an uncertainty that knows where they are: the median speaks for
+ * the neighbours' centroid, so where that lies away from the event, a gradient (estimated by a
+ * robust plane) can shift the value by slope × offset, and the slope itself is uncertain in
+ * proportion to how far the event lies outside the neighbours. spread² = (1.4826·MAD)² +
+ * (slope · centroid offset)² + σ²·(leverage − 1/n). Neighbours all around the event: the robust
+ * score. Far off to one side, or on a gradient: no confident alert. Collinear neighbours or no
+ * positions: the robust score.
+ */
+export function localScore(input: ScoreInput): Verdict {
+  const none = insufficient("local", input);
+  if (none !== undefined) return none;
+  const base = robustScore(input);
+  const fit = robustPlane(input);
+  if (base.kind !== "scored" || fit === undefined) return { ...base, scorer: "local" };
+  const [, b, c] = fit.plane.coefficients;
+  const [x, y] = fit.centroid;
+  const bias = b * x + c * y;
+  const n = input.neighbourValues.length;
+  const extrapolation = fit.sigma ** 2 * Math.max(0, fit.plane.leverage - 1 / n);
+  const spread = Math.sqrt(base.spread ** 2 + bias ** 2 + extrapolation);
+  return verdict("local", input, (input.value - base.expected) / spread, base.expected, spread);
 }
 
 /** Scorers by name, for configuration and benchmarks. */
@@ -278,4 +320,5 @@ export const SCORERS: Readonly<Record<ScorerName, Scorer>> = {
   zscore: zScore,
   cusum: cusumScore,
   trend: trendScore,
+  local: localScore,
 };

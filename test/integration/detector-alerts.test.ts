@@ -54,7 +54,7 @@ describe("detector end to end", () => {
     expect(parsed.map((a) => a.event.id).sort()).toEqual(["dip-1", "spike-1"]);
     const spike = parsed.find((a) => a.event.id === "spike-1");
     expect(spike?.direction).toBe("high");
-    expect(spike?.scorer).toBe("robust");
+    expect(spike?.scorer).toBe(config.scorer);
     expect(spike?.neighbours.count).toBe(50);
     expect(spike?.neighbours.maxDistanceMeters).toBeLessThan(20);
     expect(spike?.search.outcome).toBe("complete");

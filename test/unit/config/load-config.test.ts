@@ -19,7 +19,8 @@ describe("loadConfig", () => {
     expect(config.geohashLengths).toBe("auto");
     expect(config.searchK).toBe(50);
     expect(config.maxNeighbourDistanceM).toBe(25_000);
-    expect(config.scorer).toBe("robust");
+    expect(config.scorer).toBe("local");
+    expect(config.minNeighbours).toBe(20);
     expect(Object.isFrozen(config)).toBe(true);
   });
 

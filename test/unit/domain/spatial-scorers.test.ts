@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  localScore,
   robustScore,
   trendScore,
   type ScoreInput,
@@ -101,5 +102,41 @@ describe("trend scorer", () => {
       ...robustScore(input),
       scorer: "trend",
     });
+  });
+});
+
+describe("local scorer (the default)", () => {
+  it("is the robust score when the neighbours surround the event", () => {
+    const input = grid(20 + 6 * SIGMA, { stepKm: 1 });
+    const local = scored(localScore(input));
+    const robust = scored(robustScore(input));
+    expect(local.anomalous).toBe(true);
+    expect(local.expected).toBe(robust.expected);
+    expect(local.spread).toBeLessThan(1.05 * robust.spread);
+  });
+
+  it("does not give a confident alert against a compact neighbourhood far off to one side", () => {
+    const far = grid(20 + 6 * SIGMA, { cx: 40, stepKm: 1 });
+    expect(scored(robustScore(far)).anomalous).toBe(true);
+    expect(scored(localScore(far)).anomalous).toBe(false);
+  });
+
+  it("does not flag an ordinary value beside a neighbourhood on a gradient", () => {
+    const input = grid(20.3, { cx: 20, stepKm: 1, slope: [0.3, 0] });
+    expect(scored(robustScore(input)).anomalous).toBe(true);
+    expect(scored(localScore(input)).anomalous).toBe(false);
+  });
+
+  it("still alerts a large anomaly on a gradient when the neighbours surround the event", () => {
+    const input = grid(20 + 12 * SIGMA, { stepKm: 2, slope: [0.3, -0.2] });
+    expect(scored(localScore(input)).anomalous).toBe(true);
+  });
+
+  it("widens its spread the farther a one-sided neighbourhood lies", () => {
+    const spreads = [0, 5, 10, 20].map(
+      (cx) => scored(localScore(grid(20, { cx, stepKm: 1, slope: [0.1, 0] }))).spread,
+    );
+    for (let i = 1; i < spreads.length; i++)
+      expect(spreads[i]).toBeGreaterThan(spreads[i - 1] ?? 0);
   });
 });
