@@ -133,6 +133,9 @@ async function main(): Promise<void> {
   let capacity: CapacityFigures | null = null;
   const loadAverageStart = Number((loadavg()[0] ?? 0).toFixed(2));
   try {
+    // Measured first, beside the default row, under the same conditions as it.
+    say("capacity: raw Cassandra inserts and reads with the product's driver settings");
+    capacity = await measureCapacity(config, capacityPreset(options.quick), say);
     for (const [i, v] of variants.entries()) {
       const nodeArgs =
         i === 0 && options.profile ? ["--cpu-prof", `--cpu-prof-dir=${options.out}`] : [];
@@ -142,8 +145,6 @@ async function main(): Promise<void> {
       );
       rows.push(r);
     }
-    say("capacity: raw Cassandra inserts and reads with the product's driver settings");
-    capacity = await measureCapacity(config, capacityPreset(options.quick), say);
   } finally {
     for (const cleanup of ctx.cleanups.reverse()) await cleanup().catch(() => undefined);
     await client.shutdown();
