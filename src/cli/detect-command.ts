@@ -36,8 +36,9 @@ export function detectCommand(): Command {
       app = await startDetectorApp(config, logger);
     } catch (err) {
       logger.fatal({ err }, `detector failed to start: ${describeError(err)}`);
-      process.exitCode = 1;
-      return;
+      // Clients opened before the failure would keep the process alive: a failed start must end it.
+      logger.flush();
+      process.exit(1);
     }
     const running = app;
     onShutdownSignal((sig) => {
