@@ -1,9 +1,11 @@
 import type cassandra from "cassandra-driver";
 import { Partitioners, type Admin, type Consumer, type Producer } from "kafkajs";
+import { connectCassandra } from "./cassandra/access-check.js";
 import { createCassandraClient } from "./cassandra/client.js";
 import { createDataModel } from "./cassandra/models/index.js";
 import { redactedConfig, type Config } from "./config/load.js";
 import { layoutFor, type LevelLayout } from "./domain/levels.js";
+import { verifyKafkaAccess } from "./kafka/access-check.js";
 import { KafkaAlertSink } from "./kafka/alert-sink.js";
 import { createKafka } from "./kafka/client.js";
 import { ConsumerLoop } from "./kafka/consumer-loop.js";
@@ -78,7 +80,7 @@ export async function startDetectorApp(config: Config, logger: Logger): Promise<
 
   log.info({ config: redactedConfig(config), layout }, "starting detector");
   const client: cassandra.Client = createCassandraClient(config);
-  await client.connect();
+  await connectCassandra(client, config);
   const model = createDataModel(
     config.dataModel,
     client,
@@ -89,6 +91,7 @@ export async function startDetectorApp(config: Config, logger: Logger): Promise<
   await model.applySchema(config.cassandraReplication);
   state.cassandra = true;
 
+  await verifyKafkaAccess(config);
   const kafka = createKafka(config, componentLogger(logger, "kafka"));
   const admin: Admin = kafka.admin();
   await admin.connect();

@@ -26,6 +26,8 @@ export interface TopologyRequest {
   readonly kafkaBrokers?: number | undefined;
   readonly cassandraNodes?: number | undefined;
   readonly secure?: boolean | undefined;
+  /** Overrides GEOANOMALY_LOOPBACK_OFFSET (tests that run their own stack). */
+  readonly loopbackOffset?: number | undefined;
 }
 
 export function recordedTopology(root: string): Topology | undefined {
@@ -72,7 +74,9 @@ export function resolveTopology(
     kafkaBrokers: request.kafkaBrokers ?? base.kafkaBrokers,
     cassandraNodes: request.cassandraNodes ?? base.cassandraNodes,
     secure: request.secure ?? base.secure,
-    loopbackOffset: envOffset === undefined ? base.loopbackOffset : envLoopbackOffset(envOffset),
+    loopbackOffset:
+      request.loopbackOffset ??
+      (envOffset === undefined ? base.loopbackOffset : envLoopbackOffset(envOffset)),
   };
   const problems = topologyProblems(wanted);
   if (problems.length > 0) throw new GeoAnomalyError("CONFIG_INVALID", problems.join("; "));

@@ -2,6 +2,7 @@ import { Kafka, Partitioners, logLevel, type KafkaMessage } from "kafkajs";
 import { onTestFinished } from "vitest";
 import { rowsPerPartition, startDetectorApp, type DetectorApp } from "../../src/app.js";
 import { createCassandraClient } from "../../src/cassandra/client.js";
+import { kafkaSecurity } from "../../src/kafka/client.js";
 import { createDataModel, type DataModel } from "../../src/cassandra/models/index.js";
 import { layoutFor } from "../../src/domain/levels.js";
 import { loadConfig, type Config, type ConfigOverrides } from "../../src/config/load.js";
@@ -53,6 +54,7 @@ export function kafkaFor(config: Config): Kafka {
   return new Kafka({
     clientId: uniqueName("test-client"),
     brokers: [...config.kafkaBrokers],
+    ...kafkaSecurity(config),
     logLevel: logLevel.ERROR,
   });
 }
