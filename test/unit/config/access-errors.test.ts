@@ -45,10 +45,9 @@ describe("start-up access errors", () => {
         name: "KafkaJSConnectionError",
       },
     );
-    expect(kafkaAccessError(err, config)).toMatchObject({
-      code: "TLS_FAILED",
-      message: expect.stringMatching(/set KAFKA_CA_FILE/),
-    });
+    const e = kafkaAccessError(err, config);
+    expect(e?.code).toBe("TLS_FAILED");
+    expect(e?.message).toMatch(/set KAFKA_CA_FILE/);
   });
 
   it("Cassandra's refusals are found among the driver's per-host errors", () => {
@@ -57,10 +56,9 @@ describe("start-up access errors", () => {
         "Provided username geo and/or password are incorrect",
       ),
     });
-    expect(cassandraAccessError(auth, config)).toMatchObject({
-      code: "AUTH_FAILED",
-      message: expect.stringMatching(/CASSANDRA_USERNAME and CASSANDRA_PASSWORD/),
-    });
+    const a = cassandraAccessError(auth, config);
+    expect(a?.code).toBe("AUTH_FAILED");
+    expect(a?.message).toMatch(/CASSANDRA_USERNAME and CASSANDRA_PASSWORD/);
     const tls = new cassandra.errors.NoHostAvailableError({ "127.0.0.1:9042": tlsError() });
     const e = cassandraAccessError(tls, config);
     expect(e?.code).toBe("TLS_FAILED");
