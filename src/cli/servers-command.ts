@@ -9,6 +9,7 @@ import {
   type ServerStatus,
 } from "../servers/local.js";
 import { stateDir } from "../servers/paths.js";
+import { ensureSecrets } from "../servers/secure.js";
 import { clientSettings } from "../servers/stack.js";
 import { MAX_NODES } from "../servers/topology.js";
 
@@ -65,11 +66,10 @@ export function serversCommand(): Command {
     )
     .action(async (flags: UpFlags) => {
       const up = await serversUp((line) => console.log(line), stateDir(), flags);
-      const settings = clientSettings(up.topology, stateDir());
+      const secrets = up.topology.secure ? ensureSecrets(stateDir()) : undefined;
       console.log(`\nstack up in ${up.seconds.toFixed(1)} s; product settings for it:`);
-      for (const s of settings) console.log(`${s.name}=${s.value}`);
-      if (up.topology.secure)
-        console.log("(with the secured stack's user, passwords and CA file in the file below)");
+      for (const s of clientSettings(up.topology, stateDir(), secrets))
+        console.log(`${s.name}=${s.secret ? "*** (in the file below)" : s.value}`);
       console.log(`all of them: ${up.clientEnvFile}   (set -a; . ${up.clientEnvFile}; set +a)`);
       printStatus(up.nodes);
     });
