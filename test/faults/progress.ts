@@ -39,12 +39,16 @@ export function longestPartitionPause(
     let previous: OffsetSample | undefined;
     for (const s of list) {
       if (s.tMs > toMs) break;
+      const waited = previous !== undefined && previous.end > previous.committed;
+      // A commit seen only now may have happened any time since the previous sample (samples
+      // can be missing while a broker is down): count the pause up to this sample.
+      if (s.tMs >= fromMs && waited && lastMove !== undefined) {
+        const seconds = (s.tMs - lastMove) / 1000;
+        if (seconds > worst.seconds) worst = { partition, seconds };
+      }
       if (previous === undefined || s.committed !== previous.committed || s.end <= s.committed)
         lastMove = s.tMs;
       previous = s;
-      if (s.tMs < fromMs || lastMove === undefined) continue;
-      const seconds = (s.tMs - lastMove) / 1000;
-      if (seconds > worst.seconds) worst = { partition, seconds };
     }
   }
   return worst;
@@ -83,10 +87,10 @@ export function longestGroupStall(
 }
 
 /**
- * Seconds from `atMs` until every partition committed input that was waiting at or after that
- * moment: per partition, from the fault to the first commit past the first sample (at or after
- * the fault) with input waiting. Partitions that got no input afterwards are left out; undefined
- * when one with waiting input never committed within the samples.
+ * How soon after `atMs` the group commits again on every partition: per partition, from the
+ * fault (or from the first input it got after the fault, whichever is later) to its next commit.
+ * Partitions that got no input afterwards are left out; undefined when one with waiting input
+ * never committed within the samples.
  */
 export function secondsUntilAllAdvance(
   samples: readonly OffsetSample[],
@@ -98,7 +102,9 @@ export function secondsUntilAllAdvance(
     if (waiting === undefined) continue;
     const moved = list.find((s) => s.tMs > waiting.tMs && s.committed > waiting.committed);
     if (moved === undefined) return undefined;
-    worst = Math.max(worst, (moved.tMs - atMs) / 1000);
+    const before = [...list].reverse().find((s) => s.tMs <= atMs);
+    const from = before !== undefined && before.end > before.committed ? atMs : waiting.tMs;
+    worst = Math.max(worst, (moved.tMs - Math.max(atMs, from)) / 1000);
   }
   return worst;
 }

@@ -42,8 +42,18 @@ describe("progress of committed offsets", () => {
   );
 
   it("finds the longest time one partition had waiting input and no commit", () => {
-    expect(longestPartitionPause(samples, 0, 10_000)).toEqual({ partition: 0, seconds: 4 });
-    expect(longestPartitionPause(samples, 7000, 10_000).seconds).toBe(0);
+    // Last commit seen at t=2, the next one at t=7: it paused at most 5 s.
+    expect(longestPartitionPause(samples, 0, 10_000)).toEqual({ partition: 0, seconds: 5 });
+    expect(longestPartitionPause(samples, 7500, 10_000).seconds).toBe(0);
+  });
+
+  it("counts a gap in the samples (a broker down) as part of the pause", () => {
+    const gap: OffsetSample[] = [
+      { tMs: 0, partition: 0, committed: 0, end: 5 },
+      { tMs: 1000, partition: 0, committed: 5, end: 10 },
+      { tMs: 9000, partition: 0, committed: 10, end: 10 },
+    ];
+    expect(longestPartitionPause(gap, 0, 10_000).seconds).toBe(8);
   });
 
   it("counts a group stall only when no partition commits at all", () => {
