@@ -44,6 +44,19 @@ async function statusOf(d: Detector, route: string): Promise<number> {
   }
 }
 
+/** V8 heap in use, from the detector's own /metrics (prom-client's Node metrics). */
+async function heapUsedMiB(d: Detector): Promise<number> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${d.port}/metrics`, {
+      signal: AbortSignal.timeout(2000),
+    });
+    const m = /^nodejs_heap_size_used_bytes (\S+)$/m.exec(await res.text());
+    return m?.[1] === undefined ? 0 : Number(m[1]) / 2 ** 20;
+  } catch {
+    return 0;
+  }
+}
+
 function positive(raw: string): number {
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("must be a number > 0.");
@@ -129,11 +142,16 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     let phase: OverloadSample["phase"] = "before";
     const tick = async (): Promise<void> => {
-      const [health, ready] = await Promise.all([statusOf(d, "/healthz"), statusOf(d, "/readyz")]);
+      const [health, ready, heap] = await Promise.all([
+        statusOf(d, "/healthz"),
+        statusOf(d, "/readyz"),
+        heapUsedMiB(d),
+      ]);
       samples.push({
         tS: (Date.now() - t0) / 1000,
         phase,
         rssMiB: rssMiB(d.pid) ?? 0,
+        heapUsedMiB: heap,
         backlog: watcher.backlog(),
         healthz: health,
         readyz: ready,
@@ -141,6 +159,7 @@ async function main(): Promise<void> {
     };
     sampling = setInterval(() => void tick(), 2000);
 
+    await latency(d, true); // the warm-up backlog's latencies are not the "before" figure
     feed.setRate(low);
     await sleep(60_000);
     const before = await latency(d, true);
