@@ -109,7 +109,7 @@ async function waitCaughtUp(
 ): Promise<number | null> {
   const t0 = Date.now();
   while (Date.now() - t0 < timeoutMs) {
-    if (watcher.backlog() <= threshold) return (Date.now() - t0) / 1000;
+    if ((await watcher.freshBacklog()) <= threshold) return (Date.now() - t0) / 1000;
     await sleep(500);
   }
   return null;

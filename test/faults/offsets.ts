@@ -54,6 +54,16 @@ export class OffsetWatcher {
     if (this.timer !== undefined) clearTimeout(this.timer);
   }
 
+  /** Uncommitted messages now: a fresh sample, so messages produced a moment ago count. */
+  async freshBacklog(): Promise<number> {
+    try {
+      await this.sampleNow();
+    } catch {
+      return Number.POSITIVE_INFINITY;
+    }
+    return this.backlog();
+  }
+
   /** Uncommitted messages at the latest sample. */
   backlog(): number {
     const last = this.samples.at(-1);

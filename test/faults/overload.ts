@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     const warm = 5000;
     const w0 = Date.now();
     await feed.warmUp(warm);
-    while (watcher.backlog() > 0) await sleep(500);
+    while ((await watcher.freshBacklog()) > 0) await sleep(500);
     const sustained = flags.rate ?? warm / ((Date.now() - w0) / 1000);
     const low = Math.max(5, Math.round(sustained / 2));
     const high = Math.round(sustained * flags.factor);
@@ -170,7 +170,8 @@ async function main(): Promise<void> {
     const overloadEndS = (Date.now() - t0) / 1000;
     feed.setRate(low);
     const drainStart = Date.now();
-    while (watcher.backlog() > low * 2 && Date.now() - drainStart < 20 * 60_000) await sleep(1000);
+    while ((await watcher.freshBacklog()) > low * 2 && Date.now() - drainStart < 20 * 60_000)
+      await sleep(1000);
     const drainSeconds = (Date.now() - drainStart) / 1000;
     await latency(d, true);
     phase = "after";
