@@ -79,6 +79,7 @@ export async function startDetectorApp(config: Config, logger: Logger): Promise<
   const stopped = new Promise<{ error?: unknown }>((resolve) => (resolveStopped = resolve));
 
   log.info({ config: redactedConfig(config), layout }, "starting detector");
+  await verifyKafkaAccess(config); // before any client is left open by a refusal
   const client: cassandra.Client = createCassandraClient(config);
   await connectCassandra(client, config);
   const model = createDataModel(
@@ -91,7 +92,6 @@ export async function startDetectorApp(config: Config, logger: Logger): Promise<
   await model.applySchema(config.cassandraReplication);
   state.cassandra = true;
 
-  await verifyKafkaAccess(config);
   const kafka = createKafka(config, componentLogger(logger, "kafka"));
   const admin: Admin = kafka.admin();
   await admin.connect();
