@@ -109,7 +109,8 @@ async function main(): Promise<void> {
     KAFKA_GROUP_ID: `${run}.detectors`,
     CASSANDRA_KEYSPACE: run.replace(/-/g, "_"),
     TOPIC_PARTITIONS: "6",
-    LOG_LEVEL: "warn",
+    // Info: start, stop (with the signal that asked for it), pauses; no line per event.
+    LOG_LEVEL: "info",
   };
   const config = loadConfig({}, env);
   const detectors = new DetectorGroup(env, out, log);
