@@ -2,6 +2,7 @@ import type cassandra from "cassandra-driver";
 import { Partitioners, type Admin, type Consumer, type Producer } from "kafkajs";
 import { buildApiServer } from "./api/server.js";
 import { CassandraAlertStore } from "./cassandra/alert-store.js";
+import { connectCassandra } from "./cassandra/access-check.js";
 import { createCassandraClient } from "./cassandra/client.js";
 import { CassandraEventReader } from "./cassandra/event-reader.js";
 import {
@@ -12,6 +13,7 @@ import {
 } from "./compose.js";
 import { configuredLayout } from "./config/layout.js";
 import { redactedConfig, type Config } from "./config/load.js";
+import { verifyKafkaAccess } from "./kafka/access-check.js";
 import { KafkaAlertSink } from "./kafka/alert-sink.js";
 import { createKafka } from "./kafka/client.js";
 import { ConsumerLoop } from "./kafka/consumer-loop.js";
@@ -58,8 +60,9 @@ export async function startDetectorApp(
   let resolveStopped: (v: { error?: unknown }) => void = () => undefined;
   const stopped = new Promise<{ error?: unknown }>((resolve) => (resolveStopped = resolve));
 
+  await verifyKafkaAccess(config); // before any client is left open by a refusal
   const client: cassandra.Client = createCassandraClient(config);
-  await client.connect();
+  await connectCassandra(client, config);
   const parts = assembleDetector(config, client, {
     metrics: metrics.pipeline,
     tracer: trace,

@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   "SHUTDOWN",
   "QUERY_INVALID",
   "QUERY_TOO_LARGE",
+  "AUTH_FAILED",
+  "TLS_FAILED",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -57,4 +59,37 @@ export function describeError(err: unknown): string {
     current = current instanceof Error ? current.cause : undefined;
   }
   return parts.join(" <- ");
+}
+
+/** Node's codes for a peer certificate that could not be verified (untrusted, wrong name, expired). */
+const TLS_VERIFY_CODES =
+  /SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT|ERR_TLS_CERT_ALTNAME_INVALID|CERT_HAS_EXPIRED|CERT_UNTRUSTED|self[- ]signed certificate|unable to verify|unable to get (local )?issuer/i;
+
+/**
+ * The certificate-verification reason anywhere in an error, its causes or inner errors (the
+ * innermost first, as one short line); undefined if none.
+ */
+export function tlsVerifyReason(err: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  const visit = (e: unknown): string | undefined => {
+    if (e === null || e === undefined || seen.has(e)) return undefined;
+    seen.add(e);
+    if (typeof e === "string") return TLS_VERIFY_CODES.test(e) ? e.split("\n")[0] : undefined;
+    if (typeof e !== "object") return undefined;
+    const o = e as { message?: unknown; code?: unknown; cause?: unknown; innerErrors?: unknown };
+    const inner =
+      o.innerErrors !== null && typeof o.innerErrors === "object"
+        ? Object.values(o.innerErrors as Record<string, unknown>)
+        : [];
+    const aggregated: unknown[] = e instanceof AggregateError ? (e.errors as unknown[]) : [];
+    for (const next of [o.cause, ...inner, ...aggregated]) {
+      const found = visit(next);
+      if (found !== undefined) return found;
+    }
+    for (const text of [o.message, o.code]) {
+      if (typeof text === "string" && TLS_VERIFY_CODES.test(text)) return text.split("\n")[0];
+    }
+    return undefined;
+  };
+  return visit(err);
 }

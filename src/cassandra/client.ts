@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import cassandra from "cassandra-driver";
 import type { Config } from "../config/load.js";
 
@@ -16,7 +17,19 @@ type ClientConfig = Pick<
   | "cassandraConsistency"
   | "cassandraUsername"
   | "cassandraPassword"
+  | "cassandraTls"
+  | "cassandraCaFile"
 >;
+
+/** Driver TLS options: the nodes' certificates verified against the CA file or the system's CAs. */
+export function cassandraTls(
+  config: Pick<Config, "cassandraTls" | "cassandraCaFile">,
+): cassandra.ClientOptions["sslOptions"] {
+  if (!config.cassandraTls) return undefined;
+  return config.cassandraCaFile === ""
+    ? { rejectUnauthorized: true }
+    : { rejectUnauthorized: true, ca: [readFileSync(config.cassandraCaFile, "utf8")] };
+}
 
 /**
  * A driver client with the product's defaults: statements prepared and marked
@@ -27,6 +40,7 @@ export function createCassandraClient(config: ClientConfig): cassandra.Client {
   return new cassandra.Client({
     contactPoints: [...config.cassandraContactPoints],
     localDataCenter: config.cassandraLocalDc,
+    ...(config.cassandraTls ? { sslOptions: cassandraTls(config) } : {}),
     ...(config.cassandraUsername === ""
       ? {}
       : {

@@ -2,9 +2,12 @@ import { Command } from "commander";
 import { startDetectorApp } from "../app.js";
 import type { StoreFactory } from "../compose.js";
 import { loadConfig, type Config } from "../config/load.js";
-import { describeError } from "../errors.js";
+import { describeError, isGeoAnomalyError, type ErrorCode } from "../errors.js";
 import { createLogger } from "../observability/logger.js";
 import { addConfigOptions, overridesFrom } from "./config-options.js";
+
+/** Start failures a person fixes in the settings: reported as one line, without a stack. */
+const ACCESS_CODES: readonly ErrorCode[] = ["AUTH_FAILED", "TLS_FAILED"];
 
 /** Runs `fn` once on the first SIGINT/SIGTERM; a second signal exits at once. */
 export function onShutdownSignal(fn: (signal: string) => void): void {
@@ -34,9 +37,15 @@ export async function runDetector(
   try {
     app = await startDetectorApp(config, logger, options);
   } catch (err) {
+    if (isGeoAnomalyError(err) && ACCESS_CODES.includes(err.code)) {
+      // Refused credentials or an untrusted certificate: one line that names the setting.
+      logger.fatal({ code: err.code }, err.message);
+      process.exit(1);
+    }
     logger.fatal({ err }, `detector failed to start: ${describeError(err)}`);
-    process.exitCode = 1;
-    return;
+    // Clients opened before the failure would keep the process alive: a failed start must end it.
+    logger.flush();
+    process.exit(1);
   }
   const running = app;
   onShutdownSignal((sig) => {

@@ -1,52 +1,91 @@
-import { Command } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import {
+  serverKill,
   serversDown,
   serversReset,
   serversStatus,
+  serverStart,
   serversUp,
   type ServerStatus,
 } from "../servers/local.js";
 import { stateDir } from "../servers/paths.js";
+import { ensureSecrets } from "../servers/secure.js";
+import { clientSettings } from "../servers/stack.js";
+import { MAX_NODES } from "../servers/topology.js";
 
 function printStatus(rows: readonly ServerStatus[]): void {
   for (const s of rows) {
     const pid = s.pid === undefined ? "" : ` pid ${s.pid}`;
     const rss = s.rssMiB === undefined ? "" : ` rss ${s.rssMiB} MiB`;
     console.log(
-      `${s.name.padEnd(9)} ${s.state.padEnd(13)} ${s.endpoint}${pid}${rss}  log: ${s.logFile}`,
+      `${s.name.padEnd(11)} ${s.state.padEnd(13)} ${s.endpoint}${pid}${rss}  log: ${s.logFile}`,
     );
   }
 }
 
-/** `geoanomaly servers up|down|status|reset`: real Kafka and Cassandra on 127.0.0.1 from Maven Central jars. */
+function nodesOption(raw: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > MAX_NODES)
+    throw new InvalidArgumentError(`must be a whole number from 1 to ${MAX_NODES}.`);
+  return n;
+}
+
+interface UpFlags {
+  kafkaBrokers?: number;
+  cassandraNodes?: number;
+  secure?: boolean;
+}
+
+/** `geoanomaly servers ...`: real Kafka and Cassandra nodes on loopback addresses from Maven Central jars. */
 export function serversCommand(): Command {
   const cmd = new Command("servers").description(
-    "Run a local single-node Kafka 3.9 (KRaft) and Cassandra 5.0 from Maven Central jars, bound to 127.0.0.1. " +
-      "Needs Java 17 and Maven. State (jars, config, data, logs, pids) lives in .local/ or $GEOANOMALY_STATE_DIR.",
+    "Run local Kafka 3.9 (KRaft) brokers and Cassandra 5.0 nodes from Maven Central jars: node i on " +
+      "127.0.0.i (GEOANOMALY_LOOPBACK_OFFSET=10 moves it to 127.0.0.(10+i), to run a second stack beside " +
+      "the first). Needs Java 17 and Maven. State (jars, config, data, logs, pids) lives in .local/ or " +
+      "$GEOANOMALY_STATE_DIR; a state folder keeps the shape it was started with until 'reset'.",
   );
   cmd
     .command("up")
     .description(
-      "fetch jars on first use, start both servers, wait until each answers; a no-op for a running server",
+      "fetch jars on first use, start every node that is not running, wait until each answers " +
+        "(a no-op for running nodes); prints the settings that point the product at the stack",
     )
-    .action(async () => {
-      const rows = await serversUp((line) => console.log(line));
-      console.log(`\nKAFKA_BROKERS=${rows[0]?.endpoint ?? ""}`);
-      console.log(`CASSANDRA_CONTACT_POINTS=${rows[1]?.endpoint ?? ""}`);
-      console.log(`state: ${stateDir()}`);
-      printStatus(rows);
+    .option(
+      "--kafka-brokers <n>",
+      "Kafka brokers (default 1, or the folder's recorded stack)",
+      nodesOption,
+    )
+    .option(
+      "--cassandra-nodes <n>",
+      "Cassandra nodes (default 1, or the folder's recorded stack)",
+      nodesOption,
+    )
+    .option(
+      "--secure",
+      "require credentials and TLS: Kafka SASL/SCRAM-SHA-512 over TLS, Cassandra password authentication and client TLS",
+    )
+    .action(async (flags: UpFlags) => {
+      const up = await serversUp((line) => console.log(line), stateDir(), flags);
+      const secrets = up.topology.secure ? ensureSecrets(stateDir()) : undefined;
+      console.log(`\nstack up in ${up.seconds.toFixed(1)} s; product settings for it:`);
+      for (const s of clientSettings(up.topology, stateDir(), secrets))
+        console.log(`${s.name}=${s.secret ? "*** (in the file below)" : s.value}`);
+      console.log(`all of them: ${up.clientEnvFile}   (set -a; . ${up.clientEnvFile}; set +a)`);
+      printStatus(up.nodes);
     });
   cmd
     .command("down")
     .description(
-      "stop the servers 'up' started (by recorded pid) and wait until their ports are free",
+      "stop every node 'up' started (by recorded pid) and wait until their ports are free",
     )
     .action(async () => {
       await serversDown((line) => console.log(line));
     });
   cmd
     .command("status")
-    .description("report each server as up, not-answering or down (exit code 1 unless both are up)")
+    .description(
+      "report each node as up, not-answering or down (exit code 1 unless every node is up)",
+    )
     .option("--json", "print JSON")
     .action(async (opts: { json?: boolean }) => {
       const rows = await serversStatus();
@@ -55,8 +94,23 @@ export function serversCommand(): Command {
       if (!rows.every((r) => r.state === "up")) process.exitCode = 1;
     });
   cmd
+    .command("kill")
+    .argument("<node>", "kafka-N or cassandra-N (on a single node also kafka or cassandra)")
+    .description("SIGKILL one node, for fault injection (no clean shutdown)")
+    .action(async (node: string) => {
+      await serverKill(node, (line) => console.log(line));
+    });
+  cmd
+    .command("start")
+    .argument("<node>", "kafka-N or cassandra-N (on a single node also kafka or cassandra)")
+    .description("start one node of the stack and wait until it answers (a no-op when it runs)")
+    .action(async (node: string) => {
+      const s = await serverStart(node, (line) => console.log(line));
+      printStatus([s]);
+    });
+  cmd
     .command("reset")
-    .description("stop the servers and wipe their data, config and logs")
+    .description("stop the stack and wipe its data, certificates, config and logs")
     .option("--jars", "also delete the fetched jars")
     .action(async (opts: { jars?: boolean }) => {
       await serversReset({ jars: opts.jars === true }, (line) => console.log(line));

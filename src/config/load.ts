@@ -1,3 +1,4 @@
+import { accessSync, constants } from "node:fs";
 import { GeoAnomalyError } from "../errors.js";
 import { configuredLayout } from "./layout.js";
 import { SETTINGS, type Config, type SettingKey } from "./settings.js";
@@ -33,7 +34,8 @@ export function loadConfig(
     if (parsed.success) out[key] = parsed.data;
     else {
       const why = parsed.error.issues.map((i) => i.message).join("; ");
-      problems.push(`${spec.env} (--${spec.flag}) = ${JSON.stringify(raw)} from ${source}: ${why}`);
+      const shown = spec.secret === true ? "(secret)" : JSON.stringify(raw);
+      problems.push(`${spec.env} (--${spec.flag}) = ${shown} from ${source}: ${why}`);
     }
   }
   if (problems.length === 0) {
@@ -54,6 +56,7 @@ export function loadConfig(
       problems.push(error instanceof Error ? error.message : String(error));
     }
   }
+  if (problems.length === 0) problems.push(...securityProblems(out as Config));
   if (problems.length > 0) {
     throw new GeoAnomalyError(
       "CONFIG_INVALID",
@@ -63,7 +66,54 @@ export function loadConfig(
   return Object.freeze(out) as Config;
 }
 
-/** The config with secrets masked, for the start-up log line. */
+/** Settings that only make sense together: credentials with a mechanism, a CA file with TLS. */
+function securityProblems(config: Config): string[] {
+  const problems: string[] = [];
+  if (config.kafkaSaslMechanism !== "" && config.kafkaUsername === "")
+    problems.push("KAFKA_USERNAME (--kafka-username) must be set when KAFKA_SASL_MECHANISM is");
+  if (config.kafkaSaslMechanism === "" && config.kafkaUsername !== "")
+    problems.push(
+      "KAFKA_SASL_MECHANISM (--kafka-sasl-mechanism) must be set when KAFKA_USERNAME is",
+    );
+  const caFiles = [
+    ["KAFKA_CA_FILE (--kafka-ca-file)", config.kafkaCaFile, config.kafkaTls, "KAFKA_TLS"],
+    [
+      "CASSANDRA_CA_FILE (--cassandra-ca-file)",
+      config.cassandraCaFile,
+      config.cassandraTls,
+      "CASSANDRA_TLS",
+    ],
+  ] as const;
+  for (const [name, file, tls, tlsName] of caFiles) {
+    if (file === "") continue;
+    if (!tls) problems.push(`${name} is set but ${tlsName} is false: set ${tlsName}=true`);
+    try {
+      accessSync(file, constants.R_OK);
+    } catch {
+      problems.push(`${name} = ${JSON.stringify(file)}: no readable file there`);
+    }
+  }
+  return problems;
+}
+
+/** The config with every secret masked, for the start-up log line. */
 export function redactedConfig(config: Config): Record<string, unknown> {
-  return { ...config, cassandraPassword: config.cassandraPassword === "" ? "" : "***" };
+  const out: Record<string, unknown> = { ...config };
+  for (const key of Object.keys(SETTINGS) as SettingKey[]) {
+    const spec: { secret?: boolean } = SETTINGS[key];
+    if (spec.secret === true && out[key] !== "") out[key] = "***";
+  }
+  return out;
+}
+
+/** `text` with every secret value of the config replaced by ***, for error messages. */
+export function withoutSecrets(text: string, config: Partial<Config>): string {
+  let out = text;
+  for (const key of Object.keys(SETTINGS) as SettingKey[]) {
+    const spec: { secret?: boolean } = SETTINGS[key];
+    const value = config[key];
+    if (spec.secret === true && typeof value === "string" && value.length >= 3)
+      out = out.split(value).join("***");
+  }
+  return out;
 }

@@ -11,6 +11,8 @@ export interface SettingSpec<T> {
   readonly description: string;
   readonly default: string;
   readonly schema: z.ZodType<T>;
+  /** A secret: its value is never logged, shown in --help or repeated in an error message. */
+  readonly secret?: boolean;
 }
 
 const intIn = (min: number, max: number): z.ZodType<number> =>
@@ -47,9 +49,12 @@ function spec<T>(
   def: string,
   schema: z.ZodType<T>,
   description: string,
+  secret = false,
 ): SettingSpec<T> {
-  return { env, flag, default: def, schema, description };
+  return { env, flag, default: def, schema, description, ...(secret ? { secret } : {}) };
 }
+
+const onOff = z.enum(["true", "false"], "must be true or false").transform((v) => v === "true");
 
 export const SETTINGS = {
   kafkaBrokers: spec(
@@ -168,6 +173,7 @@ export const SETTINGS = {
     "",
     z.string(),
     "Cassandra password",
+    true,
   ),
   geohashLengths: spec(
     "GEOHASH_LENGTHS",
@@ -399,6 +405,50 @@ export const SETTINGS = {
         "must be empty or an http(s) or /-rooted URL template with {z}, {x} and {y}",
       ),
     "tile URL template of the map page's basemap, e.g. https://tiles.example/{z}/{x}/{y}.png (empty: country outlines from the packaged Natural Earth data)",
+  ),
+  kafkaSaslMechanism: spec(
+    "KAFKA_SASL_MECHANISM",
+    "kafka-sasl-mechanism",
+    "",
+    z.enum(["", "plain", "scram-sha-256", "scram-sha-512"]),
+    "Kafka SASL mechanism: plain, scram-sha-256 or scram-sha-512 (empty: no authentication)",
+  ),
+  kafkaUsername: spec("KAFKA_USERNAME", "kafka-username", "", z.string(), "Kafka SASL user"),
+  kafkaPassword: spec(
+    "KAFKA_PASSWORD",
+    "kafka-password",
+    "",
+    z.string(),
+    "Kafka SASL password",
+    true,
+  ),
+  kafkaTls: spec(
+    "KAFKA_TLS",
+    "kafka-tls",
+    "false",
+    onOff,
+    "connect to Kafka over TLS, verifying the brokers' certificates",
+  ),
+  kafkaCaFile: spec(
+    "KAFKA_CA_FILE",
+    "kafka-ca-file",
+    "",
+    z.string(),
+    "PEM file of the CA that signed the brokers' certificates (empty: the system's trusted CAs)",
+  ),
+  cassandraTls: spec(
+    "CASSANDRA_TLS",
+    "cassandra-tls",
+    "false",
+    onOff,
+    "connect to Cassandra over TLS, verifying the nodes' certificates",
+  ),
+  cassandraCaFile: spec(
+    "CASSANDRA_CA_FILE",
+    "cassandra-ca-file",
+    "",
+    z.string(),
+    "PEM file of the CA that signed the Cassandra nodes' certificates (empty: the system's trusted CAs)",
   ),
 } as const;
 

@@ -1,4 +1,5 @@
-import { Kafka, logLevel as kafkaLogLevel, type LogEntry } from "kafkajs";
+import { readFileSync } from "node:fs";
+import { Kafka, logLevel as kafkaLogLevel, type KafkaConfig, type LogEntry } from "kafkajs";
 import type { Config } from "../config/load.js";
 import { isTransientKafkaLog } from "./errors.js";
 
@@ -10,9 +11,33 @@ export interface LogSink {
   debug(obj: object, msg: string): void;
 }
 
+export type KafkaAccess = Pick<
+  Config,
+  "kafkaSaslMechanism" | "kafkaUsername" | "kafkaPassword" | "kafkaTls" | "kafkaCaFile"
+>;
+
+/** TLS and SASL options of kafkajs for the configured security settings. */
+export function kafkaSecurity(config: KafkaAccess): Pick<KafkaConfig, "ssl" | "sasl"> {
+  const out: Pick<KafkaConfig, "ssl" | "sasl"> = {};
+  if (config.kafkaTls)
+    out.ssl =
+      config.kafkaCaFile === ""
+        ? { rejectUnauthorized: true }
+        : { rejectUnauthorized: true, ca: [readFileSync(config.kafkaCaFile, "utf8")] };
+  const {
+    kafkaSaslMechanism: mechanism,
+    kafkaUsername: username,
+    kafkaPassword: password,
+  } = config;
+  if (mechanism === "plain") out.sasl = { mechanism, username, password };
+  else if (mechanism === "scram-sha-256") out.sasl = { mechanism, username, password };
+  else if (mechanism === "scram-sha-512") out.sasl = { mechanism, username, password };
+  return out;
+}
+
 /** A kafkajs client for the configured brokers, its logs forwarded to `logger` (WARN and up unless debugging). */
 export function createKafka(
-  config: Pick<Config, "kafkaBrokers" | "kafkaClientId" | "logLevel">,
+  config: Pick<Config, "kafkaBrokers" | "kafkaClientId" | "logLevel"> & KafkaAccess,
   logger?: LogSink,
   clientSuffix = "",
 ): Kafka {
@@ -23,6 +48,7 @@ export function createKafka(
   return new Kafka({
     clientId: `${config.kafkaClientId}${clientSuffix}`,
     brokers: [...config.kafkaBrokers],
+    ...kafkaSecurity(config),
     logLevel: logger === undefined ? kafkaLogLevel.NOTHING : level,
     ...(logger === undefined
       ? {}

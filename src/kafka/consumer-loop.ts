@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Consumer, EachBatchPayload, KafkaMessage } from "kafkajs";
 import { isGeoAnomalyError } from "../errors.js";
 import type { BatchHandler, InboundRecord, PipelineMetrics } from "../pipeline/ports.js";
@@ -22,6 +23,9 @@ export interface ConsumerLoopOptions {
   readonly retry: RetryOptions;
   readonly now?: () => number;
 }
+
+/** Tries to subscribe before giving up at start (about 20 s in all). */
+const SUBSCRIBE_ATTEMPTS = 8;
 
 function toRecord(topic: string, partition: number, m: KafkaMessage): InboundRecord {
   return {
@@ -48,7 +52,18 @@ export class ConsumerLoop {
 
   async start(): Promise<void> {
     const { consumer, topic } = this.opts;
-    await consumer.subscribe({ topic, fromBeginning: true });
+    // A topic created a moment ago may not be in every broker's metadata yet: a retriable error.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await consumer.subscribe({ topic, fromBeginning: true });
+        break;
+      } catch (err) {
+        const retriable = (err as { retriable?: unknown }).retriable === true;
+        if (!retriable || attempt >= SUBSCRIBE_ATTEMPTS) throw err;
+        this.opts.logger.info({ topic, attempt }, "topic not known to every broker yet: retrying");
+        await sleep(500 * attempt);
+      }
+    }
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,

@@ -1,8 +1,36 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Admin } from "kafkajs";
 
 export interface TopicSpec {
   readonly topic: string;
   readonly partitions: number;
+}
+
+/** How long new topics may take to have a leader for every partition on a cluster. */
+const LEADERS_TIMEOUT_MS = 60_000;
+
+/**
+ * Waits until every partition of `topics` has a leader. On a cluster a broker can answer "unknown
+ * topic" for a moment after creation (its metadata lags the controller's): that is retried, unlike
+ * kafkajs's own wait, which gives up on it.
+ */
+export async function waitForLeaders(admin: Admin, topics: readonly string[]): Promise<void> {
+  const deadline = Date.now() + LEADERS_TIMEOUT_MS;
+  for (;;) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics: [...topics] });
+      if (
+        meta.length === topics.length &&
+        meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
+      )
+        return;
+    } catch (err) {
+      if ((err as { retriable?: unknown }).retriable !== true || Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`topics ${topics.join(", ")} have no leader after ${LEADERS_TIMEOUT_MS} ms`);
+    await sleep(250);
+  }
 }
 
 /** Creates the topics that are missing (existing ones are left as they are); returns those created. */
@@ -15,12 +43,16 @@ export async function ensureTopics(
   const missing = topics.filter((t) => !existing.has(t.topic));
   if (missing.length === 0) return [];
   await admin.createTopics({
-    waitForLeaders: true,
+    waitForLeaders: false,
     topics: missing.map((t) => ({
       topic: t.topic,
       numPartitions: t.partitions,
       replicationFactor: replication,
     })),
   });
+  await waitForLeaders(
+    admin,
+    missing.map((t) => t.topic),
+  );
   return missing.map((t) => t.topic);
 }

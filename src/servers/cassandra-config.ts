@@ -28,9 +28,41 @@ export const JAVA17_MODULE_FLAGS: readonly string[] = [
   "--add-opens=java.base/java.util=ALL-UNNAMED",
 ];
 
-/** A minimal cassandra.yaml: 5.0 rejects unknown keys, so only what a single local node needs. */
-export function cassandraYaml(paths: ServerPaths, host: string, port: number): string {
+export const CASSANDRA_PORT = 9042;
+export const CASSANDRA_STORAGE_PORT = 7000;
+
+export interface CassandraNodeConfig {
+  readonly host: string;
+  readonly seeds: readonly string[];
+  /** Nodes in the cluster; more than one means pre-assigned tokens and no bootstrap streaming. */
+  readonly clusterNodes: number;
+  /** Password authentication and client TLS with this PKCS12 keystore. */
+  readonly tls?: { readonly keystore: string; readonly password: string } | undefined;
+}
+
+/**
+ * A minimal cassandra.yaml: 5.0 rejects unknown keys, so only what a local node needs. The
+ * cluster is created empty with one pre-assigned token per node, so a joining node has nothing
+ * to stream (auto_bootstrap off) and a restarted node simply rejoins. The commit log is synced
+ * before a write is acknowledged (group mode, 15 ms window): with the default periodic mode a
+ * SIGKILLed single node loses acknowledged writes since the last sync, as the fault suite showed.
+ */
+export function cassandraYaml(paths: ServerPaths, node: CassandraNodeConfig): string {
   const d = (name: string): string => path.join(paths.data, name);
+  const secure =
+    node.tls === undefined
+      ? ""
+      : `authenticator: PasswordAuthenticator
+authorizer: AllowAllAuthorizer
+role_manager: CassandraRoleManager
+client_encryption_options:
+  enabled: true
+  optional: false
+  keystore: ${node.tls.keystore}
+  keystore_password: ${node.tls.password}
+  store_type: PKCS12
+  require_client_auth: false
+`;
   return `# Written by 'geoanomaly servers up'; edits are overwritten.
 cluster_name: geoanomaly-local
 num_tokens: 1
@@ -39,14 +71,15 @@ endpoint_snitch: SimpleSnitch
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
     parameters:
-      - seeds: "${host}"
-listen_address: ${host}
-rpc_address: ${host}
-storage_port: 7000
-native_transport_port: ${port}
+      - seeds: "${node.seeds.join(",")}"
+listen_address: ${node.host}
+rpc_address: ${node.host}
+storage_port: ${CASSANDRA_STORAGE_PORT}
+native_transport_port: ${CASSANDRA_PORT}
 start_native_transport: true
-commitlog_sync: periodic
-commitlog_sync_period: 10s
+auto_bootstrap: ${node.clusterNodes === 1 ? "true" : "false"}
+commitlog_sync: group
+commitlog_sync_group_window: 15ms
 data_file_directories:
   - ${d("data")}
 commitlog_directory: ${d("commitlog")}
@@ -56,7 +89,7 @@ cdc_raw_directory: ${d("cdc_raw")}
 auto_snapshot: false
 concurrent_reads: 16
 concurrent_writes: 32
-`;
+${secure}`;
 }
 
 export function logbackXml(paths: ServerPaths): string {

@@ -41,15 +41,16 @@ export async function resolveLocalEndpoints(
 ): Promise<{ endpoints: Endpoints; startedHere: boolean }> {
   const fromEnv = endpointsFromEnv();
   if (fromEnv !== undefined) return { endpoints: fromEnv, startedHere: false };
-  const rows = await serversUp(report);
-  const endpointOf = (name: string): string => rows.find((r) => r.name === name)?.endpoint ?? "";
+  const up = await serversUp(report);
+  const endpointsOf = (kind: "kafka" | "cassandra"): string[] =>
+    up.nodes.filter((n) => n.kind === kind).map((n) => n.endpoint);
   return {
     endpoints: {
-      kafkaBrokers: [endpointOf("kafka")],
-      cassandraContactPoints: [endpointOf("cassandra")],
+      kafkaBrokers: endpointsOf("kafka"),
+      cassandraContactPoints: endpointsOf("cassandra"),
       cassandraLocalDc: "datacenter1",
       source: "local",
     },
-    startedHere: rows.some((r) => r.started),
+    startedHere: up.nodes.some((n) => n.started),
   };
 }

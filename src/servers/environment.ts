@@ -1,6 +1,7 @@
 /**
  * The one place the local-server tooling reads the environment: where its state lives, which
- * Java and Maven to use, the server heaps, and endpoints that make local servers unnecessary.
+ * Java and Maven to use, the server heaps, the loopback offset of a second stack, and endpoints
+ * that make local servers unnecessary.
  */
 export interface ServerEnvironment {
   readonly stateDir: string | undefined;
@@ -11,6 +12,8 @@ export interface ServerEnvironment {
   readonly kafkaBrokers: string | undefined;
   readonly cassandraContactPoints: string | undefined;
   readonly cassandraLocalDc: string | undefined;
+  /** GEOANOMALY_LOOPBACK_OFFSET as typed (validated where a stack's topology is built). */
+  readonly loopbackOffset: string | undefined;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -27,5 +30,6 @@ export function serverEnvironment(env: NodeJS.ProcessEnv = process.env): ServerE
     kafkaBrokers: nonEmpty(env["KAFKA_BROKERS"]),
     cassandraContactPoints: nonEmpty(env["CASSANDRA_CONTACT_POINTS"]),
     cassandraLocalDc: nonEmpty(env["CASSANDRA_LOCAL_DC"]),
+    loopbackOffset: nonEmpty(env["GEOANOMALY_LOOPBACK_OFFSET"]),
   };
 }

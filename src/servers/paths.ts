@@ -1,13 +1,12 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { serverEnvironment } from "./environment.js";
+import type { NodeRef, ServerKind } from "./topology.js";
 
 /** The repository root, found from this file's place in `src/servers` or `dist/servers`. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-export type ServerName = "kafka" | "cassandra";
-
-/** Where one local server keeps its jars, config, data, logs and pid. */
+/** Where one local node keeps its config, data, logs and pid (jars are shared by its kind). */
 export interface ServerPaths {
   readonly pom: string;
   readonly lib: string;
@@ -23,15 +22,30 @@ export function stateDir(configured = serverEnvironment().stateDir): string {
   return configured !== undefined ? path.resolve(configured) : path.join(REPO_ROOT, ".local");
 }
 
-export function serverPaths(name: ServerName, root: string): ServerPaths {
-  const base = path.join(root, name);
+/** The jars of a kind, fetched once and shared by its nodes. */
+export function libDir(kind: ServerKind, root: string): string {
+  return path.join(root, "lib", kind);
+}
+
+export function serverPaths(node: Pick<NodeRef, "kind" | "dirName">, root: string): ServerPaths {
+  const base = path.join(root, node.dirName);
   return {
-    pom: path.join(REPO_ROOT, "local", name, "pom.xml"),
-    lib: path.join(root, "lib", name),
+    pom: path.join(REPO_ROOT, "local", node.kind, "pom.xml"),
+    lib: libDir(node.kind, root),
     conf: path.join(base, "conf"),
     data: path.join(base, "data"),
     logs: path.join(base, "logs"),
     pidFile: path.join(base, "server.pid"),
     console: path.join(base, "logs", "console.log"),
   };
+}
+
+/** The record of the stack a state folder holds (its shape is fixed until `servers reset`). */
+export function topologyFile(root: string): string {
+  return path.join(root, "topology.json");
+}
+
+/** The settings a client needs for the stack, written by `servers up` (secrets included). */
+export function clientEnvFile(root: string): string {
+  return path.join(root, "client.env");
 }

@@ -3,6 +3,7 @@ import { onTestFinished } from "vitest";
 import { startDetectorApp, type DetectorApp } from "../../src/app.js";
 import { createCassandraClient } from "../../src/cassandra/client.js";
 import { assembleDetector, type DetectorParts, type StoreFactory } from "../../src/compose.js";
+import { kafkaSecurity } from "../../src/kafka/client.js";
 import { loadConfig, type Config, type ConfigOverrides } from "../../src/config/load.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { createMetrics } from "../../src/observability/metrics.js";
@@ -53,6 +54,7 @@ export function kafkaFor(config: Config): Kafka {
   return new Kafka({
     clientId: uniqueName("test-client"),
     brokers: [...config.kafkaBrokers],
+    ...kafkaSecurity(config),
     logLevel: logLevel.ERROR,
   });
 }

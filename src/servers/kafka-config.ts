@@ -1,0 +1,91 @@
+/** Kafka KRaft broker+controller configuration for one node of a local stack (pure text). */
+import path from "node:path";
+import type { ServerPaths } from "./paths.js";
+import { SECURE_USER, type Secrets } from "./secure.js";
+import {
+  minInsyncReplicas,
+  nodesOf,
+  replicationFactor,
+  type NodeRef,
+  type Topology,
+} from "./topology.js";
+
+export const KAFKA_PORT = 9092;
+export const KAFKA_CONTROLLER_PORT = 9093;
+
+/** TLS material of a secured node. */
+export interface KafkaTls {
+  readonly keystore: string;
+  readonly truststore: string;
+  readonly secrets: Secrets;
+}
+
+export function kafkaServerProperties(
+  node: NodeRef,
+  topology: Topology,
+  paths: ServerPaths,
+  tls?: KafkaTls,
+): string {
+  const voters = nodesOf(topology, "kafka")
+    .map((n) => `${n.index}@${n.host}:${KAFKA_CONTROLLER_PORT}`)
+    .join(",");
+  const rf = replicationFactor(topology.kafkaBrokers);
+  const client = tls === undefined ? "PLAINTEXT" : "SASL_SSL";
+  const lines = [
+    "# Written by 'geoanomaly servers up'; edits are overwritten.",
+    "process.roles=broker,controller",
+    `node.id=${node.index}`,
+    `controller.quorum.voters=${voters}`,
+    `listeners=${client}://${node.host}:${KAFKA_PORT},CONTROLLER://${node.host}:${KAFKA_CONTROLLER_PORT}`,
+    `advertised.listeners=${client}://${node.host}:${KAFKA_PORT}`,
+    `inter.broker.listener.name=${client}`,
+    "controller.listener.names=CONTROLLER",
+    `listener.security.protocol.map=CONTROLLER:PLAINTEXT,${client}:${client}`,
+    `log.dirs=${paths.data}`,
+    "num.partitions=3",
+    `default.replication.factor=${rf}`,
+    `min.insync.replicas=${minInsyncReplicas(topology.kafkaBrokers)}`,
+    `offsets.topic.replication.factor=${rf}`,
+    "offsets.topic.num.partitions=10",
+    `transaction.state.log.replication.factor=${rf}`,
+    `transaction.state.log.min.isr=${minInsyncReplicas(topology.kafkaBrokers)}`,
+    "group.initial.rebalance.delay.ms=0",
+    "log.retention.hours=24",
+  ];
+  if (tls !== undefined) {
+    const pass = tls.secrets.storePassword;
+    lines.push(
+      "sasl.enabled.mechanisms=SCRAM-SHA-512",
+      "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
+      "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=" +
+        "org.apache.kafka.common.security.scram.ScramLoginModule required " +
+        `username="${SECURE_USER}" password="${tls.secrets.kafkaPassword}";`,
+      "ssl.keystore.type=PKCS12",
+      `ssl.keystore.location=${tls.keystore}`,
+      `ssl.keystore.password=${pass}`,
+      `ssl.key.password=${pass}`,
+      "ssl.truststore.type=PKCS12",
+      `ssl.truststore.location=${tls.truststore}`,
+      `ssl.truststore.password=${pass}`,
+      "ssl.client.auth=none",
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function kafkaLog4jProperties(paths: ServerPaths): string {
+  const file = path.join(paths.logs, "server.log");
+  return [
+    "log4j.rootLogger=INFO, file",
+    "log4j.appender.file=org.apache.log4j.RollingFileAppender",
+    `log4j.appender.file.File=${file}`,
+    "log4j.appender.file.MaxFileSize=20MB",
+    "log4j.appender.file.MaxBackupIndex=3",
+    "log4j.appender.file.layout=org.apache.log4j.PatternLayout",
+    "log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n",
+    "log4j.logger.kafka=INFO",
+    "log4j.logger.org.apache.kafka=INFO",
+    "log4j.logger.state.change.logger=WARN",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,211 @@
+/**
+ * Credentials and certificates of a secured local stack: a private CA, one PKCS12 keystore per
+ * loopback address (SAN ip:127.0.0.x, signed by the CA), a truststore, and random passwords.
+ * Made once per state folder with `keytool` and reused; `servers reset` removes them.
+ */
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { GeoAnomalyError } from "../errors.js";
+
+/** The user the product connects as, on Kafka (SCRAM) and on Cassandra (a login role). */
+export const SECURE_USER = "geoanomaly";
+
+export interface Secrets {
+  /** Password of every keystore and of the truststore. */
+  readonly storePassword: string;
+  readonly kafkaPassword: string;
+  readonly cassandraPassword: string;
+  /** Replaces Cassandra's well-known default superuser password once the product role exists. */
+  readonly cassandraAdminPassword: string;
+}
+
+export interface SecurePaths {
+  readonly dir: string;
+  readonly caStore: string;
+  /** The CA certificate clients trust (KAFKA_CA_FILE, CASSANDRA_CA_FILE). */
+  readonly caPem: string;
+  readonly truststore: string;
+  readonly secrets: string;
+  /** Marks that Cassandra's roles were set up for this state folder. */
+  readonly rolesDone: string;
+}
+
+export function securePaths(root: string): SecurePaths {
+  const dir = path.join(root, "secure");
+  return {
+    dir,
+    caStore: path.join(dir, "ca.p12"),
+    caPem: path.join(dir, "ca.pem"),
+    truststore: path.join(dir, "truststore.p12"),
+    secrets: path.join(dir, "secrets.json"),
+    rolesDone: path.join(dir, "cassandra-roles.done"),
+  };
+}
+
+/** The keystore of the nodes listening on `host`. */
+export function keystoreFor(root: string, host: string): string {
+  return path.join(securePaths(root).dir, `node-${host}.p12`);
+}
+
+const password = (): string => randomBytes(18).toString("base64url");
+
+/** The stack's passwords, made on first use and kept readable by the owner only. */
+export function ensureSecrets(root: string): Secrets {
+  const p = securePaths(root);
+  if (existsSync(p.secrets)) return JSON.parse(readFileSync(p.secrets, "utf8")) as Secrets;
+  mkdirSync(p.dir, { recursive: true, mode: 0o700 });
+  const secrets: Secrets = {
+    storePassword: password(),
+    kafkaPassword: password(),
+    cassandraPassword: password(),
+    cassandraAdminPassword: password(),
+  };
+  writeFileSync(p.secrets, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  return secrets;
+}
+
+/** `keytool` next to the chosen Java 17, or on PATH. */
+export function keytoolOf(javaBin: string): string {
+  return javaBin === "java" ? "keytool" : path.join(path.dirname(javaBin), "keytool");
+}
+
+function keytool(bin: string, args: readonly string[]): void {
+  try {
+    execFileSync(bin, [...args], { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+  } catch (err) {
+    const e = err as { stderr?: string; stdout?: string };
+    // The arguments hold store passwords: report keytool's own words only.
+    throw new GeoAnomalyError(
+      "SERVER_START_FAILED",
+      `keytool ${args[0] ?? ""} failed: ${`${e.stdout ?? ""}${e.stderr ?? ""}`.trim()}`,
+    );
+  }
+}
+
+/** A self-signed CA in `store` (PKCS12) and its certificate as PEM in `pem`. */
+export function generateCa(
+  keytoolBin: string,
+  store: string,
+  pem: string,
+  storePassword: string,
+  commonName = "geoanomaly local CA",
+): void {
+  mkdirSync(path.dirname(store), { recursive: true });
+  rmSync(store, { force: true });
+  const common = ["-keystore", store, "-storetype", "PKCS12", "-storepass", storePassword];
+  keytool(keytoolBin, [
+    "-genkeypair",
+    "-alias",
+    "ca",
+    "-keyalg",
+    "RSA",
+    "-keysize",
+    "2048",
+    "-validity",
+    "3650",
+    "-dname",
+    `CN=${commonName}`,
+    "-ext",
+    "bc:c",
+    ...common,
+  ]);
+  keytool(keytoolBin, ["-exportcert", "-rfc", "-alias", "ca", "-file", pem, ...common]);
+}
+
+function nodeKeystore(bin: string, root: string, host: string, secrets: Secrets): void {
+  const p = securePaths(root);
+  const store = keystoreFor(root, host);
+  const csr = `${store}.csr`;
+  const crt = `${store}.crt`;
+  const pass = secrets.storePassword;
+  const common = ["-keystore", store, "-storetype", "PKCS12", "-storepass", pass];
+  const san = `SAN=ip:${host}`;
+  rmSync(store, { force: true });
+  keytool(bin, [
+    "-genkeypair",
+    "-alias",
+    "node",
+    "-keyalg",
+    "RSA",
+    "-keysize",
+    "2048",
+    "-validity",
+    "3650",
+    "-dname",
+    `CN=${host}`,
+    "-ext",
+    san,
+    ...common,
+  ]);
+  keytool(bin, ["-certreq", "-alias", "node", "-file", csr, ...common]);
+  keytool(bin, [
+    "-gencert",
+    "-alias",
+    "ca",
+    "-keystore",
+    p.caStore,
+    "-storetype",
+    "PKCS12",
+    "-storepass",
+    pass,
+    "-infile",
+    csr,
+    "-outfile",
+    crt,
+    "-rfc",
+    "-validity",
+    "3650",
+    "-ext",
+    san,
+    "-ext",
+    "ku:c=digitalSignature,keyEncipherment",
+    "-ext",
+    "eku=serverAuth,clientAuth",
+  ]);
+  keytool(bin, ["-importcert", "-noprompt", "-alias", "ca", "-file", p.caPem, ...common]);
+  keytool(bin, ["-importcert", "-alias", "node", "-file", crt, ...common]);
+  rmSync(csr, { force: true });
+  rmSync(crt, { force: true });
+}
+
+/**
+ * The CA, the truststore and a keystore for each host that lacks one. Returns the seconds spent
+ * in keytool (0 when everything existed).
+ */
+export function ensureCertificates(
+  root: string,
+  hosts: readonly string[],
+  javaBin: string,
+  secrets: Secrets,
+): number {
+  const t0 = Date.now();
+  const p = securePaths(root);
+  const bin = keytoolOf(javaBin);
+  if (!existsSync(p.caStore) || !existsSync(p.caPem)) {
+    generateCa(bin, p.caStore, p.caPem, secrets.storePassword);
+    rmSync(p.truststore, { force: true });
+    for (const host of hosts) rmSync(keystoreFor(root, host), { force: true });
+  }
+  if (!existsSync(p.truststore)) {
+    keytool(bin, [
+      "-importcert",
+      "-noprompt",
+      "-alias",
+      "ca",
+      "-file",
+      p.caPem,
+      "-keystore",
+      p.truststore,
+      "-storetype",
+      "PKCS12",
+      "-storepass",
+      secrets.storePassword,
+    ]);
+  }
+  for (const host of hosts) {
+    if (!existsSync(keystoreFor(root, host))) nodeKeystore(bin, root, host, secrets);
+  }
+  return (Date.now() - t0) / 1000;
+}

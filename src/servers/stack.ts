@@ -1,0 +1,154 @@
+/**
+ * A state folder's stack: the topology it was made with (recorded in topology.json, fixed until
+ * `servers reset`), the node definitions it stands for, and the client settings it needs.
+ */
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { GeoAnomalyError } from "../errors.js";
+import { stackAccess, type StackAccess } from "./access.js";
+import { cassandraNode } from "./cassandra.js";
+import { serverEnvironment } from "./environment.js";
+import { kafkaNode } from "./kafka.js";
+import { clientEnvFile, topologyFile } from "./paths.js";
+import { securePaths, SECURE_USER, type Secrets } from "./secure.js";
+import type { LocalServerDefinition } from "./server.js";
+import {
+  describeTopology,
+  nodesOf,
+  replicationFactor,
+  sameTopology,
+  SINGLE_NODE,
+  topologyProblems,
+  type Topology,
+} from "./topology.js";
+
+/** What `servers up` was asked for; anything left out comes from the record, then the defaults. */
+export interface TopologyRequest {
+  readonly kafkaBrokers?: number | undefined;
+  readonly cassandraNodes?: number | undefined;
+  readonly secure?: boolean | undefined;
+  /** Overrides GEOANOMALY_LOOPBACK_OFFSET (tests that run their own stack). */
+  readonly loopbackOffset?: number | undefined;
+}
+
+export function recordedTopology(root: string): Topology | undefined {
+  const file = topologyFile(root);
+  if (!existsSync(file)) return undefined;
+  return { ...SINGLE_NODE, ...(JSON.parse(readFileSync(file, "utf8")) as Partial<Topology>) };
+}
+
+export function recordTopology(root: string, t: Topology): void {
+  mkdirSync(root, { recursive: true });
+  writeFileSync(topologyFile(root), `${JSON.stringify(t, null, 2)}\n`);
+}
+
+/** The loopback offset GEOANOMALY_LOOPBACK_OFFSET asks for (0 when unset). */
+export function envLoopbackOffset(raw = serverEnvironment().loopbackOffset): number {
+  if (raw === undefined) return 0;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isInteger(n)) {
+    throw new GeoAnomalyError(
+      "CONFIG_INVALID",
+      `GEOANOMALY_LOOPBACK_OFFSET = ${JSON.stringify(raw)}: must be a whole number (node i listens on 127.0.0.(offset + i))`,
+    );
+  }
+  return n;
+}
+
+/** The stack a command acts on: the recorded one, else a single node at the environment's offset. */
+export function currentTopology(root: string): Topology {
+  return recordedTopology(root) ?? { ...SINGLE_NODE, loopbackOffset: envLoopbackOffset() };
+}
+
+/**
+ * The topology `up` should start: the request over the record over the defaults. A request that
+ * differs from what the folder already holds is refused: the nodes' data belongs to that shape.
+ */
+export function resolveTopology(
+  root: string,
+  request: TopologyRequest,
+  envOffset = serverEnvironment().loopbackOffset,
+): Topology {
+  const recorded = recordedTopology(root);
+  const base = recorded ?? { ...SINGLE_NODE, loopbackOffset: envLoopbackOffset(envOffset) };
+  const wanted: Topology = {
+    kafkaBrokers: request.kafkaBrokers ?? base.kafkaBrokers,
+    cassandraNodes: request.cassandraNodes ?? base.cassandraNodes,
+    secure: request.secure ?? base.secure,
+    loopbackOffset:
+      request.loopbackOffset ??
+      (envOffset === undefined ? base.loopbackOffset : envLoopbackOffset(envOffset)),
+  };
+  const problems = topologyProblems(wanted);
+  if (problems.length > 0) throw new GeoAnomalyError("CONFIG_INVALID", problems.join("; "));
+  if (recorded !== undefined && !sameTopology(recorded, wanted)) {
+    throw new GeoAnomalyError(
+      "SERVER_START_FAILED",
+      `${root} holds a stack of ${describeTopology(recorded)}; ${describeTopology(wanted)} was asked for. ` +
+        "Run 'geoanomaly servers reset' to wipe it first, or use another GEOANOMALY_STATE_DIR.",
+    );
+  }
+  return wanted;
+}
+
+/** The node definitions of a stack, brokers first. */
+export function stackNodes(
+  t: Topology,
+  root: string,
+  access: StackAccess = stackAccess(t, root),
+): LocalServerDefinition[] {
+  return nodesOf(t).map((n) =>
+    n.kind === "kafka" ? kafkaNode(n, t, root, access) : cassandraNode(n, t, root, access),
+  );
+}
+
+export interface ClientSetting {
+  readonly name: string;
+  readonly value: string;
+  readonly secret: boolean;
+}
+
+/** The product settings that point it at this stack, with the replication the stack supports. */
+export function clientSettings(t: Topology, root: string, secrets?: Secrets): ClientSetting[] {
+  const nodes = stackNodes(t, root, { secure: false });
+  const endpoints = (kind: "kafka" | "cassandra"): string =>
+    nodes
+      .filter((n) => n.node.kind === kind)
+      .map((n) => n.endpoint)
+      .join(",");
+  const plain = (name: string, value: string): ClientSetting => ({ name, value, secret: false });
+  const out = [
+    plain("KAFKA_BROKERS", endpoints("kafka")),
+    plain("TOPIC_REPLICATION", String(replicationFactor(t.kafkaBrokers))),
+    plain("CASSANDRA_CONTACT_POINTS", endpoints("cassandra")),
+    plain("CASSANDRA_LOCAL_DC", "datacenter1"),
+    plain("CASSANDRA_REPLICATION", `SimpleStrategy:${replicationFactor(t.cassandraNodes)}`),
+    plain("CASSANDRA_CONSISTENCY", "localQuorum"),
+  ];
+  if (t.secure && secrets !== undefined) {
+    const ca = securePaths(root).caPem;
+    out.push(
+      plain("KAFKA_SASL_MECHANISM", "scram-sha-512"),
+      plain("KAFKA_USERNAME", SECURE_USER),
+      { name: "KAFKA_PASSWORD", value: secrets.kafkaPassword, secret: true },
+      plain("KAFKA_TLS", "true"),
+      plain("KAFKA_CA_FILE", ca),
+      plain("CASSANDRA_USERNAME", SECURE_USER),
+      { name: "CASSANDRA_PASSWORD", value: secrets.cassandraPassword, secret: true },
+      plain("CASSANDRA_TLS", "true"),
+      plain("CASSANDRA_CA_FILE", ca),
+    );
+  }
+  return out;
+}
+
+/** Writes client.env (readable by the owner only: it may hold passwords); returns its path. */
+export function writeClientEnv(root: string, settings: readonly ClientSetting[]): string {
+  const file = clientEnvFile(root);
+  const lines = [
+    "# Written by 'geoanomaly servers up': the settings that point the product at this stack.",
+    "# Load with: set -a; . <this file>; set +a",
+    ...settings.map((s) => `${s.name}=${s.value}`),
+  ];
+  writeFileSync(file, `${lines.join("\n")}\n`, { mode: 0o600 });
+  return file;
+}

@@ -1,0 +1,75 @@
+import cassandra from "cassandra-driver";
+import { describe, expect, it } from "vitest";
+import { cassandraAccessError } from "../../../src/cassandra/access-check.js";
+import { loadConfig } from "../../../src/config/load.js";
+import { tlsVerifyReason } from "../../../src/errors.js";
+import { kafkaAccessError } from "../../../src/kafka/access-check.js";
+
+const config = loadConfig(
+  {},
+  {
+    KAFKA_SASL_MECHANISM: "scram-sha-512",
+    KAFKA_USERNAME: "geo",
+    KAFKA_PASSWORD: "hunter22",
+    KAFKA_TLS: "true",
+    CASSANDRA_USERNAME: "geo",
+    CASSANDRA_PASSWORD: "hunter22",
+    CASSANDRA_TLS: "true",
+  },
+);
+
+function tlsError(): Error {
+  return Object.assign(new Error("self-signed certificate in certificate chain"), {
+    code: "SELF_SIGNED_CERT_IN_CHAIN",
+  });
+}
+
+describe("start-up access errors", () => {
+  it("a refused Kafka login names the credential settings", () => {
+    const err = Object.assign(
+      new Error("SASL SCRAM SHA512 authentication failed: invalid credentials"),
+      {
+        name: "KafkaJSSASLAuthenticationError",
+      },
+    );
+    const e = kafkaAccessError(err, config);
+    expect(e?.code).toBe("AUTH_FAILED");
+    expect(e?.message).toMatch(/KAFKA_USERNAME, KAFKA_PASSWORD/);
+    expect(e?.message).not.toContain("hunter22");
+  });
+
+  it("an untrusted broker certificate asks for KAFKA_CA_FILE", () => {
+    const err = Object.assign(
+      new Error("Connection error: self-signed certificate in certificate chain"),
+      {
+        name: "KafkaJSConnectionError",
+      },
+    );
+    const e = kafkaAccessError(err, config);
+    expect(e?.code).toBe("TLS_FAILED");
+    expect(e?.message).toMatch(/set KAFKA_CA_FILE/);
+  });
+
+  it("Cassandra's refusals are found among the driver's per-host errors", () => {
+    const auth = new cassandra.errors.NoHostAvailableError({
+      "127.0.0.1:9042": new cassandra.errors.AuthenticationError(
+        "Provided username geo and/or password are incorrect",
+      ),
+    });
+    const a = cassandraAccessError(auth, config);
+    expect(a?.code).toBe("AUTH_FAILED");
+    expect(a?.message).toMatch(/CASSANDRA_USERNAME and CASSANDRA_PASSWORD/);
+    const tls = new cassandra.errors.NoHostAvailableError({ "127.0.0.1:9042": tlsError() });
+    const e = cassandraAccessError(tls, config);
+    expect(e?.code).toBe("TLS_FAILED");
+    expect(e?.message).toMatch(
+      /\(self-signed certificate in certificate chain\): set CASSANDRA_CA_FILE/,
+    );
+  });
+
+  it("other failures are not access errors", () => {
+    expect(kafkaAccessError(new Error("Connection timeout"), config)).toBeUndefined();
+    expect(cassandraAccessError(new Error("ECONNREFUSED"), config)).toBeUndefined();
+    expect(tlsVerifyReason(new Error("ECONNREFUSED"))).toBeUndefined();
+  });
+});
