@@ -12,7 +12,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Command, InvalidArgumentError } from "commander";
 import { createCassandraClient } from "../../src/cassandra/client.js";
 import { loadConfig } from "../../src/config/load.js";
-import { layoutFor } from "../../src/domain/levels.js";
+import { configuredLayout } from "../../src/config/layout.js";
 import { createKafka } from "../../src/kafka/client.js";
 import { REPO_ROOT } from "../../src/servers/paths.js";
 import { createRng } from "../../src/synthetic/random.js";
@@ -219,11 +219,7 @@ async function runStack(plan: StackPlan, opts: Options, rngSeed: number): Promis
     log(`${plan.name}: reading back every table`);
     const client = createCassandraClient(config);
     await client.connect();
-    const stored = await storedRows(
-      client,
-      config.cassandraKeyspace,
-      layoutFor(config.geohashLengths),
-    );
+    const stored = await storedRows(client, config.cassandraKeyspace, configuredLayout(config));
     const counts = ledger.count(stored, alerts.perEvent);
     await client
       .execute(`DROP KEYSPACE IF EXISTS ${config.cassandraKeyspace}`)
