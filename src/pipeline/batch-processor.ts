@@ -106,9 +106,12 @@ export function createBatchHandler(deps: BatchProcessorDeps): BatchHandler {
 class PrefixFlusher {
   committedCount = 0;
   committedThrough: string | undefined;
+  private finished = false;
   private running: Promise<void> | undefined;
   private error: unknown;
   private lastFlushMs = Number.NEGATIVE_INFINITY;
+  /** Wakes a loop waiting out the interval: the batch is done, nothing more is coming. */
+  private wake: (() => void) | undefined;
 
   constructor(
     private readonly records: readonly InboundRecord[],
@@ -126,6 +129,8 @@ class PrefixFlusher {
 
   /** Flushes what is left once every record finished; resolves with a publish error, if any. */
   async finish(): Promise<unknown> {
+    this.finished = true;
+    this.wake?.();
     while (this.running !== undefined) await this.running;
     if (this.error === undefined) await this.loop(true);
     return this.error;
@@ -141,7 +146,16 @@ class PrefixFlusher {
   private async loop(final: boolean): Promise<void> {
     for (;;) {
       const wait = this.lastFlushMs + this.interval - performance.now();
-      if (!final && wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (!final && !this.finished && wait > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, wait);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+      }
       const through = this.finishedThrough();
       if (through === this.committedCount || this.error !== undefined) return;
       this.lastFlushMs = performance.now();
