@@ -49,6 +49,9 @@ export function createCassandraClient(config: ClientConfig): cassandra.Client {
             config.cassandraPassword,
           ),
         }),
+    // The product's failure policy is the one retry layer (backoff, pause, dead-letter): the
+    // driver hands every error straight back instead of retrying some of them itself.
+    policies: { retry: new cassandra.policies.retry.FallthroughRetryPolicy() },
     queryOptions: {
       consistency: CONSISTENCY[config.cassandraConsistency],
       prepare: true,
