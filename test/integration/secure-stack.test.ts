@@ -1,3 +1,4 @@
+import { configuredLayout } from "../../src/config/layout.js";
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -104,8 +105,9 @@ describe("the detector against secured Kafka and Cassandra", () => {
 
       const client = createCassandraClient(config);
       await client.connect();
+      const finest = configuredLayout(config)[0]?.length ?? 8;
       const rows = await client.execute(
-        `SELECT count(*) AS n FROM ${config.cassandraKeyspace}.events_l1`,
+        `SELECT count(*) AS n FROM ${config.cassandraKeyspace}.events_l${finest}`,
       );
       expect(Number(rows.first()["n"])).toBe(61);
       expect(await counter(app, "geoanomaly_events_stored_total")).toBe(61);
