@@ -43,8 +43,11 @@ export function ownerOf(url: string, functionName: string): string {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg?.[1] !== undefined) return pkg[1];
   if (url.startsWith("node:")) return "node:internal";
-  const own = /\/(?:dist\/)?(src|bench)\/([^/]+)\//.exec(url);
-  if (own?.[1] !== undefined && own[2] !== undefined) return `${own[1]}/${own[2]}`;
+  // The product runs from dist/ (its src/ folders compiled one to one).
+  const own = /\/(src|bench|dist)\/([^/]+)\//.exec(url);
+  if (own?.[1] !== undefined && own[2] !== undefined) {
+    return `${own[1] === "dist" ? "src" : own[1]}/${own[2]}`;
+  }
   return "(other)";
 }
 
