@@ -1,5 +1,6 @@
-# The detector as a container image: `docker build -t geoanomaly .`
+# The detector and the query API as a container image: `docker build -t geoanomaly .`
 # Run: docker run --rm -e KAFKA_BROKERS=kafka:19092 -e CASSANDRA_CONTACT_POINTS=cassandra:9042 geoanomaly detect
+#      docker run --rm -p 8080:8080 -e CASSANDRA_CONTACT_POINTS=cassandra:9042 geoanomaly serve
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
@@ -14,7 +15,9 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
 COPY local ./local
+COPY schema ./schema
+COPY web ./web
 USER node
-EXPOSE 9464
+EXPOSE 9464 8080
 ENTRYPOINT ["node", "bin/geoanomaly.js"]
 CMD ["detect"]

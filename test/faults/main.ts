@@ -326,6 +326,10 @@ async function main(): Promise<void> {
     )
     .option("--seed <n>", "random seed of the feed and the fault moments", positive)
     .option(
+      "--only <names>",
+      "comma-separated faults to run (after the baseline), e.g. kafka-kill or detector-kill-1; stacks with none of them are skipped",
+    )
+    .option(
       "--state-dir <dir>",
       "state folder of the suite's stacks",
       path.join(REPO_ROOT, ".local", "faults"),
@@ -336,6 +340,7 @@ async function main(): Promise<void> {
     out?: string;
     rate?: number;
     seed?: number;
+    only?: string;
     stateDir: string;
   }>();
   const startedAt = new Date();
@@ -359,7 +364,25 @@ async function main(): Promise<void> {
   mkdirSync(opts.out, { recursive: true });
   log(`seed ${opts.seed}, results in ${opts.out}`);
   const stacks: StackResult[] = [];
-  for (const plan of plans(opts.ci)) stacks.push(await runStack(plan, opts, opts.seed));
+  const only = flags.only
+    ?.split(",")
+    .map((x) => x.trim())
+    .filter((x) => x !== "");
+  const known = plans(opts.ci).flatMap((p) => p.faults.map((f) => f.name));
+  const unknown = (only ?? []).filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new InvalidArgumentError(
+      `--only: unknown ${unknown.join(", ")}; known: ${known.join(", ")}`,
+    );
+  }
+  const chosen = plans(opts.ci)
+    .map((p) =>
+      only === undefined
+        ? p
+        : { ...p, faults: p.faults.filter((f) => f === baseline || only.includes(f.name)) },
+    )
+    .filter((p) => p.faults.some((f) => f !== baseline));
+  for (const plan of chosen) stacks.push(await runStack(plan, opts, opts.seed));
   const result: FaultRun = {
     startedAt: startedAt.toISOString(),
     seconds: (Date.now() - startedAt.getTime()) / 1000,
