@@ -17,9 +17,15 @@ import { keystoreFor, securePaths, SECURE_USER } from "./secure.js";
 import type { LocalServerDefinition } from "./server.js";
 import type { NodeRef, Topology } from "./topology.js";
 
-/** A KRaft cluster id: 16 random bytes as unpadded base64url (22 characters). */
-function newClusterId(): string {
-  return randomBytes(16).toString("base64url");
+/**
+ * A KRaft cluster id: 16 random bytes as unpadded base64url (22 characters). Like Kafka's own
+ * generator it never starts with "-", which a command line would read as an option.
+ */
+export function newClusterId(random: (size: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString("base64url");
+    if (!id.startsWith("-")) return id;
+  }
 }
 
 /** One id for every broker of a state folder (the brokers of a cluster share it). */
@@ -81,8 +87,7 @@ export function kafkaNode(
             `-Dlog4j.configuration=file:${log4j}`,
             "kafka.tools.StorageTool",
             "format",
-            "-t",
-            clusterId(root),
+            `--cluster-id=${clusterId(root)}`,
             "-c",
             props,
             "--ignore-formatted",

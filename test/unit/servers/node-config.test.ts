@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { cassandraYaml } from "../../../src/servers/cassandra-config.js";
 import { kafkaServerProperties } from "../../../src/servers/kafka-config.js";
+import { newClusterId } from "../../../src/servers/kafka.js";
 import { serverPaths } from "../../../src/servers/paths.js";
 import { nodeRef } from "../../../src/servers/topology.js";
 
@@ -54,5 +55,15 @@ describe("node configuration", () => {
     expect(yaml).toContain("commitlog_sync: group");
     expect(yaml).toContain("authenticator: PasswordAuthenticator");
     expect(yaml).toMatch(/client_encryption_options:\n {2}enabled: true\n {2}optional: false/);
+  });
+
+  it("never makes a Kafka cluster id that a command line would read as an option", () => {
+    // 0xfb bytes encode to "-…" in base64url: the first draw must be rejected.
+    const draws = [Buffer.alloc(16, 0xfb), Buffer.alloc(16, 0x41)];
+    const id = newClusterId(() => draws.shift() ?? Buffer.alloc(16, 0x42));
+    expect(Buffer.alloc(16, 0xfb).toString("base64url").startsWith("-")).toBe(true);
+    expect(id).toBe(Buffer.alloc(16, 0x41).toString("base64url"));
+    expect(id).toHaveLength(22);
+    for (let i = 0; i < 2000; i += 1) expect(newClusterId().startsWith("-")).toBe(false);
   });
 });
