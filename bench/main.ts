@@ -56,7 +56,7 @@ function parseOptions(argv: readonly string[]): BenchOptions {
     )
     .option(
       "--quick",
-      "short phases (under 5 minutes here); without it the full run takes about 20 minutes",
+      "short phases (under 5 minutes here); without it the full run takes about 30 minutes here",
       false,
     )
     .option(

@@ -15,7 +15,7 @@ import { configuredLayout } from "./config/layout.js";
 import { redactedConfig, type Config } from "./config/load.js";
 import { verifyKafkaAccess } from "./kafka/access-check.js";
 import { KafkaAlertSink } from "./kafka/alert-sink.js";
-import { createKafka } from "./kafka/client.js";
+import { CONSUMER_FAILOVER, createKafka } from "./kafka/client.js";
 import { ConsumerLoop } from "./kafka/consumer-loop.js";
 import { KafkaDeadLetterSink } from "./kafka/dead-letter-sink.js";
 import { ensureTopics } from "./kafka/topics.js";
@@ -35,6 +35,8 @@ export interface DetectorApp {
   /** Resolves when the service stopped: by stop(), or by a consumer crash kafkajs will not restart. */
   readonly stopped: Promise<{ error?: unknown }>;
   stop(): Promise<void>;
+  /** The step a stop is in ("" before stop()), so a shutdown deadline can say what it waited on. */
+  stopStep(): string;
 }
 
 /**
@@ -102,6 +104,7 @@ export async function startDetectorApp(
     heartbeatInterval: 3_000,
     maxBytesPerPartition: 256 * 1024,
     allowAutoTopicCreation: false,
+    ...CONSUMER_FAILOVER,
   });
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     state.joined = true;
@@ -163,17 +166,28 @@ export async function startDetectorApp(
         });
 
   let stopPromise: Promise<void> | undefined;
+  let stopStep = "";
+  const step = (name: string): void => {
+    stopStep = name;
+    log.debug({ step: name }, "stopping");
+  };
   const stop = (): Promise<void> => {
     stopPromise ??= (async () => {
       state.stopping = true;
       log.info("stopping: no new fetches, finishing in-flight work, committing");
+      step("finishing in-flight batches and leaving the consumer group");
       await loop.stop().catch((err: unknown) => log.warn({ err }, "consumer stop failed"));
+      step("disconnecting the alert and dead-letter producer");
       await producer
         .disconnect()
         .catch((err: unknown) => log.warn({ err }, "producer disconnect failed"));
+      step("disconnecting the Kafka admin client");
       await admin.disconnect().catch(() => undefined);
+      step("closing the Cassandra session");
       await client.shutdown().catch(() => undefined);
+      step("closing the metrics server");
       await http?.close();
+      step("stopped");
       log.info("stopped");
       resolveStopped(state.crashed === undefined ? {} : { error: state.crashed });
     })();
@@ -191,7 +205,7 @@ export async function startDetectorApp(
 
   await loop.start();
   log.info({ topic: config.inputTopic, metricsPort: http?.port }, "detector running");
-  return { metrics, httpPort: http?.port, health, stopped, stop };
+  return { metrics, httpPort: http?.port, health, stopped, stop, stopStep: () => stopStep };
 }
 
 /** The running query API: what `geoanomaly serve` (and the demo) start and stop. */

@@ -50,6 +50,16 @@ export async function runDetector(
   const running = app;
   onShutdownSignal((sig) => {
     logger.info({ signal: sig }, "shutdown requested");
+    // A stop that hangs (a broker that never answers, a stuck write) must not outlive the
+    // orchestrator's patience unexplained: name the step, exit 1; uncommitted events are redelivered.
+    setTimeout(() => {
+      logger.error(
+        { step: running.stopStep(), timeoutMs: config.shutdownTimeoutMs },
+        `shutdown did not finish within SHUTDOWN_TIMEOUT_MS=${config.shutdownTimeoutMs}: exiting; events not yet committed will be redelivered`,
+      );
+      logger.flush();
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
     void running.stop();
   });
   const { error } = await running.stopped;

@@ -85,6 +85,13 @@ export const SETTINGS = {
     intIn(6000, 300_000),
     "consumer group session timeout: how soon a dead detector's partitions move",
   ),
+  shutdownTimeoutMs: spec(
+    "SHUTDOWN_TIMEOUT_MS",
+    "shutdown-timeout-ms",
+    "30000",
+    intIn(1000, 600_000),
+    "how long SIGTERM may take (finish in-flight work, commit, disconnect) before the process exits with code 1; uncommitted events are redelivered",
+  ),
   inputTopic: spec(
     "INPUT_TOPIC",
     "input-topic",

@@ -1,7 +1,25 @@
 import { readFileSync } from "node:fs";
-import { Kafka, logLevel as kafkaLogLevel, type KafkaConfig, type LogEntry } from "kafkajs";
+import {
+  Kafka,
+  logLevel as kafkaLogLevel,
+  type ConsumerConfig,
+  type KafkaConfig,
+  type LogEntry,
+} from "kafkajs";
 import type { Config } from "../config/load.js";
 import { isTransientKafkaLog } from "./errors.js";
+
+/**
+ * Fetch-side failover of the detector's consumer. kafkajs stops the fetches of every partition
+ * while one partition leader is unreachable and learns the new leaders only from fresh metadata,
+ * so it refreshes metadata every few seconds and retries often: the group moves on as soon as
+ * the cluster has failed the broker over, not after its retries run out and the consumer
+ * restarts (about half a minute with the client's default retries).
+ */
+export const CONSUMER_FAILOVER: Pick<ConsumerConfig, "metadataMaxAge" | "retry"> = {
+  metadataMaxAge: 5_000,
+  retry: { initialRetryTime: 250, maxRetryTime: 2_000, retries: 20 },
+};
 
 /** Minimal logger shape kafkajs logs are forwarded to (pino fits). */
 export interface LogSink {

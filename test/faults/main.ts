@@ -292,6 +292,7 @@ async function runStack(plan: StackPlan, opts: Options, rngSeed: number): Promis
       feedPerSecond: rate,
       detectorPeakRssMiB: peakRss,
       phases: results,
+      uncleanStops: unclean,
     };
   } finally {
     clearInterval(rssTimer);
@@ -397,8 +398,11 @@ async function main(): Promise<void> {
   console.log(report);
   const phases = stacks.flatMap((s) => s.phases);
   const failed = phases.filter((p) => !p.passed).length;
-  console.log(`faults: ${phases.length - failed} passed, ${failed} failed`);
-  process.exitCode = failed === 0 ? 0 : 1;
+  const unclean = stacks.flatMap((s) => s.uncleanStops).length;
+  console.log(
+    `faults: ${phases.length - failed} passed, ${failed} failed; ${unclean} unclean shutdowns`,
+  );
+  process.exitCode = failed === 0 && unclean === 0 ? 0 : 1;
 }
 
 await main();

@@ -32,6 +32,8 @@ export interface StackResult {
   readonly feedPerSecond: number;
   readonly detectorPeakRssMiB: number;
   readonly phases: readonly PhaseResult[];
+  /** Detectors asked to stop with SIGTERM that did not exit 0 (a hung or failed shutdown). */
+  readonly uncleanStops: readonly { readonly name: string; readonly code: number | null }[];
 }
 
 export interface FaultRun {
@@ -95,6 +97,11 @@ export function markdownReport(run: FaultRun): string {
       ),
       "",
       ...st.phases.map((p) => `- ${p.title}: ${p.detail}`),
+      st.uncleanStops.length === 0
+        ? "- every detector stopped with SIGTERM exited 0"
+        : `- FAIL: stopped with SIGTERM but did not exit 0: ${st.uncleanStops
+            .map((u) => `${u.name} (${u.code === null ? "killed after 60 s" : `exit ${u.code}`})`)
+            .join(", ")}`,
       "",
     );
   }
@@ -115,7 +122,8 @@ export function markdownReport(run: FaultRun): string {
     "  had waiting input and no commit. Longest group stall: the longest time no partition committed.",
     `- Bar: 0 lost, 0 duplicate rows, 0 missed, 0 crashes, caught up; with one node of three down,`,
     `  no group stall longer than ${REPLICATED_STALL_LIMIT_SECONDS} s.`,
-    "- Crash: a detector process that exited without being killed or stopped by the suite.",
+    "- Crash: a detector process that exited without being killed or stopped by the suite. A",
+    "  detector stopped with SIGTERM must exit 0 within 60 s (else it is killed and the run fails).",
     "",
   );
   return lines.join("\n");

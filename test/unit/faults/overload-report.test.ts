@@ -8,6 +8,7 @@ import {
 function run(
   overRss: (i: number) => number,
   healthz: (i: number) => number = () => 200,
+  overHeap: (i: number) => number = (i) => (i % 4 === 0 ? 60 : 150 + 10 * i),
 ): OverloadRun {
   const samples: OverloadSample[] = [];
   for (let i = 0; i < 10; i++)
@@ -25,7 +26,7 @@ function run(
       tS: 10 + i,
       phase: "overload",
       rssMiB: overRss(i),
-      heapUsedMiB: 100,
+      heapUsedMiB: overHeap(i),
       backlog: 100 * i,
       healthz: healthz(i),
       readyz: 200,
@@ -48,12 +49,34 @@ function run(
 }
 
 describe("the overload bar", () => {
-  it("passes flat memory under a growing backlog", () => {
-    expect(judgeOverload(run((i) => 250 + (i % 3) * 20))).toEqual([]);
+  it("passes a heap whose low points stay flat while its peaks and the backlog grow", () => {
+    expect(judgeOverload(run((i) => 250 + i * 20))).toEqual([]);
   });
 
-  it("fails memory that grows with the backlog", () => {
-    expect(judgeOverload(run((i) => 250 + i * 30)).join()).toMatch(/RSS peak grew/);
+  it("fails a heap whose low points grow with the backlog", () => {
+    const failures = judgeOverload(
+      run(
+        () => 250,
+        undefined,
+        (i) => 60 + i * 10,
+      ),
+    ).join();
+    expect(failures).toMatch(/heap low point grew from 60 to 200 MiB with the backlog/);
+  });
+
+  it("fails RSS over the stated bound, and a run without heap figures", () => {
+    expect(judgeOverload(run((i) => (i === 7 ? 1100 : 250))).join()).toMatch(
+      /RSS reached 1100 MiB, over 1024 MiB/,
+    );
+    expect(
+      judgeOverload(
+        run(
+          () => 250,
+          undefined,
+          () => 0,
+        ),
+      ).join(),
+    ).toMatch(/no heap figures/);
   });
 
   it("tolerates one missed probe, not two in a row, nor any answer but 200", () => {
