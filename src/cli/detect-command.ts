@@ -5,6 +5,7 @@ import { loadConfig, type Config } from "../config/load.js";
 import { describeError, isGeoAnomalyError, type ErrorCode } from "../errors.js";
 import { createLogger } from "../observability/logger.js";
 import { addConfigOptions, overridesFrom } from "./config-options.js";
+import { armShutdownDeadline } from "./shutdown-deadline.js";
 
 /** Start failures a person fixes in the settings: reported as one line, without a stack. */
 const ACCESS_CODES: readonly ErrorCode[] = ["AUTH_FAILED", "TLS_FAILED"];
@@ -50,16 +51,14 @@ export async function runDetector(
   const running = app;
   onShutdownSignal((sig) => {
     logger.info({ signal: sig }, "shutdown requested");
-    // A stop that hangs (a broker that never answers, a stuck write) must not outlive the
-    // orchestrator's patience unexplained: name the step, exit 1; uncommitted events are redelivered.
-    setTimeout(() => {
-      logger.error(
-        { step: running.stopStep(), timeoutMs: config.shutdownTimeoutMs },
-        `shutdown did not finish within SHUTDOWN_TIMEOUT_MS=${config.shutdownTimeoutMs}: exiting; events not yet committed will be redelivered`,
-      );
-      logger.flush();
-      process.exit(1);
-    }, config.shutdownTimeoutMs).unref();
+    armShutdownDeadline(config.shutdownTimeoutMs, {
+      step: () => running.stopStep(),
+      report: (fields, message) => logger.error(fields, message),
+      exit: (code) => {
+        logger.flush();
+        process.exit(code);
+      },
+    });
     void running.stop();
   });
   const { error } = await running.stopped;
