@@ -62,7 +62,12 @@ export async function runDetector(
     void running.stop();
   });
   const { error } = await running.stopped;
-  process.exitCode = error === undefined ? 0 : 1;
+  // Everything is committed and closed: exit now rather than wait for the event loop to drain,
+  // which a client library's leftover timer or socket can hold open for minutes after a fault.
+  const lingering = process.getActiveResourcesInfo().filter((r) => r !== "TTYWrap");
+  if (lingering.length > 0) logger.debug({ lingering }, "exiting with handles still open");
+  logger.flush();
+  process.exit(error === undefined ? 0 : 1);
 }
 
 /** `geoanomaly detect`: the streaming service. */

@@ -2,7 +2,10 @@
 export interface DeadlinePorts {
   /** The step the stop is in, named in the message. */
   readonly step: () => string;
-  readonly report: (fields: { step: string; timeoutMs: number }, message: string) => void;
+  readonly report: (
+    fields: { step: string; timeoutMs: number; lingering: string[] },
+    message: string,
+  ) => void;
   readonly exit: (code: number) => void;
   readonly setTimer?: (fn: () => void, ms: number) => { unref(): unknown };
 }
@@ -17,7 +20,8 @@ export function armShutdownDeadline(timeoutMs: number, ports: DeadlinePorts): vo
   const setTimer = ports.setTimer ?? setTimeout;
   setTimer(() => {
     ports.report(
-      { step: ports.step(), timeoutMs },
+      // What still holds the process (timers, sockets): where to look when a stop hangs.
+      { step: ports.step(), timeoutMs, lingering: process.getActiveResourcesInfo() },
       `shutdown did not finish within SHUTDOWN_TIMEOUT_MS=${timeoutMs}: exiting; events not yet committed will be redelivered`,
     );
     ports.exit(1);

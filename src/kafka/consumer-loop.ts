@@ -136,6 +136,9 @@ export class ConsumerLoop {
     partition: number,
     attempt: number,
   ): void {
+    // A probe that fails while the loop stops (the store is closed by then) schedules nothing:
+    // a timer left behind would hold the process open after a clean stop.
+    if (this.stopping) return;
     const decision = retryDecision(Math.min(attempt, 30), {
       ...this.opts.retry,
       attempts: Number.MAX_SAFE_INTEGER,
@@ -152,6 +155,7 @@ export class ConsumerLoop {
         () => this.scheduleResume(resume, topic, partition, attempt + 1),
       );
     }, delay);
+    timer.unref();
     this.resumeTimers.add(timer);
   }
 }
