@@ -8,6 +8,7 @@ import { createWriteStream, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { STOP_GRACE_SECONDS } from "./report.js";
 import { ENTRY } from "./stack.js";
 
 export interface Detector {
@@ -128,7 +129,7 @@ export class DetectorGroup {
   async stop(d: Detector): Promise<number | null> {
     d.expectedExit = true;
     d.child.kill("SIGTERM");
-    const timer = setTimeout(() => d.child.kill("SIGKILL"), 60_000);
+    const timer = setTimeout(() => d.child.kill("SIGKILL"), STOP_GRACE_SECONDS * 1000);
     const { code } = await d.exited;
     clearTimeout(timer);
     this.stops.push({ name: d.name, code });

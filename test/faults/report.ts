@@ -45,6 +45,9 @@ export interface FaultRun {
   readonly stacks: readonly StackResult[];
 }
 
+/** How long a detector stopped with SIGTERM may take to exit before the suite kills it. */
+export const STOP_GRACE_SECONDS = 60;
+
 /** Longest group stall allowed while one node of three is down: progress must go on. */
 export const REPLICATED_STALL_LIMIT_SECONDS = 10;
 
@@ -100,7 +103,10 @@ export function markdownReport(run: FaultRun): string {
       st.uncleanStops.length === 0
         ? "- every detector stopped with SIGTERM exited 0"
         : `- FAIL: stopped with SIGTERM but did not exit 0: ${st.uncleanStops
-            .map((u) => `${u.name} (${u.code === null ? "killed after 60 s" : `exit ${u.code}`})`)
+            .map(
+              (u) =>
+                `${u.name} (${u.code === null ? `killed after ${STOP_GRACE_SECONDS} s` : `exit ${u.code}`})`,
+            )
             .join(", ")}`,
       "",
     );
@@ -123,7 +129,7 @@ export function markdownReport(run: FaultRun): string {
     `- Bar: 0 lost, 0 duplicate rows, 0 missed, 0 crashes, caught up; with one node of three down,`,
     `  no group stall longer than ${REPLICATED_STALL_LIMIT_SECONDS} s.`,
     "- Crash: a detector process that exited without being killed or stopped by the suite. A",
-    "  detector stopped with SIGTERM must exit 0 within 60 s (else it is killed and the run fails).",
+    `  detector stopped with SIGTERM must exit 0 within ${STOP_GRACE_SECONDS} s (else it is killed and the run fails).`,
     "",
   );
   return lines.join("\n");
