@@ -123,7 +123,7 @@ export async function startDetectorApp(
       maxPastSkewMs: config.maxPastSkewMs,
       maxFutureSkewMs: config.maxFutureSkewMs,
     },
-    concurrency: config.concurrency,
+    checkBatchSize: config.checkBatchSize,
     retry,
     logger: componentLogger(logger, "batch"),
   });

@@ -57,8 +57,12 @@ export function detectorSettings(config: Config, layout: LevelLayout): DetectorS
       levels: searchedLevels(config, layout).map((l) => ({
         length: l.length,
         horizonMs: l.horizonMs,
+        bucketMs: l.bucketMs,
       })),
     },
+    layout,
+    partitionsPerRead: config.searchPartitionsPerRead,
+    statementsInFlight: config.concurrency,
     startRadiusMeters: config.searchStartRadiusM,
     scorer: config.scorer,
     threshold: config.threshold,

@@ -7,10 +7,9 @@ import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { cpuSeconds, scrapeMetrics } from "./scrape.js";
 
-/** The product's CLI, and the benchmark's entry point that runs it with another data model. */
+/** The product's CLI. */
 const ENTRIES = {
   product: [fileURLToPath(new URL("../../bin/geoanomaly.js", import.meta.url)), "detect"],
-  model: ["--import", "tsx", fileURLToPath(new URL("../model-detector.ts", import.meta.url))],
 } as const;
 
 /** A running detector process. */
@@ -46,8 +45,7 @@ async function ready(port: number): Promise<boolean> {
 }
 
 /**
- * Starts `geoanomaly detect` (or, for `model`, the comparison entry point with BENCH_DATA_MODEL)
- * with `env` (SETTINGS variables) on a free metrics port and waits until /readyz answers 200
+ * Starts `geoanomaly detect` with `env` (SETTINGS variables) on a free metrics port and waits until /readyz answers 200
  * (schema applied, group joined). `nodeArgs` e.g. ["--cpu-prof"].
  */
 export async function startDetector(

@@ -1,7 +1,6 @@
 /**
  * One row of the benchmark: its own topics, keyspace and consumer group, a detector child process
- * configured for the variant (the product's `detect`, or the comparison entry point for the
- * source article's other data models), the alert collector, the event log, and the collector of
+ * configured for the variant (the product's `detect`), the alert collector, the event log, and the collector of
  * the checks the detector traces. Closing it leaves nothing running.
  */
 import { randomBytes } from "node:crypto";
@@ -13,7 +12,6 @@ import { SETTINGS, type SettingKey } from "../../src/config/settings.js";
 import type { LevelLayout } from "../../src/domain/levels.js";
 import type { Endpoints } from "../../src/servers/endpoints.js";
 import type { DistributionName } from "../../src/synthetic/index.js";
-import type { ModelName } from "../models/model-store.js";
 import { EventLog, eventSource, type EventSource } from "./data.js";
 import { startDetector, type DetectorProcess } from "./detector-process.js";
 import {
@@ -27,14 +25,12 @@ import type { BenchOptions } from "./options.js";
 import { Sampler } from "./sampler.js";
 import { detectorTrace, type TraceCollector } from "./trace.js";
 
-/** One compared configuration: a distribution, settings that differ from the defaults, a model. */
+/** One compared configuration: a distribution and settings that differ from the defaults. */
 export interface Variant {
   readonly name: string;
   readonly distribution: DistributionName;
   /** Settings of the detector that differ from the product's defaults. */
   readonly settings?: ConfigOverrides;
-  /** One of the source article's other data models instead of the table-per-length store. */
-  readonly model?: ModelName;
 }
 
 /** What every row shares: servers, clients, options, and cleanups to run at the end. */
@@ -136,11 +132,7 @@ export async function openRow(
   ctx.cleanups.push(() => ctx.client.execute(`DROP KEYSPACE IF EXISTS ${base}`));
   const env = configEnv(config);
   const [detector, alerts, producer] = await Promise.all([
-    startDetector(
-      variant.model === undefined ? env : { ...env, BENCH_DATA_MODEL: variant.model },
-      nodeArgs,
-      variant.model === undefined ? "product" : "model",
-    ),
+    startDetector(env, nodeArgs),
     collectAlerts(ctx.kafka, config.alertTopic, `${base}.alerts-reader`),
     connectProducer(ctx.kafka),
   ]);

@@ -43,7 +43,6 @@ async function storedAt(
   client: cassandra.Client,
   env: RowEnv,
 ): Promise<Map<string, number> | undefined> {
-  if (env.variant.model !== undefined) return undefined;
   const finest = env.layout[0]?.length;
   if (finest === undefined) return undefined;
   const out = new Map<string, number>();

@@ -36,9 +36,6 @@ export const VARIANTS: readonly Variant[] = [
   { name: "partition cost 5", distribution: "mixed", settings: { searchPartitionCost: "5" } },
   { name: "partition cost 40", distribution: "mixed", settings: { searchPartitionCost: "40" } },
   { name: "rows/partition 60", distribution: "mixed", settings: { rowsPerPartition: "60" } },
-  { name: "model clustering-columns", distribution: "mixed", model: "clustering-columns" },
-  { name: "model prefix-range", distribution: "mixed", model: "prefix-range" },
-  { name: "model secondary-index", distribution: "mixed", model: "secondary-index" },
 ];
 
 /** One row of results: the variant's settings and figures, or the error that stopped it. */
@@ -70,7 +67,7 @@ function describe(v: Variant): Pick<RowResult, "variant" | "distribution" | "set
     variant: v.name,
     distribution: v.distribution,
     settings: { ...v.settings },
-    model: v.model ?? "table-per-length",
+    model: "table-per-length",
   };
 }
 

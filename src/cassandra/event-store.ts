@@ -1,18 +1,20 @@
 import type cassandra from "cassandra-driver";
-import type { GeoEvent } from "../domain/event.js";
-import { columnOf, gridShape, rowOf } from "../domain/grid.js";
-import { bucketStart, bucketsInRange, tableName, type LevelLayout } from "../domain/levels.js";
+import { encode } from "../domain/geo.js";
+import { cellIndexOf, columnOf, gridShape, rowOf } from "../domain/grid.js";
+import { bucketStart, tableName, type LevelLayout } from "../domain/levels.js";
 import type { Candidate } from "../domain/neighbours.js";
-import type { CellRead } from "../domain/search.js";
-import type { EventStore, StoreReadResult } from "../pipeline/ports.js";
+import type { PartitionRows } from "../domain/partition-cache.js";
+import type { PartitionRead } from "../domain/read-plan.js";
+import type { PartitionWrite } from "../domain/write-plan.js";
+import type { EventStore } from "../pipeline/ports.js";
 import { storeError } from "./errors.js";
 
 /**
- * The table-per-length store: each event is upserted into every stored length's table with
- * prepared, idempotent single-partition inserts issued concurrently (never a multi-partition
- * batch). A search read is one SELECT over its cells × the time buckets of its window, taking
- * at most rowsPerPartition + 1 newest rows per partition: a partition that returns the extra row
- * has more, and the read is then complete only after that row's time.
+ * The table-per-length store. A partition's new rows are upserted in one statement: a prepared
+ * insert for one row, an unlogged batch of the same partition's rows for more (one mutation, never
+ * a batch across partitions). A read is one SELECT over its cells × time buckets, taking at most
+ * rowsPerPartition + 1 newest rows per partition, handed back by partition: rows are matched to
+ * their cell by grid arithmetic on their coordinates, without reading the key columns back.
  */
 export class CassandraEventStore implements EventStore {
   private readonly inserts: ReadonlyMap<number, string>;
@@ -44,62 +46,46 @@ export class CassandraEventStore implements EventStore {
     return this.layout.length;
   }
 
-  async write(event: GeoEvent, hash: string): Promise<void> {
-    const time = new Date(event.timeMs);
-    const results = await Promise.allSettled(
-      this.layout.map((level) =>
-        this.client.execute(this.statement(this.inserts, level.length), [
-          hash.slice(0, level.length),
-          bucketStart(event.timeMs, level.bucketMs),
-          time,
-          event.id,
-          event.lat,
-          event.lon,
-          event.value,
-        ]),
-      ),
-    );
-    const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failures.length > 0) {
-      throw storeError(
-        "write",
-        new AggregateError(
-          failures.map((f) => f.reason as unknown),
-          `${failures.length} of ${results.length} writes of event ${event.id} failed`,
-        ),
-      );
+  async writePartition(write: PartitionWrite): Promise<void> {
+    const query = this.statement(this.inserts, write.length);
+    const params = write.events.map((e) => [
+      write.cell,
+      write.bucket,
+      new Date(e.timeMs),
+      e.id,
+      e.lat,
+      e.lon,
+      e.value,
+    ]);
+    try {
+      if (params.length === 1) await this.client.execute(query, params[0]);
+      else
+        await this.client.batch(
+          params.map((p) => ({ query, params: p })),
+          { prepare: true, logged: false },
+        );
+    } catch (err) {
+      throw storeError("write", err);
     }
   }
 
-  async read(request: CellRead): Promise<StoreReadResult> {
-    if (request.cells.length === 0) return { rows: [], partitions: 0, statements: 0 };
-    const bucketMs = this.buckets.get(request.length);
-    if (bucketMs === undefined) throw new Error(`geohash length ${request.length} is not stored`);
-    const buckets = bucketsInRange(request.fromMs, request.toMs, bucketMs);
-    const partitions = request.cells.length * buckets.length;
-    const limit = request.rowsPerPartition + 1;
+  async readPartitions(read: PartitionRead): Promise<readonly PartitionRows[]> {
+    const partitions = read.cells.length * read.buckets.length;
+    if (partitions === 0) return [];
+    const bucketMs = this.buckets.get(read.length);
+    if (bucketMs === undefined) throw new Error(`geohash length ${read.length} is not stored`);
+    const limit = read.rowsPerPartition + 1;
     const rs = await this.client
       .execute(
-        this.statement(this.selects, request.length),
-        [request.cells, buckets, new Date(request.fromMs), new Date(request.toMs), limit],
+        this.statement(this.selects, read.length),
+        [read.cells, read.buckets, new Date(read.fromMs), new Date(read.toMs), limit],
         // Every partition's rows in one page: the read is bounded by partitions × limit.
         { fetchSize: partitions * limit },
       )
       .catch((err: unknown) => {
         throw storeError("read", err);
       });
-    const rows: Candidate[] = rs.rows.map((row) => ({
-      id: row["id"] as string,
-      lat: row["lat"] as number,
-      lon: row["lon"] as number,
-      value: row["value"] as number,
-      timeMs: (row["time"] as Date).getTime(),
-    }));
-    const completeFromMs =
-      rows.length < limit ? undefined : completeFrom(rows, request.length, bucketMs, limit);
-    return completeFromMs === undefined
-      ? { rows, partitions, statements: 1 }
-      : { rows, partitions, statements: 1, completeFromMs };
+    return byPartition(rs.rows, read, bucketMs);
   }
 
   /** Answers only when every length's table can be read: what a resumed partition will need. */
@@ -120,31 +106,40 @@ export class CassandraEventStore implements EventStore {
   }
 }
 
+function asked(cells: readonly string[], cell: string): string | undefined {
+  return cells.includes(cell) ? cell : undefined;
+}
+
 /**
- * After which time every partition of a read is complete: the latest "oldest row + 1 ms" among
- * partitions that returned `limit` rows (so had more). Rows are attributed to their partition by
- * grid arithmetic (cell row/column at the read's length, and time bucket), without string work.
+ * The rows of a read grouped by partition. A row's cell is found from its coordinates (column and
+ * row of the grid at the read's length, as the geohash assigns them) and its bucket from its time.
  */
-function completeFrom(
-  rows: readonly Candidate[],
-  length: number,
+function byPartition(
+  rows: readonly cassandra.types.Row[],
+  read: PartitionRead,
   bucketMs: number,
-  limit: number,
-): number | undefined {
-  const shape = gridShape(length);
-  const partitions = new Map<string, { count: number; oldest: number }>();
+): PartitionRows[] {
+  const shape = gridShape(read.length);
+  const cellByIndex = new Map<number, string>();
+  for (const cell of read.cells) {
+    const { column, row } = cellIndexOf(cell);
+    cellByIndex.set(column * shape.rows + row, cell);
+  }
+  const out = new Map<string, { cell: string; bucket: number; rows: Candidate[] }>();
   for (const r of rows) {
-    const key = `${columnOf(r.lon, shape)}:${rowOf(r.lat, shape)}:${bucketStart(r.timeMs, bucketMs)}`;
-    const p = partitions.get(key);
-    if (p === undefined) partitions.set(key, { count: 1, oldest: r.timeMs });
-    else {
-      p.count++;
-      if (r.timeMs < p.oldest) p.oldest = r.timeMs;
-    }
+    const lat = r["lat"] as number;
+    const lon = r["lon"] as number;
+    const timeMs = (r["time"] as Date).getTime();
+    // A coordinate on a cell edge is checked against the geohash itself, which the row was stored by.
+    const cell =
+      cellByIndex.get(columnOf(lon, shape) * shape.rows + rowOf(lat, shape)) ??
+      asked(read.cells, encode(lat, lon, read.length));
+    if (cell === undefined) continue;
+    const bucket = bucketStart(timeMs, bucketMs);
+    const key = `${cell}/${bucket}`;
+    let p = out.get(key);
+    if (p === undefined) out.set(key, (p = { cell, bucket, rows: [] }));
+    p.rows.push({ id: r["id"] as string, lat, lon, value: r["value"] as number, timeMs });
   }
-  let from: number | undefined;
-  for (const p of partitions.values()) {
-    if (p.count >= limit) from = Math.max(from ?? Number.NEGATIVE_INFINITY, p.oldest + 1);
-  }
-  return from;
+  return [...out.values()];
 }

@@ -293,12 +293,26 @@ export const SETTINGS = {
     z.coerce.number().positive().max(1e6),
     "an absolute score above this is an anomaly",
   ),
+  checkBatchSize: spec(
+    "CHECK_BATCH_SIZE",
+    "check-batch-size",
+    "500",
+    intIn(1, 100_000),
+    "most records of one fetched batch checked together (their writes grouped by partition, their searches' partitions read once); a larger batch is checked and committed in slices of this size",
+  ),
+  searchPartitionsPerRead: spec(
+    "SEARCH_PARTITIONS_PER_READ",
+    "search-partitions-per-read",
+    "64",
+    intIn(1, 10_000),
+    "most (cell, bucket) partitions one read statement asks for; the searches of a batch read their partitions in statements of this size",
+  ),
   concurrency: spec(
     "CONCURRENCY",
     "concurrency",
     "32",
     intIn(1, 4096),
-    "events of one fetched batch processed at once",
+    "Cassandra statements (reads and writes) one batch check has in flight",
   ),
   partitionsConcurrently: spec(
     "PARTITIONS_CONCURRENTLY",

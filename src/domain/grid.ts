@@ -125,3 +125,24 @@ export function columnCount(west: number, east: number, shape: GridShape): numbe
 export function rowCount(south: number, north: number, shape: GridShape): number {
   return rowOf(north, shape) - rowOf(south, shape) + 1;
 }
+
+/**
+ * The (column, row) of a cell from its hash: the inverse of {@link hashAt}, so rows read back from
+ * storage can be matched to the cell they were stored under by arithmetic on their coordinates.
+ */
+export function cellIndexOf(hash: string): { column: number; row: number } {
+  let column = 0;
+  let row = 0;
+  let bit = 0;
+  for (const ch of hash) {
+    const value = BASE32.indexOf(ch);
+    if (value < 0) throw new RangeError(`"${hash}" is not a geohash`);
+    for (let b = 4; b >= 0; b--) {
+      const v = (value >> b) & 1;
+      if (bit % 2 === 0) column = column * 2 + v;
+      else row = row * 2 + v;
+      bit++;
+    }
+  }
+  return { column, row };
+}

@@ -23,10 +23,11 @@ import {
   type Origin,
 } from "./neighbours.js";
 
-/** A stored length as the search sees it: how far back it looks. */
+/** A stored length as the search sees it: how far back it looks, and its partitions' time bucket. */
 export interface SearchLevel {
   readonly length: number;
   readonly horizonMs: number;
+  readonly bucketMs: number;
 }
 
 /** What bounds a search. */

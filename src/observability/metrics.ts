@@ -17,8 +17,8 @@ export const END_TO_END_BUCKETS = [
 export const CASSANDRA_BUCKETS = [
   0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5,
 ] as const;
-/** One bucket per query count up to 10, then coarser for deep searches. */
-export const QUERIES_PER_CHECK_BUCKETS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 16, 20] as const;
+/** Events checked together: one record up to a whole fetched slice. */
+export const BATCH_SIZE_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2000] as const;
 /** Rows a search read: a check's main cost after its writes. */
 export const ROWS_PER_CHECK_BUCKETS = [
   0, 10, 25, 50, 75, 100, 125, 150, 200, 300, 500, 750, 1000, 2000, 5000,
@@ -44,7 +44,12 @@ export interface Instruments {
   readonly endToEndLatency: Histogram;
   readonly cassandraWrite: Histogram;
   readonly cassandraRead: Histogram;
-  readonly queriesPerCheck: Histogram;
+  readonly statements: Counter<"operation">;
+  readonly rowsRead: Counter;
+  readonly partitionsRead: Counter;
+  readonly rowsWritten: Counter;
+  readonly batchSize: Histogram;
+  readonly batchSeconds: Histogram;
   readonly rowsPerCheck: Histogram;
   readonly partitionsPerCheck: Histogram;
   readonly stopLength: Histogram;
@@ -133,31 +138,58 @@ export function createMetrics(): Metrics {
     cassandraWrite: histogram(
       registry,
       "cassandra_write_seconds",
-      "Writing one event at all lengths.",
+      "One write statement: one partition's rows of a batch.",
       CASSANDRA_BUCKETS,
     ),
     cassandraRead: histogram(
       registry,
       "cassandra_read_seconds",
-      "Reading one search step.",
+      "One read statement: several partitions for the searches of a batch.",
       CASSANDRA_BUCKETS,
     ),
-    queriesPerCheck: histogram(
+    statements: counter(
       registry,
-      "cql_queries_per_check",
-      "CQL reads (statements) issued by one check's search.",
-      QUERIES_PER_CHECK_BUCKETS,
+      "cassandra_statements_total",
+      "Statements the check path sent to Cassandra (a partition's batched rows count once), by operation.",
+      ["operation"],
+    ),
+    rowsRead: counter(
+      registry,
+      "cassandra_rows_read_total",
+      "Rows the searches read from Cassandra.",
+    ),
+    partitionsRead: counter(
+      registry,
+      "cassandra_partitions_read_total",
+      "Partitions (cell × time bucket) the searches read, each once per batch.",
+    ),
+    rowsWritten: counter(
+      registry,
+      "cassandra_rows_written_total",
+      "Rows written (one per event and stored length).",
+    ),
+    batchSize: histogram(
+      registry,
+      "check_batch_size",
+      "Events checked together (one slice of a fetched batch).",
+      BATCH_SIZE_BUCKETS,
+    ),
+    batchSeconds: histogram(
+      registry,
+      "check_batch_seconds",
+      "Time to check one batch: its writes and its searches.",
+      END_TO_END_BUCKETS,
     ),
     rowsPerCheck: histogram(
       registry,
       "search_rows_per_check",
-      "Rows one check's search read.",
+      "Rows one check's search considered (its batch reads each partition once and shares the rows).",
       ROWS_PER_CHECK_BUCKETS,
     ),
     partitionsPerCheck: histogram(
       registry,
       "search_partitions_per_check",
-      "Partitions (cell × time bucket) one check's search read.",
+      "Partitions (cell × time bucket) one check's search covered, shared with its batch or not.",
       PARTITIONS_PER_CHECK_BUCKETS,
     ),
     stopLength: histogram(
@@ -174,10 +206,12 @@ export function createMetrics(): Metrics {
   for (const outcome of ["complete", "bounded", "budget"]) i.searchOutcomes.inc({ outcome }, 0);
   for (const reason of DEAD_LETTER_REASONS) i.deadLetters.inc({ reason }, 0);
   for (const operation of ["write", "read", "publish"]) i.retries.inc({ operation }, 0);
+  for (const operation of ["write", "read"]) i.statements.inc({ operation }, 0);
 
   const latency = new LatencyRecorder();
   const endToEnd = observer(i.endToEndLatency);
-  const queries = observer(i.queriesPerCheck);
+  const batchSize = observer(i.batchSize);
+  const batchSeconds = observer(i.batchSeconds);
   const rows = observer(i.rowsPerCheck);
   const partitions = observer(i.partitionsPerCheck);
   const stop = observer(i.stopLength);
@@ -185,7 +219,9 @@ export function createMetrics(): Metrics {
     consumed: (count) => {
       if (Number.isFinite(count) && count > 0) i.eventsConsumed.inc(count);
     },
-    stored: () => i.eventsStored.inc(),
+    stored: (count) => {
+      if (Number.isFinite(count) && count > 0) i.eventsStored.inc(count);
+    },
     checked: (verdict) => {
       i.checks.inc({ result: verdict.kind });
       if (verdict.kind === "insufficient") i.insufficient.inc({ reason: verdict.reason });
@@ -197,12 +233,22 @@ export function createMetrics(): Metrics {
     writeSeconds: observer(i.cassandraWrite),
     readSeconds: observer(i.cassandraRead),
     searched: (f) => {
-      queries(f.statements);
       rows(f.rows);
       partitions(f.partitions);
       stop(f.stopLength);
       i.searchOutcomes.inc({ outcome: f.outcome });
       if (f.windowCut) i.windowCuts.inc();
+    },
+    storeWork: (w) => {
+      i.statements.inc({ operation: "read" }, w.readStatements);
+      i.statements.inc({ operation: "write" }, w.writeStatements);
+      i.rowsRead.inc(w.rowsRead);
+      i.partitionsRead.inc(w.partitionsRead);
+      i.rowsWritten.inc(w.rowsWritten);
+    },
+    batchChecked: (size, seconds) => {
+      batchSize(size);
+      batchSeconds(seconds);
     },
     endToEndSeconds: (seconds) => {
       endToEnd(seconds);

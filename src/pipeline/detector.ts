@@ -1,43 +1,66 @@
+import pLimit from "p-limit";
 import { buildAlert, type AnomalyAlert } from "../domain/alert.js";
 import type { GeoEvent } from "../domain/event.js";
 import { encode } from "../domain/geo.js";
+import type { LevelLayout } from "../domain/levels.js";
 import type { SearchPolicy, SearchResult } from "../domain/search.js";
 import type { Verdict } from "../domain/scoring.js";
 import { judge, type VerdictSettings } from "../domain/verdict.js";
-import { NeighbourFinder } from "./neighbour-finder.js";
-import type { CheckTracer, EventStore, PipelineMetrics } from "./ports.js";
+import { planWrites } from "../domain/write-plan.js";
+import { isGeoAnomalyError } from "../errors.js";
+import { BatchSearcher } from "./batch-search.js";
+import type { CheckTracer, EventStore, PipelineMetrics, RetriedOperation } from "./ports.js";
 import { withRetry, type RetryOptions } from "./retry.js";
 
 export interface DetectorSettings extends VerdictSettings {
   readonly search: SearchPolicy;
+  /** Every stored length (searched or not): where each event is written. */
+  readonly layout: LevelLayout;
   /** First radius where no earlier search around the place says better. */
   readonly startRadiusMeters: number;
   /** Geohash length of the alert's region (its Kafka key). */
   readonly alertKeyLength: number;
+  /** Most partitions one read statement asks for. */
+  readonly partitionsPerRead: number;
+  /** Most Cassandra statements one batch check has in flight. */
+  readonly statementsInFlight: number;
   readonly retry: RetryOptions;
 }
 
-/** What one check produced. */
-export interface CheckOutcome {
+/** An event to check and the record it came from. */
+export interface CheckItem {
   readonly event: GeoEvent;
-  readonly search: SearchResult;
-  readonly verdict: Verdict;
-  readonly alert?: AnomalyAlert;
+  readonly partition: number;
+  readonly offset: string;
 }
+
+/** What one check produced; `rejected` when the store refused the event itself (dead-lettered). */
+export type CheckOutcome =
+  | {
+      readonly kind: "checked";
+      readonly event: GeoEvent;
+      readonly search: SearchResult;
+      readonly verdict: Verdict;
+      readonly alert?: AnomalyAlert;
+    }
+  | { readonly kind: "rejected"; readonly event: GeoEvent; readonly error: unknown };
 
 /** Longest hash any part of a check needs: stored lengths, the alert region, the hint keys. */
 const MIN_HASH_LENGTH = 6;
 
+/** Runs one statement of a batch: under its concurrency limit, retried on its own. */
+type Run = <T>(operation: RetriedOperation, statement: () => Promise<T>) => Promise<T>;
+
 const NO_TRACE: CheckTracer = { record: () => undefined };
 
 /**
- * One check: the event is geohashed once, stored at every length and, at the same time, its
- * neighbours are searched (the event is never its own neighbour, so neither waits for the
- * other); each is retried on its own, so a failed read never writes the event again. Then the
- * verdict, and the alert if any.
+ * Checks a batch of events as one unit of work: each event is geohashed once; the batch's rows are
+ * written grouped by partition while the searches of all its events run together (each event sees
+ * the stored events and the batch's earlier ones, never its later ones, so neither side waits for
+ * the other); every statement is retried on its own. Then the verdicts, and the alerts.
  */
 export class Detector {
-  private readonly finder: NeighbourFinder;
+  private readonly searcher: BatchSearcher;
   private readonly hashLength: number;
 
   constructor(
@@ -47,46 +70,81 @@ export class Detector {
     private readonly tracer: CheckTracer = NO_TRACE,
     private readonly now: () => number = Date.now,
   ) {
-    this.finder = new NeighbourFinder(store, settings.search, settings.startRadiusMeters, (s) =>
-      metrics.readSeconds(s),
+    this.searcher = new BatchSearcher(
+      store,
+      {
+        policy: settings.search,
+        partitionsPerStatement: settings.partitionsPerRead,
+        now,
+        onReadSeconds: (s) => metrics.readSeconds(s),
+      },
+      settings.startRadiusMeters,
     );
     this.hashLength = Math.max(
       MIN_HASH_LENGTH,
       settings.alertKeyLength,
+      ...settings.layout.map((l) => l.length),
       ...settings.search.levels.map((l) => l.length),
     );
   }
 
-  /** Searches and judges without storing (what `near` and the query API show). */
+  /** Searches and judges one point without storing it (what `near` and the query API show). */
   async evaluate(event: GeoEvent): Promise<{ search: SearchResult; verdict: Verdict }> {
     const hash = encode(event.lat, event.lon, this.hashLength);
-    const { search } = await this.finder.find(event, hash);
+    const run = this.runner(() => true);
+    const { results } = await this.searcher.search([event], [hash], (s) => run("read", s));
+    const search = results[0];
+    if (search === undefined) throw new Error("a search of one event returned nothing");
     return { search, verdict: judge(event, search, this.settings) };
   }
 
-  /** Stores, searches, judges; `active` stops retrying once the batch is abandoned. */
-  async check(event: GeoEvent, active: () => boolean = () => true): Promise<CheckOutcome> {
-    const hash = encode(event.lat, event.lon, this.hashLength);
-    const retry = this.settings.retry;
-    const searchStartedAtMs = this.now();
-    const [, found] = await Promise.all([
-      withRetry(
-        () => this.persist(event, hash),
-        retry,
-        () => this.metrics.retried("write"),
-        active,
-      ),
-      withRetry(
-        () => this.finder.find(event, hash),
-        retry,
-        () => this.metrics.retried("read"),
-        active,
-      ),
+  /**
+   * Stores, searches and judges a batch (offset order); `active` stops retrying once the batch is
+   * abandoned. Throws when a statement fails for good: nothing of the batch may be committed.
+   */
+  async checkBatch(
+    items: readonly CheckItem[],
+    active: () => boolean = () => true,
+  ): Promise<CheckOutcome[]> {
+    if (items.length === 0) return [];
+    const t0 = performance.now();
+    const events = items.map((i) => i.event);
+    const hashes = events.map((e) => encode(e.lat, e.lon, this.hashLength));
+    const run = this.runner(active);
+    const [writes, found] = await Promise.all([
+      this.write(events, hashes, run),
+      this.searcher.search(events, hashes, (s) => run("read", s)),
     ]);
-    const { search, statements } = found;
+    const { results, figures } = found;
+    this.metrics.storeWork({
+      readStatements: figures.statements,
+      writeStatements: writes.statements,
+      rowsRead: figures.rows,
+      partitionsRead: figures.partitions,
+      rowsWritten: writes.rows,
+    });
+    this.metrics.stored(events.length - writes.rejected.size);
+
+    const outcomes = items.map((item, i): CheckOutcome => {
+      const { event } = item;
+      const rejected = writes.rejected.get(event.id);
+      if (rejected !== undefined) return { kind: "rejected", event, error: rejected };
+      const search = results[i] as SearchResult;
+      return this.conclude(item, hashes[i] ?? "", search, figures.startedAtMs ?? this.now());
+    });
+    this.metrics.batchChecked(items.length, (performance.now() - t0) / 1000);
+    return outcomes;
+  }
+
+  private conclude(
+    item: CheckItem,
+    hash: string,
+    search: SearchResult,
+    searchStartedAtMs: number,
+  ): CheckOutcome {
+    const { event } = item;
     const verdict = judge(event, search, this.settings);
     this.metrics.searched({
-      statements,
       rows: search.rowsRead,
       partitions: search.partitionsRead,
       stopLength: search.stopLength,
@@ -96,6 +154,8 @@ export class Detector {
     this.metrics.checked(verdict);
     this.tracer.record(() => ({
       eventId: event.id,
+      partition: item.partition,
+      offset: item.offset,
       lat: event.lat,
       lon: event.lon,
       timeMs: event.timeMs,
@@ -115,7 +175,9 @@ export class Detector {
       partitionsRead: search.partitionsRead,
       steps: search.reads,
     }));
-    if (verdict.kind !== "scored" || !verdict.anomalous) return { event, search, verdict };
+    if (verdict.kind !== "scored" || !verdict.anomalous) {
+      return { kind: "checked", event, search, verdict };
+    }
     this.metrics.anomaly();
     const alert = buildAlert(
       event,
@@ -125,13 +187,49 @@ export class Detector {
       this.settings.alertKeyLength,
       this.now(),
     );
-    return { event, search, verdict, alert };
+    return { kind: "checked", event, search, verdict, alert };
   }
 
-  private async persist(event: GeoEvent, hash: string): Promise<void> {
-    const t0 = performance.now();
-    await this.store.write(event, hash);
-    this.metrics.writeSeconds((performance.now() - t0) / 1000);
-    this.metrics.stored();
+  /**
+   * Writes the batch grouped by partition. A group the store refuses as such (a value it cannot
+   * take) is written row by row, so only the offending events are rejected.
+   */
+  private async write(
+    events: readonly GeoEvent[],
+    hashes: readonly string[],
+    run: Run,
+  ): Promise<{ statements: number; rows: number; rejected: Map<string, unknown> }> {
+    const rejected = new Map<string, unknown>();
+    let statements = 0;
+    let rows = 0;
+    const writeOne = async (w: Parameters<EventStore["writePartition"]>[0]): Promise<void> => {
+      statements++;
+      try {
+        await run("write", async () => {
+          const t0 = performance.now();
+          await this.store.writePartition(w);
+          this.metrics.writeSeconds((performance.now() - t0) / 1000);
+        });
+        rows += w.events.length;
+      } catch (error) {
+        if (!isGeoAnomalyError(error, "EVENT_REJECTED")) throw error;
+        if (w.events.length === 1) {
+          const [event] = w.events;
+          if (event !== undefined) rejected.set(event.id, error);
+          return;
+        }
+        await Promise.all(w.events.map((e) => writeOne({ ...w, events: [e] })));
+      }
+    };
+    await Promise.all(planWrites(events, hashes, this.settings.layout).map(writeOne));
+    return { statements, rows, rejected };
+  }
+
+  /** One concurrency limit for a batch's statements, each retried on its own. */
+  private runner(active: () => boolean): Run {
+    const limit = pLimit(this.settings.statementsInFlight);
+    const retry = this.settings.retry;
+    return (op, statement) =>
+      limit(() => withRetry(statement, retry, () => this.metrics.retried(op), active));
   }
 }

@@ -1,27 +1,26 @@
 import type { AnomalyAlert } from "../domain/alert.js";
-import type { DeadLetterReason, GeoEvent } from "../domain/event.js";
+import type { DeadLetterReason } from "../domain/event.js";
 import type { InsufficientReason, Verdict } from "../domain/scoring.js";
-import type { CellRead, CellReadResult, SearchOutcome } from "../domain/search.js";
-
-/** A search read as storage ran it: the rows, and how many statements it took. */
-export interface StoreReadResult extends CellReadResult {
-  readonly statements: number;
-}
+import type { PartitionRows } from "../domain/partition-cache.js";
+import type { PartitionRead } from "../domain/read-plan.js";
+import type { SearchOutcome } from "../domain/search.js";
+import type { PartitionWrite } from "../domain/write-plan.js";
 
 /**
- * What the pipeline needs from storage: write an event at every stored length, and read the
- * rows of some cells of one length in a time window. How cells and times map to partitions is
- * the store's business.
+ * What the pipeline needs from storage, one statement per call so each is retried on its own:
+ * write one partition's new rows, and read the newest rows of some partitions of one length in a
+ * time window. How a batch's writes and reads are grouped into statements is decided in the domain
+ * (write-plan, read-plan); how cells and times map to tables is the store's business.
  */
 export interface EventStore {
+  /** Upserts the rows of one partition as one mutation; resolves once acknowledged. */
+  writePartition(write: PartitionWrite): Promise<void>;
   /**
-   * Writes the event at every stored length; resolves once every write is acknowledged. `hash`
-   * is its geohash at the longest stored length or longer (every shorter cell is a prefix).
+   * The newest rows (at most rowsPerPartition + 1, newest first) of every partition of the read in
+   * its window, by partition; partitions without rows may be left out.
    */
-  write(event: GeoEvent, hash: string): Promise<void>;
-  /** Every stored row of the read's cells with fromMs <= time <= toMs (newest rows per partition). */
-  read(request: CellRead): Promise<StoreReadResult>;
-  /** Writes per stored event. */
+  readPartitions(read: PartitionRead): Promise<readonly PartitionRows[]>;
+  /** Writes per stored event when every event has a partition of its own (one per stored length). */
   readonly writesPerEvent: number;
   /** Resolves when the store answers; used to resume a paused partition. */
   ping(): Promise<void>;
@@ -89,14 +88,23 @@ export type BatchHandler = (
   control: BatchControl,
 ) => Promise<BatchResult>;
 
-/** What one search cost and how it ended, for metrics. */
+/** What one check's search cost and how it ended, for metrics. */
 export interface SearchFigures {
-  readonly statements: number;
+  /** Rows the search considered (its reads' rows, shared with other checks of its batch or not). */
   readonly rows: number;
   readonly partitions: number;
   readonly stopLength: number;
   readonly outcome: SearchOutcome;
   readonly windowCut: boolean;
+}
+
+/** What a batch check asked of Cassandra. */
+export interface StoreWork {
+  readonly readStatements: number;
+  readonly writeStatements: number;
+  readonly rowsRead: number;
+  readonly partitionsRead: number;
+  readonly rowsWritten: number;
 }
 
 /** The storage operations retried on their own. */
@@ -105,25 +113,35 @@ export type RetriedOperation = "write" | "read" | "publish";
 /** What the pipeline reports; the Prometheus adapter implements it, tests may count. */
 export interface PipelineMetrics {
   consumed(count: number): void;
-  stored(): void;
+  /** Events stored at every length. */
+  stored(count: number): void;
   checked(verdict: Verdict): void;
   anomaly(): void;
   deadLettered(reason: DeadLetterReason): void;
   retried(operation: RetriedOperation): void;
   paused(): void;
+  /** One write statement (one partition's rows). */
   writeSeconds(seconds: number): void;
+  /** One read statement (many partitions). */
   readSeconds(seconds: number): void;
   searched(figures: SearchFigures): void;
+  /** What one batch check asked of Cassandra: statements, rows and partitions, as sent. */
+  storeWork(work: StoreWork): void;
+  /** Events checked together, and how long their check took (writes and searches). */
+  batchChecked(size: number, seconds: number): void;
   endToEndSeconds(seconds: number): void;
 }
 
 /** One check as the detector really ran it: what GET /trace serves for recall measurements. */
 export interface CheckTrace {
   readonly eventId: string;
+  /** The Kafka partition and offset of the checked record. */
+  readonly partition: number;
+  readonly offset: string;
   readonly lat: number;
   readonly lon: number;
   readonly timeMs: number;
-  /** Wall-clock time the search began: what was stored before it could be found. */
+  /** Wall-clock time its batch's first read was sent: what was stored before it could be found. */
   readonly searchStartedAtMs: number;
   /** Nearest first. */
   readonly neighbourIds: readonly string[];

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { cellBounds, encode } from "../../src/domain/geo.js";
 import { nearestK, type Candidate } from "../../src/domain/neighbours.js";
-import type { EventStore } from "../../src/pipeline/ports.js";
+import type { DetectorParts } from "../../src/compose.js";
 import { blockCells } from "../support/block.js";
-import { openTestDetector, testConfig } from "../support/detector.js";
+import { openTestDetector, storeEvents, testConfig } from "../support/detector.js";
 
-async function store(s: EventStore, events: readonly Candidate[]): Promise<void> {
-  await Promise.all(events.map((e) => s.write(e, encode(e.lat, e.lon, 8))));
+async function store(parts: DetectorParts, events: readonly Candidate[]): Promise<void> {
+  await storeEvents(parts, events);
 }
 
 describe("the neighbour search against Cassandra", () => {
@@ -27,7 +27,8 @@ describe("the neighbour search against Cassandra", () => {
   for (const c of edges) {
     it(`finds the 50 nearest a few metres across ${c.name}, where no geohash prefix is shared`, async () => {
       const config = testConfig();
-      const { store: s, detector } = await openTestDetector(config);
+      const parts = await openTestDetector(config);
+      const { detector } = parts;
       const t0 = Date.now() - 60_000;
       const events = Array.from({ length: 60 }, (_, i) => ({
         id: `n${i}`,
@@ -36,7 +37,7 @@ describe("the neighbour search against Cassandra", () => {
         value: 20 + (i % 5) / 10,
         timeMs: t0 + i,
       }));
-      await store(s, events);
+      await store(parts, events);
       const self = { id: "self", ...c.self, value: 40, timeMs: t0 + 100 };
       expect(encode(self.lat, self.lon, 1)).not.toBe(encode(events[0]!.lat, events[0]!.lon, 1));
       const { search, verdict } = await detector.evaluate(self);
@@ -53,7 +54,8 @@ describe("the neighbour search against Cassandra", () => {
     // The event sits in the north-east corner of its length-7 cell. Ten neighbours lie just east,
     // in the cell two columns over; ten farther ones lie in the block's south-west cell.
     const config = testConfig({ searchK: "10", minNeighbours: "5" });
-    const { store: s, detector } = await openTestDetector(config);
+    const parts = await openTestDetector(config);
+    const { detector } = parts;
     const [s7, w7, n7, e7] = cellBounds(encode(48.8566, 2.3522, 7));
     const width = e7 - w7;
     const height = n7 - s7;
@@ -76,7 +78,7 @@ describe("the neighbour search against Cassandra", () => {
     const block = new Set(blockCells(encode(self.lat, self.lon, 7)));
     expect(near.some((e) => block.has(encode(e.lat, e.lon, 7)))).toBe(false);
     expect(far.every((e) => block.has(encode(e.lat, e.lon, 7)))).toBe(true);
-    await store(s, [...near, ...far]);
+    await store(parts, [...near, ...far]);
     const { search } = await detector.evaluate(self);
     expect(search.outcome).toBe("complete");
     expect(search.neighbours.map((n) => n.id).sort()).toEqual(near.map((n) => n.id).sort());
@@ -84,7 +86,8 @@ describe("the neighbour search against Cassandra", () => {
 
   it("counts nothing beyond the distance bound: a place 200 km from a city is insufficient", async () => {
     const config = testConfig();
-    const { store: s, detector } = await openTestDetector(config);
+    const parts = await openTestDetector(config);
+    const { detector } = parts;
     const t0 = Date.now() - 60_000;
     const city = Array.from({ length: 80 }, (_, i) => ({
       id: `c${i}`,
@@ -93,7 +96,7 @@ describe("the neighbour search against Cassandra", () => {
       value: 20,
       timeMs: t0 + i,
     }));
-    await store(s, city);
+    await store(parts, city);
     const isolated = { id: "iso", lat: 47.0, lon: 2.3522, value: 500, timeMs: Date.now() };
     const { search, verdict } = await detector.evaluate(isolated);
     expect(search.outcome).toBe("bounded");

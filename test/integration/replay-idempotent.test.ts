@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { cassandraClient } from "../support/helpers.js";
 import {
   counter,
+  counterWith,
   createTestTopics,
   eventsAt,
   produceEvents,
@@ -12,7 +13,7 @@ import {
 } from "../support/detector.js";
 
 describe("re-consuming the same events", () => {
-  it("creates no duplicate rows at any length", async () => {
+  it("creates no duplicate rows at any length, with the writes grouped by partition", async () => {
     const config = testConfig();
     await createTestTopics(config);
     const events = [...eventsAt("a", 35.68, 139.69, 40), ...eventsAt("b", -33.86, 151.2, 40)];
@@ -23,6 +24,13 @@ describe("re-consuming the same events", () => {
       "first pass",
       async () => (await counter(first, "geoanomaly_events_stored_total")) >= 80,
     );
+    // The writes went out grouped by partition: fewer statements than rows.
+    const statements = await counterWith(first, "geoanomaly_cassandra_statements_total", {
+      operation: "write",
+    });
+    const rows = await counter(first, "geoanomaly_cassandra_rows_written_total");
+    expect(rows).toBe(80 * configuredLayout(config).length);
+    expect(statements).toBeLessThan(rows / 4);
     await first.stop();
 
     // A new consumer group starts from the earliest offset and reprocesses everything.

@@ -3,6 +3,9 @@ import { onTestFinished } from "vitest";
 import { startDetectorApp, type DetectorApp } from "../../src/app.js";
 import { createCassandraClient } from "../../src/cassandra/client.js";
 import { assembleDetector, type DetectorParts, type StoreFactory } from "../../src/compose.js";
+import type { GeoEvent } from "../../src/domain/event.js";
+import { encode } from "../../src/domain/geo.js";
+import { planWrites } from "../../src/domain/write-plan.js";
 import { kafkaSecurity } from "../../src/kafka/client.js";
 import { loadConfig, type Config, type ConfigOverrides } from "../../src/config/load.js";
 import { createLogger } from "../../src/observability/logger.js";
@@ -133,6 +136,19 @@ export async function counter(app: DetectorApp, name: string): Promise<number> {
   return values.reduce((sum, v) => sum + v.value, 0);
 }
 
+/** Reads one labelled series of a counter from the app's registry. */
+export async function counterWith(
+  app: DetectorApp,
+  name: string,
+  labels: Record<string, string>,
+): Promise<number> {
+  const metric = app.metrics.registry.getSingleMetric(name);
+  if (metric === undefined) throw new Error(`no metric ${name}`);
+  const { values } = await metric.get();
+  const match = values.find((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x));
+  return match?.value ?? 0;
+}
+
 /** Events at one place (jittered within a few metres), with deterministic values around `centre`. */
 export function eventsAt(
   prefix: string,
@@ -171,4 +187,15 @@ export async function openTestDetector(
   });
   await parts.applySchema(config.cassandraReplication);
   return parts;
+}
+
+/** Stores events as the detector's batch writes do (grouped by partition), outside any check. */
+export async function storeEvents(
+  parts: Pick<DetectorParts, "store" | "layout">,
+  events: readonly GeoEvent[],
+): Promise<void> {
+  const hashes = events.map((e) => encode(e.lat, e.lon, 12));
+  await Promise.all(
+    planWrites(events, hashes, parts.layout).map((w) => parts.store.writePartition(w)),
+  );
 }

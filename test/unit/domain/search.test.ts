@@ -21,11 +21,11 @@ const T = Date.UTC(2026, 10, 1, 12, 0, 0);
 
 /** Lengths 8..4 with the default layout's horizons; buckets equal to horizons. */
 const LEVELS = [
-  { length: 8, horizonMs: 24 * HOUR },
-  { length: 7, horizonMs: 24 * HOUR },
-  { length: 6, horizonMs: 12 * HOUR },
-  { length: 5, horizonMs: 4 * HOUR },
-  { length: 4, horizonMs: 2 * HOUR },
+  { length: 8, horizonMs: 24 * HOUR, bucketMs: 24 * HOUR },
+  { length: 7, horizonMs: 24 * HOUR, bucketMs: 24 * HOUR },
+  { length: 6, horizonMs: 12 * HOUR, bucketMs: 12 * HOUR },
+  { length: 5, horizonMs: 4 * HOUR, bucketMs: 4 * HOUR },
+  { length: 4, horizonMs: 2 * HOUR, bucketMs: 2 * HOUR },
 ];
 
 function policy(overrides: Partial<SearchPolicy> = {}): SearchPolicy {

@@ -26,7 +26,6 @@ const SPARSE: Verdict = {
   threshold: 4,
 };
 const SEARCH: SearchFigures = {
-  statements: 3,
   rows: 120,
   partitions: 18,
   stopLength: 6,
@@ -55,7 +54,7 @@ describe("createMetrics", () => {
     const { registry, pipeline } = createMetrics();
     pipeline.consumed(5);
     pipeline.consumed(3);
-    pipeline.stored();
+    pipeline.stored(1);
     pipeline.checked(SCORED);
     pipeline.checked(SCORED);
     pipeline.checked(SPARSE);
@@ -84,6 +83,14 @@ describe("createMetrics", () => {
     pipeline.writeSeconds(0.004);
     pipeline.readSeconds(0.01);
     pipeline.searched(SEARCH);
+    pipeline.storeWork({
+      readStatements: 2,
+      writeStatements: 9,
+      rowsRead: 300,
+      partitionsRead: 40,
+      rowsWritten: 21,
+    });
+    pipeline.batchChecked(3, 0.02);
     pipeline.endToEndSeconds(0.5);
     const { histograms } = await metricsSnapshot(registry);
     const write = histograms.geoanomaly_cassandra_write_seconds;
@@ -91,13 +98,18 @@ describe("createMetrics", () => {
     expect(write?.sum).toBeCloseTo(0.006, 9);
     expect(write?.mean).toBeCloseTo(0.003, 9);
     expect(histograms.geoanomaly_cassandra_read_seconds?.count).toBe(1);
-    expect(histograms.geoanomaly_cql_queries_per_check?.sum).toBe(3);
     expect(histograms.geoanomaly_search_stop_length?.mean).toBe(6);
     expect(histograms.geoanomaly_search_rows_per_check?.sum).toBe(120);
     expect(histograms.geoanomaly_search_partitions_per_check?.sum).toBe(18);
     const { counters } = await metricsSnapshot(registry);
     expect(counters['geoanomaly_search_outcomes_total{outcome="complete"}']).toBe(1);
     expect(counters.geoanomaly_search_window_cuts_total).toBe(1);
+    expect(counters['geoanomaly_cassandra_statements_total{operation="read"}']).toBe(2);
+    expect(counters['geoanomaly_cassandra_statements_total{operation="write"}']).toBe(9);
+    expect(counters.geoanomaly_cassandra_rows_read_total).toBe(300);
+    expect(counters.geoanomaly_cassandra_partitions_read_total).toBe(40);
+    expect(counters.geoanomaly_cassandra_rows_written_total).toBe(21);
+    expect(histograms.geoanomaly_check_batch_size?.sum).toBe(3);
     expect(histograms.geoanomaly_end_to_end_latency_seconds?.sum).toBe(0.5);
   });
 
@@ -167,8 +179,8 @@ describe("histogramQuantile", () => {
 
   it("returns the highest finite bound when the rank falls in +Inf", async () => {
     const { registry, pipeline } = createMetrics();
-    pipeline.searched({ ...SEARCH, statements: 50 });
-    expect(await histogramQuantile(registry, "geoanomaly_cql_queries_per_check", 0.99)).toBe(20);
+    pipeline.searched({ ...SEARCH, rows: 100_000 });
+    expect(await histogramQuantile(registry, "geoanomaly_search_rows_per_check", 0.99)).toBe(5000);
   });
 
   it("rejects unknown histograms and quantiles outside [0, 1]", async () => {

@@ -31,6 +31,7 @@ function outcome(event: GeoEvent): CheckOutcome {
   const alert =
     event.value > 10 ? ({ event: { id: event.id } } as unknown as AnomalyAlert) : undefined;
   return {
+    kind: "checked",
     event,
     search: {
       neighbours: [],
@@ -60,7 +61,7 @@ function setup(archiveFails: number) {
   const steps: string[] = [];
   let failures = archiveFails;
   const handler = createBatchHandler({
-    detector: { check: (e) => Promise.resolve(outcome(e)) },
+    detector: { checkBatch: (items) => Promise.resolve(items.map((i) => outcome(i.event))) },
     alerts: {
       publish: (a) => {
         steps.push(`publish ${a.map((x) => x.event.id).join(",")}`);
@@ -77,7 +78,7 @@ function setup(archiveFails: number) {
     deadLetters: { send: () => Promise.resolve() },
     metrics: createMetrics().pipeline,
     limits: DEFAULT_LIMITS,
-    concurrency: 2,
+    checkBatchSize: 500,
     retry: { initialMs: 1, maxMs: 2, attempts: 2 },
     logger: silent,
     now: () => NOW,

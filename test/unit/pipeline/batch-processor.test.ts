@@ -4,7 +4,7 @@ import { DEFAULT_LIMITS, type GeoEvent } from "../../../src/domain/event.js";
 import { GeoAnomalyError } from "../../../src/errors.js";
 import { createMetrics } from "../../../src/observability/metrics.js";
 import { createBatchHandler } from "../../../src/pipeline/batch-processor.js";
-import type { CheckOutcome } from "../../../src/pipeline/detector.js";
+import type { CheckItem, CheckOutcome } from "../../../src/pipeline/detector.js";
 import type { BatchControl, DeadLetter, InboundRecord } from "../../../src/pipeline/ports.js";
 
 const NOW = Date.UTC(2026, 10, 21);
@@ -43,6 +43,7 @@ const ev = (id: string, value = 1): object => ({ id, lat: 1, lon: 2, value, time
 function outcome(event: GeoEvent, anomalous: boolean): CheckOutcome {
   const alert = anomalous ? ({ event: { id: event.id } } as unknown as AnomalyAlert) : undefined;
   return {
+    kind: "checked",
     event,
     search: {
       neighbours: [],
@@ -68,15 +69,25 @@ function outcome(event: GeoEvent, anomalous: boolean): CheckOutcome {
   };
 }
 
+/**
+ * A handler over a fake detector at the port: `checkOne` decides each event, and a batch fails as a
+ * whole when one of its events throws (as the real batch check does).
+ */
 function setup(
-  check: (e: GeoEvent) => Promise<CheckOutcome>,
-  opts: { publishFails?: number } = {},
+  checkOne: (e: GeoEvent) => Promise<CheckOutcome>,
+  opts: { publishFails?: number; checkBatchSize?: number } = {},
 ) {
   const published: AnomalyAlert[] = [];
   const dead: DeadLetter[] = [];
+  const batches: CheckItem[][] = [];
   let publishFailures = opts.publishFails ?? 0;
   const handler = createBatchHandler({
-    detector: { check },
+    detector: {
+      checkBatch: (items) => {
+        batches.push([...items]);
+        return Promise.all(items.map((i) => checkOne(i.event)));
+      },
+    },
     alerts: {
       publish: (a) => {
         if (publishFailures-- > 0) return Promise.reject(new Error("broker away"));
@@ -87,25 +98,33 @@ function setup(
     deadLetters: { send: (l) => (dead.push(...l), Promise.resolve()) },
     metrics: createMetrics().pipeline,
     limits: DEFAULT_LIMITS,
-    concurrency: 4,
+    checkBatchSize: opts.checkBatchSize ?? 500,
     retry: { initialMs: 1, maxMs: 2, attempts: 2 },
     logger: silent,
     now: () => NOW,
   });
-  return { handler, published, dead };
+  return { handler, published, dead, batches };
 }
 
 describe("batch handler", () => {
-  it("dead-letters malformed records, checks the valid ones, and commits the whole batch", async () => {
-    const { handler, published, dead } = setup((e) => Promise.resolve(outcome(e, e.value > 10)));
+  it("dead-letters malformed records, checks the valid ones together, and commits the whole batch", async () => {
+    const { handler, published, dead, batches } = setup((e) =>
+      Promise.resolve(outcome(e, e.value > 10)),
+    );
     const { control, commits } = recordingControl();
     const result = await handler(
       [record(10, ev("a")), record(11, "nope"), record(12, ev("b", 99)), record(13, null)],
       control,
     );
     expect(result).toEqual({ doneThrough: "13" });
-    expect(commits.at(-1)?.through).toBe("13");
+    expect(commits.map((c) => c.through)).toEqual(["13"]);
     expect(commits.flatMap((c) => c.times)).toEqual([NOW - 1000, NOW - 1000]);
+    expect(batches.map((b) => b.map((i) => [i.event.id, i.offset]))).toEqual([
+      [
+        ["a", "10"],
+        ["b", "12"],
+      ],
+    ]);
     expect(dead.map((d) => [d.record.offset, d.reason])).toEqual([
       ["11", "not_json"],
       ["13", "empty"],
@@ -113,9 +132,24 @@ describe("batch handler", () => {
     expect(published.map((a) => a.event.id)).toEqual(["b"]);
   });
 
-  it("stops at the first event that fails for good: only the prefix before it is committed, and only its alerts go out", async () => {
-    const { handler, published } = setup((e) =>
-      e.id === "c" ? Promise.reject(new Error("store down")) : Promise.resolve(outcome(e, true)),
+  it("checks a large batch in slices, in offset order, committing after each", async () => {
+    const { handler, batches } = setup((e) => Promise.resolve(outcome(e, false)), {
+      checkBatchSize: 25,
+    });
+    const { control, commits } = recordingControl();
+    const records = Array.from({ length: 100 }, (_, i) => record(i, ev(`e${i}`)));
+    const result = await handler(records, control);
+    expect(result.doneThrough).toBe("99");
+    expect(commits.map((c) => c.through)).toEqual(["24", "49", "74", "99"]);
+    expect(batches.map((b) => b.length)).toEqual([25, 25, 25, 25]);
+    expect(batches.flat().map((i) => i.event.id)).toEqual(records.map((_, i) => `e${i}`));
+  });
+
+  it("stops at the first slice that fails for good: only the slices before it are committed, and only their alerts go out", async () => {
+    const { handler, published } = setup(
+      (e) =>
+        e.id === "c" ? Promise.reject(new Error("store down")) : Promise.resolve(outcome(e, true)),
+      { checkBatchSize: 2 },
     );
     const { control, commits } = recordingControl();
     const records = [
@@ -127,7 +161,7 @@ describe("batch handler", () => {
     ];
     const result = await handler(records, control);
     expect(result.doneThrough).toBe("1");
-    expect(commits.at(-1)?.through).toBe("1");
+    expect(commits.map((c) => c.through)).toEqual(["1"]);
     expect(result.failed?.offset).toBe("2");
     expect(String(result.failed?.error)).toContain("store down");
     expect(published.map((a) => a.event.id)).toEqual(["a", "b"]);
@@ -142,29 +176,6 @@ describe("batch handler", () => {
     expect(result.failed?.offset).toBe("5");
   });
 
-  it("commits the finished prefix of a large batch while a slow event is still running", async () => {
-    let releaseSlow: () => void = () => undefined;
-    const slow = new Promise<void>((r) => (releaseSlow = r));
-    const { handler } = setup(async (e) => {
-      if (e.id === "e60") await slow;
-      return outcome(e, false);
-    });
-    const { control, commits } = recordingControl();
-    const records = Array.from({ length: 100 }, (_, i) => record(i, ev(`e${i}`)));
-    const done = handler(records, control);
-    // Let everything but the slow event finish, then look at what was committed meanwhile.
-    await new Promise((r) => setTimeout(r, 100));
-    expect(commits.at(-1)?.through).toBe("59");
-    releaseSlow();
-    const result = await done;
-    expect(result.doneThrough).toBe("99");
-    expect(commits.at(-1)?.through).toBe("99");
-    // Commits only move forward, and not once per record.
-    const throughs = commits.map((c) => Number(c.through));
-    expect(throughs).toEqual([...throughs].sort((a, b) => a - b));
-    expect(commits.length).toBeLessThan(20);
-  });
-
   it("lets a failed commit reach the consumer (it rejoins the group)", async () => {
     const { handler } = setup((e) => Promise.resolve(outcome(e, false)));
     const control: BatchControl = {
@@ -175,13 +186,19 @@ describe("batch handler", () => {
     await expect(handler([record(0, ev("a"))], control)).rejects.toThrow("rebalance in progress");
   });
 
-  it("dead-letters an event the store refuses and carries on with the rest", async () => {
+  it("dead-letters an event the store refuses and commits the rest", async () => {
     const { handler, dead } = setup((e) =>
-      e.id === "b"
-        ? Promise.reject(new GeoAnomalyError("EVENT_REJECTED", "cannot encode value"))
-        : Promise.resolve(outcome(e, false)),
+      Promise.resolve(
+        e.id === "b"
+          ? {
+              kind: "rejected",
+              event: e,
+              error: new GeoAnomalyError("EVENT_REJECTED", "cannot encode value"),
+            }
+          : outcome(e, false),
+      ),
     );
-    const { control } = recordingControl();
+    const { control, commits } = recordingControl();
     const result = await handler(
       [record(0, ev("a")), record(1, ev("b")), record(2, ev("c"))],
       control,
@@ -189,27 +206,22 @@ describe("batch handler", () => {
     expect(result).toEqual({ doneThrough: "2" });
     expect(dead.map((d) => [d.record.offset, d.reason])).toEqual([["1", "store_rejected"]]);
     expect(dead[0]?.detail).toContain("cannot encode value");
+    expect(commits.flatMap((c) => c.times)).toHaveLength(2);
   });
 
-  it("runs at most `concurrency` checks at once and starts no new work once inactive", async () => {
-    let running = 0;
-    let peak = 0;
-    let started = 0;
+  it("starts no new slice once the batch is inactive", async () => {
     let active = true;
-    const { handler } = setup(async (e) => {
-      started++;
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise((r) => setTimeout(r, 5));
-      running--;
-      if (started >= 6) active = false;
-      return outcome(e, false);
-    });
+    const { handler } = setup(
+      (e) => {
+        if (e.id === "e9") active = false;
+        return Promise.resolve(outcome(e, false));
+      },
+      { checkBatchSize: 5 },
+    );
     const records = Array.from({ length: 20 }, (_, i) => record(i, ev(`e${i}`)));
-    const { control } = recordingControl(() => active);
+    const { control, commits } = recordingControl(() => active);
     const result = await handler(records, control);
-    expect(peak).toBeLessThanOrEqual(4);
-    expect(started).toBeLessThan(20);
-    expect(Number(result.doneThrough)).toBe(started - 1);
+    expect(result.doneThrough).toBe("9");
+    expect(commits.map((c) => c.through)).toEqual(["4", "9"]);
   });
 });
