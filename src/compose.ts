@@ -62,6 +62,7 @@ export function detectorSettings(config: Config, layout: LevelLayout): DetectorS
     },
     layout,
     partitionsPerRead: config.searchPartitionsPerRead,
+    rowsPerWrite: config.writeBatchRows,
     statementsInFlight: config.concurrency,
     startRadiusMeters: config.searchStartRadiusM,
     scorer: config.scorer,

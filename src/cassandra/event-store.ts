@@ -10,9 +10,10 @@ import type { EventStore } from "../pipeline/ports.js";
 import { storeError } from "./errors.js";
 
 /**
- * The table-per-length store. A partition's new rows are upserted in one statement: a prepared
- * insert for one row, an unlogged batch of the same partition's rows for more (one mutation, never
- * a batch across partitions). A read is one SELECT over its cells × time buckets, taking at most
+ * The table-per-length store. New rows are upserted with prepared inserts: one alone, or an
+ * unlogged batch of the rows of partitions that share their replicas (one mutation per partition;
+ * the driver routes the batch to a replica of its first partition, so the coordinator holds every
+ * partition it is sent). A read is one SELECT over its cells × time buckets, taking at most
  * rowsPerPartition + 1 newest rows per partition, handed back by partition: rows are matched to
  * their cell by grid arithmetic on their coordinates, without reading the key columns back.
  */
@@ -46,27 +47,33 @@ export class CassandraEventStore implements EventStore {
     return this.layout.length;
   }
 
-  async writePartition(write: PartitionWrite): Promise<void> {
-    const query = this.statement(this.inserts, write.length);
-    const params = write.events.map((e) => [
-      write.cell,
-      write.bucket,
-      new Date(e.timeMs),
-      e.id,
-      e.lat,
-      e.lon,
-      e.value,
-    ]);
+  async writePartitions(writes: readonly PartitionWrite[]): Promise<void> {
+    const queries = writes.flatMap((w) => {
+      const query = this.statement(this.inserts, w.length);
+      return w.events.map((e) => ({
+        query,
+        params: [w.cell, w.bucket, new Date(e.timeMs), e.id, e.lat, e.lon, e.value],
+      }));
+    });
+    const [only] = queries;
+    if (only === undefined) return;
     try {
-      if (params.length === 1) await this.client.execute(query, params[0]);
-      else
-        await this.client.batch(
-          params.map((p) => ({ query, params: p })),
-          { prepare: true, logged: false },
-        );
+      if (queries.length === 1) await this.client.execute(only.query, only.params);
+      else await this.client.batch(queries, { prepare: true, logged: false });
     } catch (err) {
       throw storeError("write", err);
     }
+  }
+
+  replicasOf(write: PartitionWrite): string {
+    // Null before the driver has the ring and the keyspace's metadata: one group then.
+    const hosts = this.client.getReplicas(this.keyspace, routingKey(write.cell, write.bucket)) as
+      cassandra.Host[] | null;
+    if (hosts === null) return "";
+    return hosts
+      .map((h) => h.address)
+      .sort()
+      .join(",");
   }
 
   async readPartitions(read: PartitionRead): Promise<readonly PartitionRows[]> {
@@ -104,6 +111,19 @@ export class CassandraEventStore implements EventStore {
     if (cql === undefined) throw new Error(`geohash length ${length} is not stored`);
     return cql;
   }
+}
+
+/** The serialized partition key (cell text, bucket bigint) the driver hashes to a token. */
+function routingKey(cell: string, bucket: number): Buffer {
+  const text = Buffer.from(cell, "utf8");
+  const out = Buffer.alloc(2 + text.length + 1 + 2 + 8 + 1);
+  let at = out.writeUInt16BE(text.length, 0);
+  at += text.copy(out, at);
+  at = out.writeUInt8(0, at);
+  at = out.writeUInt16BE(8, at);
+  at = out.writeBigInt64BE(BigInt(bucket), at);
+  out.writeUInt8(0, at);
+  return out;
 }
 
 function asked(cells: readonly string[], cell: string): string | undefined {

@@ -307,6 +307,13 @@ export const SETTINGS = {
     intIn(1, 10_000),
     "most (cell, bucket) partitions one read statement asks for; the searches of a batch read their partitions in statements of this size",
   ),
+  writeBatchRows: spec(
+    "WRITE_BATCH_ROWS",
+    "write-batch-rows",
+    "40",
+    intIn(1, 10_000),
+    "most rows one write statement carries: the rows of partitions that live on the same replicas go in one unlogged batch (about 100 bytes a row; Cassandra warns above batch_size_warn_threshold, 5 KiB by default, and above unlogged_batch_across_partitions_warn_threshold partitions, 10 by default); 1 writes every row on its own",
+  ),
   concurrency: spec(
     "CONCURRENCY",
     "concurrency",

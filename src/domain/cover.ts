@@ -10,6 +10,7 @@ import {
   columnCount,
   columnsInRange,
   gridShape,
+  hashAt,
   rowCount,
   rowOf,
   type GridCell,
@@ -83,14 +84,26 @@ function lonInside(lon: number, west: number, east: number): boolean {
  * one of the two edge meridians, because along a parallel the distance grows with the longitude gap.
  */
 export function distanceToBoxMeters(lat: number, lon: number, box: Box): number {
-  if (lonInside(lon, box.west, box.east)) {
-    if (lat < box.south) return (box.south - lat) * RAD * EARTH_RADIUS_METERS;
-    if (lat > box.north) return (lat - box.north) * RAD * EARTH_RADIUS_METERS;
+  return distanceToBounds(lat, lon, box.south, box.west, box.north, box.east);
+}
+
+/** {@link distanceToBoxMeters} on the box's four bounds, for loops that allocate no box. */
+function distanceToBounds(
+  lat: number,
+  lon: number,
+  south: number,
+  west: number,
+  north: number,
+  east: number,
+): number {
+  if (lonInside(lon, west, east)) {
+    if (lat < south) return (south - lat) * RAD * EARTH_RADIUS_METERS;
+    if (lat > north) return (lat - north) * RAD * EARTH_RADIUS_METERS;
     return 0;
   }
   return Math.min(
-    distanceToMeridianSegment(lat, lon, box.west, box.south, box.north),
-    distanceToMeridianSegment(lat, lon, box.east, box.south, box.north),
+    distanceToMeridianSegment(lat, lon, west, south, north),
+    distanceToMeridianSegment(lat, lon, east, south, north),
   );
 }
 
@@ -140,4 +153,42 @@ export function cellsInCircle(
     if (d <= radiusMeters) out.push({ ...cell, distanceMeters: d });
   }
   return out.sort((a, b) => a.distanceMeters - b.distanceMeters);
+}
+
+/** A circle's cells of one length, and how far beyond the circle the nearest other cell starts. */
+export interface CircleCover {
+  /** Hashes of the cells within the radius, in no particular order. */
+  readonly hashes: string[];
+  /** Distance of the nearest cell beyond the radius, or `reachMeters` when none is nearer. */
+  readonly nearestBeyondMeters: number;
+}
+
+/**
+ * {@link cellsInCircle} for the search's hot path, in one pass over the cells within `reachMeters`
+ * and without cell objects: the hashes of the cells within `radiusMeters`, and the distance to the
+ * nearest cell outside it (what bounds how far around the point everything has been read).
+ */
+export function circleCover(
+  lat: number,
+  lon: number,
+  radiusMeters: number,
+  reachMeters: number,
+  length: number,
+): CircleCover {
+  const box = circleBox(lat, lon, Math.max(radiusMeters, reachMeters));
+  const shape = gridShape(length);
+  const columns = columnsInRange(box.west, box.east, shape);
+  const hashes: string[] = [];
+  let nearestBeyond = reachMeters;
+  for (let row = rowOf(box.south, shape); row <= rowOf(box.north, shape); row++) {
+    const south = -90 + row * shape.heightDeg;
+    const north = south + shape.heightDeg;
+    for (const column of columns) {
+      const west = -180 + column * shape.widthDeg;
+      const d = distanceToBounds(lat, lon, south, west, north, west + shape.widthDeg);
+      if (d <= radiusMeters) hashes.push(hashAt(column, row, shape));
+      else if (d < nearestBeyond) nearestBeyond = d;
+    }
+  }
+  return { hashes, nearestBeyondMeters: nearestBeyond };
 }

@@ -12,7 +12,7 @@
  *
  * Pure: the caller runs each read against storage and hands the rows back.
  */
-import { cellsInCircle, circleCellBound } from "./cover.js";
+import { cellsInCircle, circleCellBound, circleCover } from "./cover.js";
 import { gridShape } from "./grid.js";
 import { EARTH_RADIUS_METERS, haversineMeters } from "./geo.js";
 import {
@@ -196,6 +196,8 @@ export class KnnSearch {
   private partitionsRead = 0;
   private stopLength = 0;
   private outcome: SearchOutcome | undefined;
+  /** What the last nextRead() found about the cover it asked for, for absorb() to use. */
+  private pending: { length: number; coveredMeters: number } | undefined;
 
   constructor(
     private readonly self: Origin,
@@ -216,9 +218,12 @@ export class KnnSearch {
     const { lat, lon, timeMs } = this.self;
     const level = chooseLength(lat, lon, this.radius, this.levels, this.policy);
     const done = this.covered.get(level.length);
-    const cells = cellsInCircle(lat, lon, this.radius, level.length)
-      .map((c) => c.hash)
-      .filter((h) => done === undefined || !done.has(h));
+    // Looking one cell beyond the circle tells how far the read will have covered (a lower bound
+    // past that): every cell within the radius is read by now, so the nearest one outside it is.
+    const reach = this.radius + cellExtentMeters(level.length, lat);
+    const cover = circleCover(lat, lon, this.radius, reach, level.length);
+    this.pending = { length: level.length, coveredMeters: cover.nearestBeyondMeters };
+    const cells = done === undefined ? cover.hashes : cover.hashes.filter((h) => !done.has(h));
     return {
       length: level.length,
       cells,
@@ -247,20 +252,34 @@ export class KnnSearch {
 
     const { lat, lon } = this.self;
     const maxDistance = this.policy.maxDistanceMeters;
+    // Rows farther north or south than the bound cannot be neighbours: skipped before the distance.
+    const maxDegrees = (maxDistance / METERS_PER_DEGREE) * 1.0001;
     for (const row of result.rows) {
-      if (row.timeMs < fromMs || !isEligible(this.self, row) || this.candidates.has(row.id))
-        continue;
+      if (row.timeMs < fromMs || Math.abs(row.lat - lat) > maxDegrees) continue;
+      if (!isEligible(this.self, row) || this.candidates.has(row.id)) continue;
       const distanceMeters = haversineMeters(lat, lon, row.lat, row.lon);
-      if (distanceMeters <= maxDistance) this.candidates.set(row.id, { ...row, distanceMeters });
+      if (distanceMeters <= maxDistance) {
+        this.candidates.set(row.id, {
+          id: row.id,
+          lat: row.lat,
+          lon: row.lon,
+          value: row.value,
+          timeMs: row.timeMs,
+          distanceMeters,
+        });
+      }
     }
 
-    this.coveredRadius = this.coveredRadiusAt(read.length, done);
-    const inside = this.sortedInside();
-    const kth =
-      inside.length >= this.policy.k ? inside[this.policy.k - 1]?.distanceMeters : undefined;
+    const pending = this.pending;
+    this.coveredRadius =
+      pending?.length === read.length
+        ? pending.coveredMeters
+        : this.coveredRadiusAt(read.length, done);
+    this.pending = undefined;
+    const { count, kth } = this.insideFigures();
     this.outcome = stopRule(kth, this.coveredRadius, maxDistance, this.reads, this.policy.maxReads);
     if (this.outcome === undefined) {
-      this.radius = nextRadius(this.coveredRadius, inside.length, this.policy.k, maxDistance);
+      this.radius = nextRadius(this.coveredRadius, count, this.policy.k, maxDistance);
     }
   }
 
@@ -285,6 +304,19 @@ export class KnnSearch {
       rowsRead: this.rowsRead,
       partitionsRead: this.partitionsRead,
     };
+  }
+
+  /** How many candidates lie within the covered circle, and the k-th nearest distance of them. */
+  private insideFigures(): { count: number; kth: number | undefined } {
+    const limit = Math.min(this.coveredRadius, this.policy.maxDistanceMeters);
+    const distances: number[] = [];
+    for (const c of this.candidates.values()) {
+      if (c.distanceMeters <= limit) distances.push(c.distanceMeters);
+    }
+    const { k } = this.policy;
+    if (distances.length < k) return { count: distances.length, kth: undefined };
+    const sorted = Float64Array.from(distances).sort();
+    return { count: distances.length, kth: sorted[k - 1] };
   }
 
   /** Candidates within the covered circle (and the bound), nearest first: the certain ones. */

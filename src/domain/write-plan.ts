@@ -1,7 +1,9 @@
 /**
- * Writing a batch: every event goes to every stored length, and the rows that land in the same
- * partition (cell × time bucket of one length) are written together, as one mutation, in groups
- * small enough that Cassandra does not warn about the batch size. Pure: no I/O.
+ * Writing a batch: every event goes to every stored length; the rows that land in the same
+ * partition (cell × time bucket of one length) form one mutation, and the mutations whose
+ * partitions live on the same replicas travel together in one statement (an unlogged batch, as
+ * bulk loaders batch by replica set), so the coordinator is itself a replica of everything it is
+ * sent and a batch costs one request, not one per partition. Pure: no I/O.
  */
 import type { GeoEvent } from "./event.js";
 import { bucketStart, type LevelLayout } from "./levels.js";
@@ -15,9 +17,8 @@ export interface PartitionWrite {
 }
 
 /**
- * Most rows per write statement: about 5 KiB of rows, Cassandra's default warning threshold for a
- * batch (`batch_size_warn_threshold`), so a hot partition is written in a few statements rather
- * than one that every node logs.
+ * Most rows per write statement by default: about 5 KiB of rows, Cassandra's default warning
+ * threshold for a batch's size (`batch_size_warn_threshold`).
  */
 export const MAX_ROWS_PER_WRITE = 40;
 
@@ -48,5 +49,32 @@ export function planWrites(
       }
     }
   }
+  return out;
+}
+
+/**
+ * The statements that carry `writes`: partitions with the same replica set (`replicasOf`) packed
+ * together, at most `maxRows` rows per statement (a partition is never split across two; planWrites
+ * already cut larger ones). Keeps the order of `writes` within each replica set.
+ */
+export function packWrites(
+  writes: readonly PartitionWrite[],
+  replicasOf: (write: PartitionWrite) => string,
+  maxRows = MAX_ROWS_PER_WRITE,
+): PartitionWrite[][] {
+  const open = new Map<string, { writes: PartitionWrite[]; rows: number }>();
+  const out: PartitionWrite[][] = [];
+  for (const w of writes) {
+    const key = replicasOf(w);
+    let statement = open.get(key);
+    if (statement !== undefined && statement.rows + w.events.length > maxRows) {
+      out.push(statement.writes);
+      statement = undefined;
+    }
+    if (statement === undefined) open.set(key, (statement = { writes: [], rows: 0 }));
+    statement.writes.push(w);
+    statement.rows += w.events.length;
+  }
+  for (const statement of open.values()) out.push(statement.writes);
   return out;
 }

@@ -6,7 +6,7 @@ import type { LevelLayout } from "../domain/levels.js";
 import type { SearchPolicy, SearchResult } from "../domain/search.js";
 import type { Verdict } from "../domain/scoring.js";
 import { judge, type VerdictSettings } from "../domain/verdict.js";
-import { planWrites } from "../domain/write-plan.js";
+import { packWrites, planWrites, type PartitionWrite } from "../domain/write-plan.js";
 import { isGeoAnomalyError } from "../errors.js";
 import { BatchSearcher } from "./batch-search.js";
 import type { CheckTracer, EventStore, PipelineMetrics, RetriedOperation } from "./ports.js";
@@ -22,6 +22,8 @@ export interface DetectorSettings extends VerdictSettings {
   readonly alertKeyLength: number;
   /** Most partitions one read statement asks for. */
   readonly partitionsPerRead: number;
+  /** Most rows one write statement carries (partitions with the same replicas share one). */
+  readonly rowsPerWrite: number;
   /** Most Cassandra statements one batch check has in flight. */
   readonly statementsInFlight: number;
   readonly retry: RetryOptions;
@@ -55,7 +57,7 @@ const NO_TRACE: CheckTracer = { record: () => undefined };
 
 /**
  * Checks a batch of events as one unit of work: each event is geohashed once; the batch's rows are
- * written grouped by partition while the searches of all its events run together (each event sees
+ * written grouped by partition and packed by replica set while the searches of all its events run together (each event sees
  * the stored events and the batch's earlier ones, never its later ones, so neither side waits for
  * the other); every statement is retried on its own. Then the verdicts, and the alerts.
  */
@@ -191,8 +193,9 @@ export class Detector {
   }
 
   /**
-   * Writes the batch grouped by partition. A group the store refuses as such (a value it cannot
-   * take) is written row by row, so only the offending events are rejected.
+   * Writes the batch: rows grouped by partition, partitions packed by replica set. A statement the
+   * store refuses as such (a value it cannot take) is written again partition by partition, then
+   * row by row, so only the offending events are rejected.
    */
   private async write(
     events: readonly GeoEvent[],
@@ -202,26 +205,31 @@ export class Detector {
     const rejected = new Map<string, unknown>();
     let statements = 0;
     let rows = 0;
-    const writeOne = async (w: Parameters<EventStore["writePartition"]>[0]): Promise<void> => {
+    const writeOne = async (writes: readonly PartitionWrite[]): Promise<void> => {
       statements++;
       try {
         await run("write", async () => {
           const t0 = performance.now();
-          await this.store.writePartition(w);
+          await this.store.writePartitions(writes);
           this.metrics.writeSeconds((performance.now() - t0) / 1000);
         });
-        rows += w.events.length;
+        for (const w of writes) rows += w.events.length;
       } catch (error) {
         if (!isGeoAnomalyError(error, "EVENT_REJECTED")) throw error;
-        if (w.events.length === 1) {
-          const [event] = w.events;
-          if (event !== undefined) rejected.set(event.id, error);
-          return;
-        }
-        await Promise.all(w.events.map((e) => writeOne({ ...w, events: [e] })));
+        const [only] = writes;
+        if (writes.length > 1) await Promise.all(writes.map((w) => writeOne([w])));
+        else if (only !== undefined && only.events.length > 1) {
+          await Promise.all(only.events.map((e) => writeOne([{ ...only, events: [e] }])));
+        } else if (only?.events[0] !== undefined) rejected.set(only.events[0].id, error);
       }
     };
-    await Promise.all(planWrites(events, hashes, this.settings.layout).map(writeOne));
+    const partitions = planWrites(events, hashes, this.settings.layout);
+    const statementsToSend = packWrites(
+      partitions,
+      (w) => this.store.replicasOf(w),
+      this.settings.rowsPerWrite,
+    );
+    await Promise.all(statementsToSend.map(writeOne));
     return { statements, rows, rejected };
   }
 

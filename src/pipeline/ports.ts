@@ -8,13 +8,18 @@ import type { PartitionWrite } from "../domain/write-plan.js";
 
 /**
  * What the pipeline needs from storage, one statement per call so each is retried on its own:
- * write one partition's new rows, and read the newest rows of some partitions of one length in a
+ * write some partitions' new rows, and read the newest rows of some partitions of one length in a
  * time window. How a batch's writes and reads are grouped into statements is decided in the domain
  * (write-plan, read-plan); how cells and times map to tables is the store's business.
  */
 export interface EventStore {
-  /** Upserts the rows of one partition as one mutation; resolves once acknowledged. */
-  writePartition(write: PartitionWrite): Promise<void>;
+  /**
+   * Upserts the rows of these partitions in one statement (one mutation per partition); resolves
+   * once all are acknowledged.
+   */
+  writePartitions(writes: readonly PartitionWrite[]): Promise<void>;
+  /** Which nodes hold the partition: partitions with the same answer may share a statement. */
+  replicasOf(write: PartitionWrite): string;
   /**
    * The newest rows (at most rowsPerPartition + 1, newest first) of every partition of the read in
    * its window, by partition; partitions without rows may be left out.

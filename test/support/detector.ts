@@ -196,6 +196,6 @@ export async function storeEvents(
 ): Promise<void> {
   const hashes = events.map((e) => encode(e.lat, e.lon, 12));
   await Promise.all(
-    planWrites(events, hashes, parts.layout).map((w) => parts.store.writePartition(w)),
+    planWrites(events, hashes, parts.layout).map((w) => parts.store.writePartitions([w])),
   );
 }

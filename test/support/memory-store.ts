@@ -14,12 +14,15 @@ import type { PartitionWrite } from "../../src/domain/write-plan.js";
 import type { EventStore } from "../../src/pipeline/ports.js";
 
 export interface MemoryStoreCalls {
+  /** Every partition written, one entry per partition. */
   writes: PartitionWrite[];
+  /** How many partitions each write statement carried. */
+  statements: number[];
   reads: PartitionRead[];
 }
 
 export class MemoryStore implements EventStore {
-  readonly calls: MemoryStoreCalls = { writes: [], reads: [] };
+  readonly calls: MemoryStoreCalls = { writes: [], statements: [], reads: [] };
   /** `${length}/${cell}/${bucket}` -> `${time}/${id}` -> row. */
   private readonly partitions = new Map<string, Map<string, Candidate>>();
   /** Failures to inject: each call of that kind throws the next one while any are left. */
@@ -56,15 +59,21 @@ export class MemoryStore implements EventStore {
     return out;
   }
 
-  writePartition(write: PartitionWrite): Promise<void> {
-    this.calls.writes.push(write);
+  /** One replica set per length: partitions of a length share statements, lengths do not. */
+  replicasOf(write: PartitionWrite): string {
+    return String(write.length);
+  }
+
+  writePartitions(writes: readonly PartitionWrite[]): Promise<void> {
+    this.calls.statements.push(writes.length);
+    this.calls.writes.push(...writes);
     const failure = this.failWrites.shift();
     if (failure !== undefined) return Promise.reject(failure);
-    for (const e of write.events) {
+    for (const e of writes.flatMap((w) => w.events)) {
       const refused = this.refuse.get(e.id);
       if (refused !== undefined) return Promise.reject(refused);
     }
-    for (const e of write.events) this.put(write.length, write.cell, write.bucket, e);
+    for (const w of writes) for (const e of w.events) this.put(w.length, w.cell, w.bucket, e);
     return Promise.resolve();
   }
 

@@ -56,54 +56,58 @@ const eventLike = fc.record(
   { requiredKeys: [] },
 );
 
-describe("parseEvent never throws or hangs, and every rejection has a reason (properties)", () => {
-  it("on arbitrary bytes", () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 2048 }), (bytes) => expectWellFormed(parse(bytes))),
-      { numRuns: 2000 },
-    );
-  });
-
-  it("on arbitrary strings in odd encodings (UTF-8, UTF-16, lone surrogates)", () => {
-    fc.assert(
-      fc.property(fc.string({ unit: "binary", maxLength: 512 }), (s) => {
-        expectWellFormed(parse(Buffer.from(s, "utf8")));
-        expectWellFormed(parse(Buffer.from(s, "utf16le")));
-        expectWellFormed(parse(Buffer.from(s, "latin1")));
-      }),
-      { numRuns: 1000 },
-    );
-  });
-
-  it("on arbitrary JSON values", () => {
-    fc.assert(
-      fc.property(fc.jsonValue(), (v) =>
-        expectWellFormed(parse(Buffer.from(JSON.stringify(v) ?? ""))),
-      ),
-      { numRuns: 1500 },
-    );
-  });
-
-  it("on event-like objects with wrong, missing or extreme fields", () => {
-    fc.assert(
-      fc.property(eventLike, (o) => expectWellFormed(parse(Buffer.from(JSON.stringify(o))))),
-      { numRuns: 3000 },
-    );
-  });
-
-  it("on deep nesting and huge numbers at the size limit", () => {
-    const deep = `${"[".repeat(20_000)}${"]".repeat(20_000)}`;
-    expectWellFormed(parse(Buffer.from(deep)));
-    const big = JSON.stringify({
-      lat: 1,
-      lon: 2,
-      value: 1,
-      pad: "x".repeat(DEFAULT_LIMITS.maxBytes),
+describe(
+  "parseEvent never throws or hangs, and every rejection has a reason (properties)",
+  { timeout: 60_000 },
+  () => {
+    it("on arbitrary bytes", () => {
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 2048 }), (bytes) => expectWellFormed(parse(bytes))),
+        { numRuns: 2000 },
+      );
     });
-    expect(parse(Buffer.from(big))).toMatchObject({ ok: false, reason: "too_large" });
-    expect(parse(Buffer.from('{"lat":1e999,"lon":2,"value":1}'))).toMatchObject({
-      ok: false,
-      reason: "bad_lat",
+
+    it("on arbitrary strings in odd encodings (UTF-8, UTF-16, lone surrogates)", () => {
+      fc.assert(
+        fc.property(fc.string({ unit: "binary", maxLength: 512 }), (s) => {
+          expectWellFormed(parse(Buffer.from(s, "utf8")));
+          expectWellFormed(parse(Buffer.from(s, "utf16le")));
+          expectWellFormed(parse(Buffer.from(s, "latin1")));
+        }),
+        { numRuns: 1000 },
+      );
     });
-  });
-});
+
+    it("on arbitrary JSON values", () => {
+      fc.assert(
+        fc.property(fc.jsonValue(), (v) =>
+          expectWellFormed(parse(Buffer.from(JSON.stringify(v) ?? ""))),
+        ),
+        { numRuns: 1500 },
+      );
+    });
+
+    it("on event-like objects with wrong, missing or extreme fields", () => {
+      fc.assert(
+        fc.property(eventLike, (o) => expectWellFormed(parse(Buffer.from(JSON.stringify(o))))),
+        { numRuns: 3000 },
+      );
+    });
+
+    it("on deep nesting and huge numbers at the size limit", () => {
+      const deep = `${"[".repeat(20_000)}${"]".repeat(20_000)}`;
+      expectWellFormed(parse(Buffer.from(deep)));
+      const big = JSON.stringify({
+        lat: 1,
+        lon: 2,
+        value: 1,
+        pad: "x".repeat(DEFAULT_LIMITS.maxBytes),
+      });
+      expect(parse(Buffer.from(big))).toMatchObject({ ok: false, reason: "too_large" });
+      expect(parse(Buffer.from('{"lat":1e999,"lon":2,"value":1}'))).toMatchObject({
+        ok: false,
+        reason: "bad_lat",
+      });
+    });
+  },
+);

@@ -7,7 +7,7 @@ import type { Candidate } from "../../../src/domain/neighbours.js";
 import { PartitionCache, type RowVisibility } from "../../../src/domain/partition-cache.js";
 import { clipToBucket, planReads } from "../../../src/domain/read-plan.js";
 import type { CellRead } from "../../../src/domain/search.js";
-import { planWrites } from "../../../src/domain/write-plan.js";
+import { packWrites, planWrites, type PartitionWrite } from "../../../src/domain/write-plan.js";
 import { defaultLayout } from "../../../src/domain/layout.js";
 
 const HOUR = 3_600_000;
@@ -254,6 +254,57 @@ describe("planWrites", () => {
             expect(at.length).toBeLessThanOrEqual(
               partitions.size + Math.floor(events.length / cap),
             );
+          }
+        },
+      ),
+    );
+  });
+});
+
+describe("packWrites", () => {
+  const write = (length: number, cell: string, rows: number): PartitionWrite => ({
+    length,
+    cell,
+    bucket: 0,
+    events: Array.from({ length: rows }, (_, i) => ({
+      id: `${cell}${i}`,
+      lat: 0,
+      lon: 0,
+      value: 0,
+      timeMs: 0,
+    })),
+  });
+
+  it("packs partitions of one replica set together up to the row cap, never mixing replica sets or splitting a partition", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom("a", "b", "c"), fc.integer({ min: 1, max: 30 })), {
+          maxLength: 60,
+        }),
+        fc.integer({ min: 1, max: 50 }),
+        (specs, cap) => {
+          const writes = specs.map(([replicas, rows], i) => write(i, replicas, rows));
+          const replicasOf = (w: PartitionWrite): string => w.cell;
+          const statements = packWrites(writes, replicasOf, cap);
+          expect(statements.flat()).toHaveLength(writes.length);
+          expect(new Set(statements.flat())).toEqual(new Set(writes));
+          for (const s of statements) {
+            expect(new Set(s.map(replicasOf)).size).toBe(1);
+            const rows = s.reduce((n, w) => n + w.events.length, 0);
+            if (s.length > 1) expect(rows).toBeLessThanOrEqual(cap);
+          }
+          // Few statements: within each replica set, no two neighbours could have shared one.
+          const perSet = new Map<string, number>();
+          for (const s of statements)
+            perSet.set(
+              replicasOf(s[0] as PartitionWrite),
+              (perSet.get(replicasOf(s[0] as PartitionWrite)) ?? 0) + 1,
+            );
+          for (const [key, n] of perSet) {
+            const rows = writes
+              .filter((w) => w.cell === key)
+              .reduce((m, w) => m + w.events.length, 0);
+            expect(n).toBeLessThanOrEqual(Math.max(1, 2 * Math.ceil(rows / cap)));
           }
         },
       ),

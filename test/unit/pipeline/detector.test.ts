@@ -31,6 +31,7 @@ const SETTINGS: DetectorSettings = {
   },
   layout: LAYOUT,
   partitionsPerRead: 64,
+  rowsPerWrite: 40,
   statementsInFlight: 8,
   startRadiusMeters: 2_000,
   scorer: "robust",
@@ -206,7 +207,7 @@ describe("Detector.checkBatch", () => {
     expect(ids(again)).toEqual(ids(first));
   });
 
-  it("reads each partition once for the batch and writes each partition's rows in one statement", async () => {
+  it("reads each partition once for the batch, and writes each partition's rows once, packed by replica set", async () => {
     const { store, detector, seen } = detectorWith(HISTORY);
     const batch = Array.from({ length: 40 }, (_, i) =>
       item(at(`b${i}`, 20, 0.00001 * (i % 7), T - 100 + i), i),
@@ -216,11 +217,13 @@ describe("Detector.checkBatch", () => {
       r.cells.flatMap((c) => r.buckets.map((b) => `${r.length}/${c}/${b}`)),
     );
     expect(new Set(read).size).toBe(read.length);
-    // The 40 events share one cell at every stored length but 8: a few statements, not 40 x 4.
-    const partitions = new Set(store.calls.writes.map((w) => `${w.length}/${w.cell}/${w.bucket}`));
-    expect(store.calls.writes.length).toBeLessThan(2 * partitions.size);
+    // Every partition written once; the fake puts each length on its own replicas, so at most
+    // 40 rows of one length go per statement: 1 + 1 + 1 + (40 length-8 rows) = 4 statements.
+    const partitions = store.calls.writes.map((w) => `${w.length}/${w.cell}/${w.bucket}`);
+    expect(new Set(partitions).size).toBe(partitions.length);
+    expect(store.calls.statements).toHaveLength(4);
     expect(store.rowsAt(4).filter((r) => r.id.startsWith("b"))).toHaveLength(40);
-    expect(seen.work[0]?.writeStatements).toBe(store.calls.writes.length);
+    expect(seen.work[0]?.writeStatements).toBe(store.calls.statements.length);
     expect(seen.work[0]?.readStatements).toBe(store.calls.reads.length);
     expect(seen.batches).toEqual([40]);
   });
