@@ -34,11 +34,11 @@ export interface DeadLetterLimits {
   readonly detailChars: number;
 }
 
-/** Together about 82 KiB: far below the broker's default 1 MiB message limit. */
+/** Together about 130 KiB: far below the broker's default 1 MiB message limit. */
 export const DEAD_LETTER_LIMITS: DeadLetterLimits = {
   keyBytes: 1024,
   valueBytes: 64 * 1024,
-  headerBytes: 16 * 1024,
+  headerBytes: 64 * 1024,
   detailChars: 1024,
 };
 
