@@ -112,11 +112,12 @@ export async function startDetectorApp(
   });
 
   const retry = retryOptions(config);
+  const deadLetters = new KafkaDeadLetterSink(producer, config.deadLetterTopic);
   const handler = createBatchHandler({
     detector,
     alerts: new KafkaAlertSink(producer, config.alertTopic),
     archive,
-    deadLetters: new KafkaDeadLetterSink(producer, config.deadLetterTopic),
+    deadLetters,
     metrics: metrics.pipeline,
     limits: {
       maxBytes: config.maxEventBytes,
@@ -131,6 +132,7 @@ export async function startDetectorApp(
     consumer,
     topic: config.inputTopic,
     handler,
+    deadLetters,
     metrics: metrics.pipeline,
     logger: componentLogger(logger, "consumer"),
     partitionsConcurrently: config.partitionsConcurrently,

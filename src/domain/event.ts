@@ -42,6 +42,8 @@ export const DEAD_LETTER_REASONS = [
   "time_skew",
   // A valid event the store refused to take (see EVENT_REJECTED): retrying cannot change it.
   "store_rejected",
+  // A fetched record batch that could not be decompressed or decoded: one dead letter per range.
+  "undecodable_batch",
 ] as const;
 
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];

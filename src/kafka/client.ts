@@ -7,6 +7,7 @@ import {
   type LogEntry,
 } from "kafkajs";
 import type { Config } from "../config/load.js";
+import { registerCodecs } from "./codec-registry.js";
 import { isTransientKafkaLog } from "./errors.js";
 
 /**
@@ -53,7 +54,10 @@ export function kafkaSecurity(config: KafkaAccess): Pick<KafkaConfig, "ssl" | "s
   return out;
 }
 
-/** A kafkajs client for the configured brokers, its logs forwarded to `logger` (WARN and up unless debugging). */
+/**
+ * A kafkajs client for the configured brokers, its logs forwarded to `logger` (WARN and up unless
+ * debugging), able to read batches in every codec Kafka producers write.
+ */
 export function createKafka(
   config: Pick<Config, "kafkaBrokers" | "kafkaClientId" | "logLevel"> & KafkaAccess,
   logger?: LogSink,
@@ -63,6 +67,7 @@ export function createKafka(
     config.logLevel === "debug" || config.logLevel === "trace"
       ? kafkaLogLevel.INFO
       : kafkaLogLevel.WARN;
+  registerCodecs();
   return new Kafka({
     clientId: `${config.kafkaClientId}${clientSuffix}`,
     brokers: [...config.kafkaBrokers],

@@ -1,8 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Consumer, EachBatchPayload, KafkaMessage } from "kafkajs";
-import { isGeoAnomalyError } from "../errors.js";
+import { describeError, isGeoAnomalyError } from "../errors.js";
 import type { BatchHandler, InboundRecord, PipelineMetrics } from "../pipeline/ports.js";
 import { retryDecision, type RetryOptions } from "../pipeline/failure-policy.js";
+import { withRetry } from "../pipeline/retry.js";
+import { segmentMessages } from "./batch-recovery.js";
+import type { UndecodableRange } from "./dead-letter-message.js";
+import type { UndecodableSink } from "./dead-letter-sink.js";
+import { undecodableBatchOf } from "./placeholder-records.js";
 
 /** Minimal logger shape (pino fits). */
 export interface LoopLogger {
@@ -15,6 +20,8 @@ export interface ConsumerLoopOptions {
   readonly consumer: Consumer;
   readonly topic: string;
   readonly handler: BatchHandler;
+  /** Where the dead letter of a batch that could not be decoded goes before it is skipped. */
+  readonly deadLetters: UndecodableSink;
   readonly metrics: PipelineMetrics;
   readonly logger: LoopLogger;
   readonly partitionsConcurrently: number;
@@ -39,10 +46,16 @@ function toRecord(topic: string, partition: number, m: KafkaMessage): InboundRec
   };
 }
 
+/** What a batch's segments share: a heartbeat failure, kept until the batch returns. */
+interface BatchState {
+  heartbeatError: unknown;
+}
+
 /**
  * The at-least-once consumer loop: manual commits only, of the offset after
  * the last record whose work is durable; a partition whose work keeps failing
- * is paused (never skipped) and resumed once the store answers a probe.
+ * is paused (never skipped) and resumed once the store answers a probe. A batch
+ * that could not be decoded is dead-lettered as one offset range, then skipped.
  */
 export class ConsumerLoop {
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
@@ -82,21 +95,43 @@ export class ConsumerLoop {
   }
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch } = payload;
-    const { topic, partition } = batch;
-    if (batch.messages.length === 0) return;
-    let heartbeatError: unknown;
-    const records = batch.messages.map((m) => toRecord(topic, partition, m));
+    if (payload.batch.messages.length === 0) return;
+    const state: BatchState = { heartbeatError: undefined };
+    for (const segment of segmentMessages(payload.batch.messages, undecodableBatchOf)) {
+      if (!this.isActive(payload, state)) break;
+      const { topic, partition } = payload.batch;
+      const goOn =
+        segment.kind === "records"
+          ? await this.runRecords(payload, segment.messages, state)
+          : await this.skipUndecodable(payload, { topic, partition, ...segment }, state);
+      if (!goOn) break;
+    }
+    // A failed heartbeat (usually a rebalance) must reach kafkajs so it rejoins the group.
+    if (state.heartbeatError !== undefined) throw state.heartbeatError as Error;
+  }
+
+  private isActive(payload: EachBatchPayload, state: BatchState): boolean {
+    return state.heartbeatError === undefined && payload.isRunning() && !payload.isStale();
+  }
+
+  /** Runs the handler on a run of records; false when the partition paused or the work stopped. */
+  private async runRecords(
+    payload: EachBatchPayload,
+    messages: readonly KafkaMessage[],
+    state: BatchState,
+  ): Promise<boolean> {
+    const { topic, partition } = payload.batch;
+    const records = messages.map((m) => toRecord(topic, partition, m));
     let resolved = 0;
     const result = await this.opts.handler(records, {
       heartbeat: async () => {
         try {
           await payload.heartbeat();
         } catch (error) {
-          heartbeatError ??= error;
+          state.heartbeatError ??= error;
         }
       },
-      isActive: () => heartbeatError === undefined && payload.isRunning() && !payload.isStale(),
+      isActive: () => this.isActive(payload, state),
       commit: async (throughOffset, eventTimesMs) => {
         while (resolved < records.length) {
           const r = records[resolved++];
@@ -104,30 +139,72 @@ export class ConsumerLoop {
           payload.resolveOffset(r.offset);
           if (r.offset === throughOffset) break;
         }
-        const next = (BigInt(throughOffset) + 1n).toString();
-        await payload.commitOffsetsIfNecessary({
-          topics: [{ topic, partitions: [{ partition, offset: next }] }],
-        });
+        await this.commitThrough(payload, throughOffset);
         const now = (this.opts.now ?? Date.now)();
         for (const t of eventTimesMs)
           this.opts.metrics.endToEndSeconds(Math.max(0, now - t) / 1000);
       },
     });
-
+    if (result.failed === undefined) return true;
     // Work abandoned because the batch went stale (rebalance, stop) is not a failure to pause on:
     // nothing past it was committed, and whoever owns the partition next starts there.
-    const abandoned =
-      result.failed !== undefined && isGeoAnomalyError(result.failed.error, "SHUTDOWN");
-    if (result.failed !== undefined && !abandoned && !this.stopping) {
-      this.opts.metrics.paused();
-      this.opts.logger.error(
-        { err: result.failed.error, topic, partition, offset: result.failed.offset },
-        "work on this partition keeps failing: pausing it until the store answers again (nothing is skipped)",
+    if (!isGeoAnomalyError(result.failed.error, "SHUTDOWN") && !this.stopping)
+      this.pause(payload, result.failed.offset, result.failed.error);
+    return false;
+  }
+
+  /**
+   * Dead-letters the offset range of a batch that could not be decoded and commits past it, only
+   * once the dead letter is acknowledged; if it cannot be sent, the partition pauses there.
+   */
+  private async skipUndecodable(
+    payload: EachBatchPayload,
+    range: UndecodableRange,
+    state: BatchState,
+  ): Promise<boolean> {
+    const { topic, partition, firstOffset, lastOffset, batch } = range;
+    const where = { topic, partition, firstOffset, lastOffset, codec: batch.codec };
+    this.opts.logger.warn(
+      { ...where, detail: batch.detail, records: batch.records, bytes: batch.compressedBytes },
+      "a fetched batch could not be decoded: dead-lettering its offset range and moving past it",
+    );
+    try {
+      await withRetry(
+        () => this.opts.deadLetters.sendUndecodable(range),
+        this.opts.retry,
+        (error, attempt) => {
+          this.opts.metrics.retried("publish");
+          this.opts.logger.warn({ ...where, err: error, attempt }, "dead letter failed; retrying");
+        },
+        () => this.isActive(payload, state),
       );
-      this.scheduleResume(payload.pause(), topic, partition, 0);
+    } catch (error) {
+      if (!isGeoAnomalyError(error, "SHUTDOWN") && !this.stopping)
+        this.pause(payload, firstOffset, error);
+      return false;
     }
-    // A failed heartbeat (usually a rebalance) must reach kafkajs so it rejoins the group.
-    if (heartbeatError !== undefined) throw heartbeatError as Error;
+    this.opts.metrics.deadLettered("undecodable_batch");
+    payload.resolveOffset(lastOffset);
+    await this.commitThrough(payload, lastOffset);
+    return true;
+  }
+
+  private async commitThrough(payload: EachBatchPayload, offset: string): Promise<void> {
+    const { topic, partition } = payload.batch;
+    const next = (BigInt(offset) + 1n).toString();
+    await payload.commitOffsetsIfNecessary({
+      topics: [{ topic, partitions: [{ partition, offset: next }] }],
+    });
+  }
+
+  private pause(payload: EachBatchPayload, offset: string, error: unknown): void {
+    const { topic, partition } = payload.batch;
+    this.opts.metrics.paused();
+    this.opts.logger.error(
+      { err: error, detail: describeError(error), topic, partition, offset },
+      "work on this partition keeps failing: pausing it until the store answers again (nothing is skipped)",
+    );
+    this.scheduleResume(payload.pause(), topic, partition, 0);
   }
 
   private scheduleResume(

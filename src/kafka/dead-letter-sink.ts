@@ -1,48 +1,75 @@
-import type { IHeaders, Message, Producer } from "kafkajs";
+import { CompressionTypes, type Message, type Producer } from "kafkajs";
 import type { DeadLetter, DeadLetterSink } from "../pipeline/ports.js";
+import {
+  DEAD_LETTER_LIMITS,
+  deadLetterMessage,
+  messageBytes,
+  undecodableBatchMessage,
+  type DeadLetterLimits,
+  type UndecodableRange,
+} from "./dead-letter-message.js";
 import { busError } from "./errors.js";
 
-/** Header names a dead letter carries besides the original record's own headers. */
-export const DLQ_HEADERS = {
-  reason: "dlq-reason",
-  detail: "dlq-detail",
-  topic: "dlq-source-topic",
-  partition: "dlq-source-partition",
-  offset: "dlq-source-offset",
-  timestamp: "dlq-source-timestamp",
-} as const;
+export { DLQ_HEADERS, deadLetterMessage } from "./dead-letter-message.js";
 
-/**
- * The dead letter of a record: the same key and bytes, the original headers (those without a
- * value dropped, since they cannot be encoded), plus headers saying why and where from. Pure, so
- * odd keys, headers and values can be tested without a broker.
- */
-export function deadLetterMessage({ record, reason, detail }: DeadLetter): Message {
-  const headers: IHeaders = {};
-  for (const [name, value] of Object.entries(record.headers)) {
-    if (value !== undefined) headers[name] = value;
-  }
-  headers[DLQ_HEADERS.reason] = reason;
-  headers[DLQ_HEADERS.detail] = detail;
-  headers[DLQ_HEADERS.topic] = record.topic;
-  headers[DLQ_HEADERS.partition] = String(record.partition);
-  headers[DLQ_HEADERS.offset] = record.offset;
-  headers[DLQ_HEADERS.timestamp] = String(record.timestampMs);
-  return { key: record.key, value: record.value, headers };
+/** Where the consumer loop sends the dead letter of a batch it could not decode. */
+export interface UndecodableSink {
+  /** Resolves once the bus has acknowledged the dead letter of the range. */
+  sendUndecodable(range: UndecodableRange): Promise<void>;
 }
 
-/** Sends records that cannot be processed to the dead-letter topic (acks from all replicas). */
-export class KafkaDeadLetterSink implements DeadLetterSink {
+/**
+ * Most bytes (before compression) sent in one request: a request's messages for one partition
+ * form one record batch, which the broker refuses whole when it passes the topic's
+ * `max.message.bytes` (1 MiB by default), so many dead letters go in several requests.
+ */
+const REQUEST_BYTES = 256 * 1024;
+
+/** Splits messages into runs of at most `maxBytes` each (a larger message alone in its run). */
+export function chunkMessages(messages: readonly Message[], maxBytes: number): Message[][] {
+  const chunks: Message[][] = [];
+  let chunk: Message[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = messageBytes(m);
+    if (chunk.length > 0 && bytes + size > maxBytes) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(m);
+    bytes += size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
+/**
+ * Sends records that cannot be processed, and batches that cannot be decoded, to the dead-letter
+ * topic: bounded in size, gzip-compressed, acknowledged by all in-sync replicas.
+ */
+export class KafkaDeadLetterSink implements DeadLetterSink, UndecodableSink {
   constructor(
     private readonly producer: Producer,
     private readonly topic: string,
+    private readonly limits: DeadLetterLimits = DEAD_LETTER_LIMITS,
   ) {}
 
-  async send(letters: readonly DeadLetter[]): Promise<void> {
-    await this.producer
-      .send({ topic: this.topic, acks: -1, messages: letters.map(deadLetterMessage) })
-      .catch((err: unknown) => {
-        throw busError(err);
-      });
+  send(letters: readonly DeadLetter[]): Promise<void> {
+    return this.sendMessages(letters.map((l) => deadLetterMessage(l, this.limits)));
+  }
+
+  sendUndecodable(range: UndecodableRange): Promise<void> {
+    return this.sendMessages([undecodableBatchMessage(range, this.limits)]);
+  }
+
+  private async sendMessages(messages: readonly Message[]): Promise<void> {
+    for (const chunk of chunkMessages(messages, REQUEST_BYTES)) {
+      await this.producer
+        .send({ topic: this.topic, acks: -1, compression: CompressionTypes.GZIP, messages: chunk })
+        .catch((err: unknown) => {
+          throw busError(err);
+        });
+    }
   }
 }

@@ -75,7 +75,13 @@ describe("malformed input", () => {
     expect(odd?.headers?.["latin"]).toEqual(Buffer.from("café", "latin1"));
     expect(odd?.headers?.["big"]?.length).toBe(50_000);
     expect(dead[1]?.value).toEqual(garbage);
-    expect(dead[3]?.value?.length).toBe(Buffer.byteLength(oversized));
+    // Bounded: the first 64 KiB, with a header saying so and how large the original was.
+    expect(dead[3]?.value).toEqual(Buffer.from(oversized).subarray(0, 65_536));
+    expect(dead[3]?.headers?.[DLQ_HEADERS.truncated]?.toString()).toBe("value");
+    expect(dead[3]?.headers?.[DLQ_HEADERS.originalSize]?.toString()).toBe(
+      String(Buffer.byteLength(oversized)),
+    );
+    expect(dead[1]?.headers?.[DLQ_HEADERS.truncated]).toBeUndefined();
     expect(dead[0]?.headers?.[DLQ_HEADERS.topic]?.toString()).toBe(config.inputTopic);
     expect(dead[0]?.headers?.[DLQ_HEADERS.partition]?.toString()).toBe("0");
     expect(dead[2]?.headers?.[DLQ_HEADERS.detail]?.toString()).toMatch(/lat/);

@@ -162,7 +162,7 @@ describe("parseEvent", () => {
 
   it("exposes every reason exactly once", () => {
     expect(new Set(DEAD_LETTER_REASONS).size).toBe(DEAD_LETTER_REASONS.length);
-    expect(DEAD_LETTER_REASONS).toHaveLength(12);
+    expect(DEAD_LETTER_REASONS).toHaveLength(13);
   });
 });
 

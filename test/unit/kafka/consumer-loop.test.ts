@@ -1,7 +1,12 @@
-import type { Consumer, EachBatchPayload } from "kafkajs";
+import type { Consumer, EachBatchPayload, KafkaMessage } from "kafkajs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ConsumerLoop } from "../../../src/kafka/consumer-loop.js";
-import type { PipelineMetrics } from "../../../src/pipeline/ports.js";
+import type { UndecodableRange } from "../../../src/kafka/dead-letter-message.js";
+import {
+  placeholderRecords,
+  type UndecodableBatch,
+} from "../../../src/kafka/placeholder-records.js";
+import type { BatchHandler, PipelineMetrics } from "../../../src/pipeline/ports.js";
 
 /** Every metric a no-op: this test is about timers, not counts. */
 const metrics = new Proxy({}, { get: () => () => undefined }) as PipelineMetrics;
@@ -64,6 +69,7 @@ describe("the consumer loop's pause and probe", () => {
           doneThrough: undefined,
           failed: { offset: "7", error: new Error("store down") },
         }),
+      deadLetters: { sendUndecodable: () => Promise.resolve() },
       metrics,
       logger,
       partitionsConcurrently: 1,
@@ -84,5 +90,111 @@ describe("the consumer loop's pause and probe", () => {
     rejectProbe(new Error("client shut down"));
     await vi.advanceTimersByTimeAsync(0);
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe("the consumer loop's undecodable batches", () => {
+  const undecodable: UndecodableBatch = {
+    codec: "snappy",
+    detail: "snappy batch could not be decoded: Invalid Snappy bitstream (3 records)",
+    records: 3,
+    compressedBytes: 120,
+    sample: Buffer.alloc(120),
+  };
+  const placeholderKeys = placeholderRecords(3, 2, undecodable);
+
+  function message(offset: number, placeholder = false): KafkaMessage {
+    const key = placeholder ? placeholderKeys.subarray(0, 1) : Buffer.from("k");
+    return { offset: String(offset), key, value: Buffer.from("{}"), headers: {} } as KafkaMessage;
+  }
+
+  /** A payload of offsets 0-1, the placeholders of one batch at 2-4, then 5; logs what it is told. */
+  function payload(log: string[]): EachBatchPayload {
+    const messages = [0, 1].map((o) => message(o));
+    messages.push(...[2, 3, 4].map((o) => message(o, true)), message(5));
+    return {
+      batch: { topic: "events", partition: 0, messages },
+      pause: () => {
+        log.push("pause");
+        return () => undefined;
+      },
+      heartbeat: () => Promise.resolve(),
+      isRunning: () => true,
+      isStale: () => false,
+      resolveOffset: (o: string) => log.push(`resolve ${o}`),
+      commitOffsetsIfNecessary: (c: { topics: { partitions: { offset: string }[] }[] }) => {
+        log.push(`commit ${c.topics[0]?.partitions[0]?.offset}`);
+        return Promise.resolve();
+      },
+    } as unknown as EachBatchPayload;
+  }
+
+  /** A handler that commits every record it is given, logging them. */
+  const handler =
+    (log: string[]): BatchHandler =>
+    async (records, control) => {
+      log.push(`handle ${records.map((r) => r.offset).join(",")}`);
+      const last = records[records.length - 1];
+      if (last !== undefined) await control.commit(last.offset, []);
+      return { doneThrough: last?.offset };
+    };
+
+  async function run(send: (r: UndecodableRange) => Promise<void>, log: string[]) {
+    const { consumer, batch } = fakeConsumer();
+    const counted: string[] = [];
+    const loop = new ConsumerLoop({
+      consumer,
+      topic: "events",
+      handler: handler(log),
+      deadLetters: { sendUndecodable: send },
+      metrics: new Proxy(
+        {},
+        {
+          get: (_, name) =>
+            name === "deadLettered" ? (r: string) => counted.push(r) : () => undefined,
+        },
+      ) as PipelineMetrics,
+      logger,
+      partitionsConcurrently: 1,
+      probe: () => Promise.resolve(),
+      retry: { initialMs: 1, maxMs: 2, attempts: 2 },
+    });
+    await loop.start();
+    await batch()(payload(log));
+    await loop.stop();
+    return counted;
+  }
+
+  it("dead-letters the range once, commits past it only after the dead letter is acknowledged, and goes on", async () => {
+    const log: string[] = [];
+    const counted = await run(async (range) => {
+      log.push(`dead letter ${range.firstOffset}-${range.lastOffset} ${range.batch.codec}`);
+      await Promise.resolve();
+    }, log);
+    expect(log).toEqual([
+      "handle 0,1",
+      "resolve 0",
+      "resolve 1",
+      "commit 2",
+      "dead letter 2-4 snappy",
+      "resolve 4",
+      "commit 5",
+      "handle 5",
+      "resolve 5",
+      "commit 6",
+    ]);
+    expect(counted).toEqual(["undecodable_batch"]);
+  });
+
+  it("pauses at the range, committing nothing past it, when the dead letter cannot be sent", async () => {
+    const log: string[] = [];
+    let attempts = 0;
+    const counted = await run(() => {
+      attempts += 1;
+      return Promise.reject(new Error("broker unreachable"));
+    }, log);
+    expect(attempts).toBe(3); // the first try and two retries
+    expect(log).toEqual(["handle 0,1", "resolve 0", "resolve 1", "commit 2", "pause"]);
+    expect(counted).toEqual([]);
   });
 });
