@@ -1,8 +1,9 @@
 /**
  * One row of the benchmark: its own topics, keyspace and consumer group, a detector child process
- * configured for the variant (the product's `detect`, or the comparison entry point for the
- * source article's other data models), the alert collector, the event log, and the collector of
- * the checks the detector traces. Closing it leaves nothing running.
+ * configured for the variant (the product's `detect`, another checkout's, or the comparison entry
+ * point for the source article's other data models), the alert collector, the group's lag on
+ * Kafka, the event log, and the collector of the checks the detector traces. Closing it leaves
+ * nothing running.
  */
 import { randomBytes } from "node:crypto";
 import type cassandra from "cassandra-driver";
@@ -15,11 +16,13 @@ import type { Endpoints } from "../../src/servers/endpoints.js";
 import type { DistributionName } from "../../src/synthetic/index.js";
 import type { ModelName } from "../models/model-store.js";
 import { EventLog, eventSource, type EventSource } from "./data.js";
-import { startDetector, type DetectorProcess } from "./detector-process.js";
+import { ConsumerLag } from "./consumer-lag.js";
+import { startDetector, type DetectorEntry, type DetectorProcess } from "./detector-process.js";
 import {
   collectAlerts,
   connectProducer,
   createTopics,
+  deleteGroups,
   deleteTopics,
   type AlertCollector,
 } from "./kafka.js";
@@ -47,8 +50,19 @@ export interface BenchContext {
   readonly cleanups: (() => Promise<unknown>)[];
 }
 
+/** How a row's detector runs: this checkout or another one, profiled or not. */
+export interface RowRun {
+  /** Root of another built checkout whose CLI runs the detector (the before of a before/after). */
+  readonly checkout?: string;
+  /** Node options of the detector process, e.g. --cpu-prof. */
+  readonly nodeArgs?: readonly string[];
+}
+
 export interface RowEnv {
   readonly variant: Variant;
+  /** The row's unique name: topics, keyspace and group derive from it. */
+  readonly base: string;
+  readonly kafka: Kafka;
   readonly config: Config;
   readonly layout: LevelLayout;
   readonly detector: DetectorProcess;
@@ -59,8 +73,8 @@ export interface RowEnv {
   readonly source: EventSource;
   /** The checks the detector process traced (GET /trace), collected while the row runs. */
   readonly trace: TraceCollector;
-  /** Most events produced but not yet checked while producing as fast as taken. */
-  readonly backlog: number;
+  /** The detector group's lag on the input topic (end offsets minus committed offsets). */
+  readonly lag: ConsumerLag;
   close(): Promise<void>;
 }
 
@@ -104,7 +118,8 @@ export function rowEventSource(
       distribution: variant.distribution,
       seed: o.seed,
       anomalyFraction: o.anomalyFraction,
-      magnitudes: o.magnitudes,
+      magnitudeRange: o.magnitudeRange,
+      sigma: "varying",
       idPrefix: `${base}-`,
     },
     log,
@@ -121,28 +136,36 @@ export function configEnv(config: Config): Record<string, string> {
   return env;
 }
 
-/** Creates the row's topics, starts its detector, trace and alert collectors. */
+/** Creates the row's topics, starts its detector, trace and alert collectors and lag sampler. */
 export async function openRow(
   ctx: BenchContext,
   variant: Variant,
   index: number,
-  nodeArgs: readonly string[] = [],
+  run: RowRun = {},
 ): Promise<RowEnv> {
   const base = rowName(ctx.runId, index);
   const config = rowConfig(ctx, variant, base);
   const topics = [config.inputTopic, config.deadLetterTopic, config.alertTopic];
   await createTopics(ctx.kafka, topics, config.topicPartitions);
   ctx.cleanups.push(() => deleteTopics(ctx.kafka, topics));
+  ctx.cleanups.push(() =>
+    deleteGroups(ctx.kafka, [config.groupId, `${base}.alerts-reader`, `${base}.positions`]),
+  );
   ctx.cleanups.push(() => ctx.client.execute(`DROP KEYSPACE IF EXISTS ${base}`));
   const env = configEnv(config);
-  const [detector, alerts, producer] = await Promise.all([
+  const how: DetectorEntry = {
+    entry: variant.model === undefined ? "product" : "model",
+    ...(run.checkout === undefined ? {} : { checkout: run.checkout }),
+    ...(run.nodeArgs === undefined ? {} : { nodeArgs: run.nodeArgs }),
+  };
+  const [detector, alerts, producer, lag] = await Promise.all([
     startDetector(
       variant.model === undefined ? env : { ...env, BENCH_DATA_MODEL: variant.model },
-      nodeArgs,
-      variant.model === undefined ? "product" : "model",
+      how,
     ),
     collectAlerts(ctx.kafka, config.alertTopic, `${base}.alerts-reader`),
     connectProducer(ctx.kafka),
+    ConsumerLag.open(ctx.kafka, config.groupId, config.inputTopic),
   ]);
   const sampler = new Sampler(detector.port);
   sampler.start();
@@ -152,6 +175,8 @@ export async function openRow(
   const source = rowEventSource(ctx, variant, base, log);
   return {
     variant,
+    base,
+    kafka: ctx.kafka,
     config,
     layout: configuredLayout(config),
     detector,
@@ -161,11 +186,16 @@ export async function openRow(
     log,
     source,
     trace,
-    backlog: ctx.options.backlog,
+    lag,
     close: async () => {
       sampler.stop();
       await trace.stop().catch(() => undefined);
-      await Promise.allSettled([detector.stop(), alerts.stop(), producer.disconnect()]);
+      await Promise.allSettled([
+        detector.stop(),
+        alerts.stop(),
+        producer.disconnect(),
+        lag.close(),
+      ]);
     },
   };
 }
