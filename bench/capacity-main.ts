@@ -8,7 +8,7 @@ import { writeFile } from "node:fs/promises";
 import { Command, InvalidArgumentError } from "commander";
 import { loadConfig } from "../src/config/load.js";
 import { checkLimit, type CheckCost } from "./lib/capacity-model.js";
-import { renderCapacity } from "./lib/report.js";
+import { renderCapacity } from "./lib/report-sections.js";
 import { capacityPreset, measureCapacity, type CapacityOptions } from "./scenarios/capacity.js";
 
 const whole =
@@ -48,7 +48,7 @@ function parseOptions(argv: readonly string[]): Parsed {
       "Measure raw Cassandra capacity with the product's driver settings: single-row inserts/s and " +
         "single-partition reads/s (and rows/s) at high concurrency, in a keyspace of its own that is dropped after.",
     )
-    .option("--quick", "10 s per measurement (about a minute in all)", false)
+    .option("--quick", "6 s per measurement (about 45 s in all)", false)
     .option("--seconds <n>", "timed seconds per measurement", whole("--seconds"))
     .option("--warmup-seconds <n>", "unmeasured seconds before each", whole("--warmup-seconds"))
     .option("--concurrency <n>", "statements in flight", whole("--concurrency"))

@@ -1,111 +1,35 @@
 /**
- * `npm run bench`: the benchmark harness. Brings up (or finds) Kafka and Cassandra, runs every
- * variant row, the ceiling, and writes results.json, report.md and chart.svg to `--out`.
+ * `npm run bench`: the benchmark harness. Brings up (or finds) Kafka and Cassandra, measures
+ * Cassandra's raw capacity, runs the default row (three times) and the variant rows, optionally
+ * beside another checkout's detector, and writes results.json, report.md and chart.svg.
  */
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
-import { Command, InvalidArgumentError } from "commander";
 import { createCassandraClient } from "../src/cassandra/client.js";
 import { loadConfig } from "../src/config/load.js";
 import { resolveLocalEndpoints } from "../src/servers/endpoints.js";
 import { serversDown } from "../src/servers/local.js";
+import { parseBenchOptions } from "./lib/bench-options.js";
 import { renderChart } from "./lib/chart.js";
+import { commitOf, type CommitInfo } from "./lib/commit.js";
 import { benchKafka } from "./lib/kafka.js";
-import { presetOptions, type BenchOptions } from "./lib/options.js";
-import { checkLimit, type CheckCost } from "./lib/capacity-model.js";
 import { summarizeProfile, type CpuProfile, type ProfileSummary } from "./lib/profile-summary.js";
-import { renderReport, targets, type Results } from "./lib/report.js";
+import { renderReport } from "./lib/report.js";
+import { buildResults, defaultRuns, medianRun } from "./lib/results.js";
 import type { BenchContext } from "./lib/row.js";
+import { runOrder } from "./lib/run-order.js";
 import { capacityPreset, measureCapacity, type CapacityFigures } from "./scenarios/capacity.js";
 import { runVariant, VARIANTS, type RowResult } from "./scenarios/variants.js";
 
-/** A commander parser for a positive whole number, failing with the option's name. */
-function wholeNumber(name: string): (raw: string) => string {
-  return (raw) => {
-    if (!/^[1-9]\d*$/.test(raw.trim())) {
-      throw new InvalidArgumentError(`${name} must be a positive whole number`);
-    }
-    return raw.trim();
-  };
-}
-
-/** The `--rows` names, each checked against the variants (the default row always runs). */
-function knownRows(list: string): string[] {
-  const names = list
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "");
-  const unknown = names.filter((n) => !VARIANTS.some((v) => v.name === n));
-  if (unknown.length > 0) {
-    throw new InvalidArgumentError(
-      `--rows: unknown ${unknown.join(", ")}; known: ${VARIANTS.map((v) => v.name).join(", ")}`,
-    );
-  }
-  return names;
-}
-
-function parseOptions(argv: readonly string[]): BenchOptions {
-  const cmd = new Command("bench")
-    .description(
-      "Benchmark the detector with real Kafka and Cassandra: sustained checks/s, end-to-end latency, " +
-        "rows, partitions and CQL reads per check, neighbour recall@k of the checks the detector traced, " +
-        "coverage, false alarms, precision and recall per distribution, CPU per 1,000 checks, and the " +
-        "checks/s this machine's Cassandra allows, for the default configuration and each compared variant. " +
-        "Uses KAFKA_BROKERS/CASSANDRA_CONTACT_POINTS when set, else brings the local servers up.",
-    )
-    .option(
-      "--quick",
-      "short phases (under 5 minutes here); without it the full run takes about 30 minutes here",
-      false,
-    )
-    .option(
-      "--out <dir>",
-      "where results.json, report.md and chart.svg go (default bench/results/<timestamp>/)",
-    )
-    .option(
-      "--rows <names>",
-      `comma-separated variants to run besides the default row (default all): ${VARIANTS.map((v) => v.name).join(", ")}`,
-    )
-    .option("--seed <n>", "seed of the synthetic events", wholeNumber("--seed"))
-    .option(
-      "--load-seconds <n>",
-      "seconds of as-fast-as-taken load per row",
-      wholeNumber("--load-seconds"),
-    )
-    .option(
-      "--warmup-events <n>",
-      "normal events per row before measuring",
-      wholeNumber("--warmup-events"),
-    )
-    .option(
-      "--profile",
-      "run the default row's detector under node --cpu-prof (profile in --out)",
-      false,
-    )
-    .allowExcessArguments(false);
-  cmd.parse([...argv]);
-  const o = cmd.opts<Record<string, string | boolean | undefined>>();
-  const preset = presetOptions(o["quick"] === true);
-  const num = (key: string, fallback: number): number =>
-    typeof o[key] === "string" ? Number(o[key]) : fallback;
-  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  return {
-    ...preset,
-    seed: num("seed", preset.seed),
-    loadSeconds: num("loadSeconds", preset.loadSeconds),
-    warmupEvents: num("warmupEvents", preset.warmupEvents),
-    out: typeof o["out"] === "string" ? o["out"] : join("bench", "results", stamp),
-    rows: typeof o["rows"] === "string" ? knownRows(o["rows"]) : undefined,
-    profile: o["profile"] === true,
-  };
-}
-
 async function main(): Promise<void> {
-  const options = parseOptions(process.argv);
+  const options = await parseBenchOptions(process.argv);
   await mkdir(options.out, { recursive: true });
   const started = performance.now();
   const say = (line: string): void => void process.stdout.write(`${line}\n`);
+  const commit = await commitOf();
+  const compared: CommitInfo | null =
+    options.compare === undefined ? null : await commitOf(options.compare);
   const { endpoints, startedHere } = await resolveLocalEndpoints(say);
   const config = loadConfig(
     {
@@ -126,22 +50,35 @@ async function main(): Promise<void> {
     runId,
     cleanups: [],
   };
-  const variants = VARIANTS.filter(
-    (v, i) => i === 0 || options.rows === undefined || options.rows.includes(v.name),
-  );
+  const steps = runOrder({
+    others: (options.rows ?? []).filter((name) => name !== "default"),
+    repeats: options.repeats,
+    compare: options.compare !== undefined,
+    profile: options.profile,
+  });
   const rows: RowResult[] = [];
   let capacity: CapacityFigures | null = null;
   const loadAverageStart = Number((loadavg()[0] ?? 0).toFixed(2));
   try {
-    // Measured first, beside the default row, under the same conditions as it.
     say("capacity: raw Cassandra inserts and reads with the product's driver settings");
     capacity = await measureCapacity(config, capacityPreset(options.quick), say);
-    for (const [i, v] of variants.entries()) {
-      const nodeArgs =
-        i === 0 && options.profile ? ["--cpu-prof", `--cpu-prof-dir=${options.out}`] : [];
-      const r = await runVariant(ctx, v, i, i === 0, nodeArgs);
-      process.stdout.write(
-        `${v.name}: ${r.error ?? `${r.checksPerSecond?.toFixed(0)} checks/s`}\n`,
+    for (const [i, step] of steps.entries()) {
+      const variant = VARIANTS.find((v) => v.name === step.variant);
+      if (variant === undefined) throw new Error(`unknown row ${step.variant}`);
+      const isDefault = step.repeat !== undefined || step.profiled;
+      const r = await runVariant(ctx, variant, i, {
+        halfRate: isDefault && !step.profiled,
+        ...(step.repeat === undefined ? {} : { repeat: step.repeat }),
+        run: {
+          ...(step.detector === "compared" && options.compare !== undefined
+            ? { checkout: options.compare }
+            : {}),
+          ...(step.profiled ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${options.out}`] } : {}),
+        },
+      });
+      const who = `${step.variant}${step.repeat === undefined ? "" : ` #${step.repeat}`}${step.detector === "compared" ? " (compared)" : ""}${step.profiled ? " (profiled)" : ""}`;
+      say(
+        `${who}: ${r.error ?? `${r.checksPerSecond?.toFixed(0) ?? "no flat phase"} checks/s${r.drained ? "" : " (not drained)"}`} (${r.wallSeconds ?? "–"} s)`,
       );
       rows.push(r);
     }
@@ -151,75 +88,48 @@ async function main(): Promise<void> {
     // Like the tests: local servers this run started are stopped again.
     if (startedHere) await serversDown(say);
   }
-  const main = rows[0];
-  const cost: CheckCost | null =
-    main?.writesPerCheck == null ||
-    main.partitionsPerCheck?.mean == null ||
-    main.rowsReadPerCheck?.mean == null
-      ? null
-      : {
-          writes: main.writesPerCheck,
-          partitionsRead: main.partitionsPerCheck.mean,
-          rowsRead: main.rowsReadPerCheck.mean,
-          readStatements: main.cqlReadsPerCheck?.mean ?? main.partitionsPerCheck.mean,
-        };
-  const limit = capacity === null || cost === null ? null : { ...checkLimit(cost, capacity), cost };
-  const limitRate = limit?.limitChecksPerSecond ?? null;
-  const detection = main?.accuracy?.detection;
-  const results: Results = {
-    generatedAt: new Date().toISOString(),
-    options: { ...options },
-    environment: {
-      cpus: cpus().length,
-      memGiB: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
-      endpoints,
-      wallSeconds: 0,
-      loadAverageStart,
-      loadAverageEnd: Number((loadavg()[0] ?? 0).toFixed(2)),
-    },
-    checksPerSecond: main?.checksPerSecond ?? null,
-    latencyMs: {
-      p50: main?.halfRate?.latencyMs.p50 ?? null,
-      p95: main?.halfRate?.latencyMs.p95 ?? null,
-      p99: main?.halfRate?.latencyMs.p99 ?? null,
-      max: main?.halfRate?.latencyMs.max ?? null,
-    },
-    latencyRateChecksPerSecond: main?.halfRate?.achievedRate ?? null,
-    cqlReadsPerCheck: main?.cqlReadsPerCheck ?? { mean: null, p50: null, p99: null },
-    cqlWritesPerCheck: main?.writesPerCheck ?? null,
-    neighbourRecall: main?.accuracy?.recall.recall.mean ?? null,
-    detection: {
-      precision: detection?.precision ?? null,
-      recall: detection?.strongRecallLocal.recall ?? null,
-      f1:
-        detection?.precision == null || detection.strongRecallLocal.recall === null
-          ? null
-          : detection.precision + detection.strongRecallLocal.recall === 0
-            ? 0
-            : (2 * detection.precision * detection.strongRecallLocal.recall) /
-              (detection.precision + detection.strongRecallLocal.recall),
-    },
-    cpuSecondsPer1000Checks: main?.cpuSecondsPer1000Checks ?? null,
-    rowsReadPerCheck: main?.rowsReadPerCheck ?? { mean: null, p50: null, p99: null },
-    writesPerCheck: main?.writesPerCheck ?? null,
-    coverage: detection?.coverage ?? null,
-    falseAlarmRate: detection?.falseAlarmRate ?? null,
-    cassandraCapacity: {
-      insertsPerSecond: capacity?.insertsPerSecond ?? null,
-      partitionReadsPerSecond: capacity?.partitionReadsPerSecond ?? null,
-    },
-    limitChecksPerSecond: limitRate,
-    pipelineShareOfLimit:
-      main?.checksPerSecond != null && limitRate ? main.checksPerSecond / limitRate : null,
-    capacity,
-    limit,
-    profile: options.profile ? await profileOf(options.out) : null,
-    targets: targets(rows, main, limitRate),
-    rows,
+  const environment: Record<string, unknown> = {
+    cpus: cpus().length,
+    memGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    endpoints,
+    wallSeconds: Math.round((performance.now() - started) / 1000),
+    loadAverageStart,
+    loadAverageEnd: Number((loadavg()[0] ?? 0).toFixed(2)),
   };
-  results.environment["wallSeconds"] = Math.round((performance.now() - started) / 1000);
-  const h = main?.halfRate?.latencyMs;
+  const results = buildResults({
+    generatedAt: new Date().toISOString(),
+    commit,
+    options: { ...options },
+    environment,
+    rows,
+    capacity,
+    profile: options.profile ? await profileOf(options.out) : null,
+    compare:
+      options.compare === undefined || compared === null
+        ? null
+        : { checkout: options.compare, commit: compared },
+  });
+  const report = renderReport(results);
+  await writeFile(join(options.out, "results.json"), `${JSON.stringify(results, jsonBigInt, 2)}\n`);
+  await writeFile(join(options.out, "report.md"), report);
+  await writeFile(join(options.out, "chart.svg"), chartOf(rows));
+  say(`\n${report.split("## Rows")[0] ?? ""}`);
+  say(
+    `wrote ${options.out}/results.json, report.md, chart.svg in ${String(environment["wallSeconds"])} s`,
+  );
+  process.exit(0);
+}
+
+/** Offsets are bigints in memory; JSON gets them as strings. */
+function jsonBigInt(_key: string, value: unknown): unknown {
+  return typeof value === "bigint" ? value.toString() : value;
+}
+
+/** Checks/s over time per row, and the median default run's latency quantiles. */
+function chartOf(rows: readonly RowResult[]): string {
+  const { run } = medianRun(defaultRuns(rows, "this"));
+  const h = run?.halfRate?.latencyMs;
   const latencySeries =
     h === undefined
       ? []
@@ -239,17 +149,11 @@ async function main(): Promise<void> {
   const throughputSeries = rows.map((r) => {
     const t0 = r.timeline[0]?.tS ?? 0;
     return {
-      name: r.variant,
+      name: `${r.variant}${r.repeat === undefined ? "" : ` #${r.repeat}`}${r.detector === "compared" ? " (compared)" : ""}`,
       points: r.timeline.map((p) => ({ x: p.tS - t0, y: p.checksPerSecond })),
     };
   });
-  await writeFile(join(options.out, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-  await writeFile(join(options.out, "report.md"), renderReport(results));
-  await writeFile(join(options.out, "chart.svg"), renderChart(throughputSeries, latencySeries));
-  process.stdout.write(
-    `\n${renderReport(results).split("## How")[0] ?? ""}\nwrote ${options.out}/results.json, report.md, chart.svg in ${String(results.environment["wallSeconds"])} s\n`,
-  );
-  process.exit(0);
+  return renderChart(throughputSeries, latencySeries);
 }
 
 /** The summary of the newest CPU profile written to `dir`, if any. */

@@ -7,6 +7,7 @@ import {
   createGenerator,
   encodeEvent,
   type DistributionName,
+  type SigmaMode,
   type SyntheticEvent,
 } from "../../src/synthetic/index.js";
 import type { Truth } from "./stats.js";
@@ -58,7 +59,10 @@ export interface SourceOptions {
   readonly distribution: DistributionName;
   readonly seed: number;
   readonly anomalyFraction: number;
-  readonly magnitudes: readonly number[];
+  /** Anomaly sizes drawn uniformly from [min, max] local standard deviations. */
+  readonly magnitudeRange: readonly [number, number];
+  /** Noise that varies by place (`varying`) or is the same everywhere. */
+  readonly sigma: SigmaMode;
   readonly idPrefix: string;
 }
 
@@ -70,7 +74,7 @@ export interface EventSource {
 
 /** An event source that records everything it hands out into `log`. */
 export function eventSource(opts: SourceOptions, log: EventLog): EventSource {
-  const generator = createGenerator({ ...opts, clock: Date.now });
+  const generator = createGenerator({ ...opts, magnitudes: [], clock: Date.now });
   return {
     warmup: () => {
       const { event, label } = generator.next();

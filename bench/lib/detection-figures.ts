@@ -1,12 +1,13 @@
 /**
  * Detection figures of one distribution, honest about what the detector could know: coverage
  * (the share of checks that were scored at all), insufficient checks by reason, the false-alarm
- * rate among normal events, precision, and recall of strong anomalies among the events that
- * had a local neighbourhood to be compared with, decided by brute force over the event log.
+ * rate among normal events and among scored normal events, precision, recall of strong anomalies
+ * among the events that had a local neighbourhood to be compared with (decided by brute force
+ * over the event log) and over all of them, and a standard F1.
  */
 import { EventGrid, type GridEvent } from "./event-grid.js";
 import type { CheckCounters } from "./check-counters.js";
-import { detectionFigures, type Truth } from "./stats.js";
+import { detectionFigures, f1Score, type Truth } from "./stats.js";
 
 /** What "has a local neighbourhood" means: the product's distance bound and minimum. */
 export interface NeighbourhoodRule {
@@ -76,9 +77,18 @@ export interface DistributionDetection {
     readonly unattributed: number;
   };
   readonly normalEvents: number;
+  /**
+   * Normal events the detector scored: its scored checks in the phase minus the anomalies it
+   * scored, counted as the anomalies with a local neighbourhood (at least those it alerted on,
+   * at most all of them). The detector does not say which events it scored, so this is exact
+   * only up to that estimate, which moves it by at most the anomaly count.
+   */
+  readonly scoredNormalEvents: number;
   readonly falsePositives: number;
-  /** False positives / normal events checked. */
+  /** False positives / normal events checked (insufficient ones included). */
   readonly falseAlarmRate: number | null;
+  /** False positives / scored normal events: what an alert consumer sees. */
+  readonly falseAlarmRatePerScored: number | null;
   readonly alerts: number;
   readonly truePositives: number;
   readonly precision: number | null;
@@ -87,6 +97,9 @@ export interface DistributionDetection {
   readonly strongRecallLocal: RecallCount;
   /** The same over all of them, neighbourhood or not. */
   readonly strongRecallAll: RecallCount;
+  /** The standard F1 of `precision` and `strongRecallAll.recall` (see `f1Of`). */
+  readonly f1: number | null;
+  readonly f1Of: string;
   /** Share of the labelled events that had a local neighbourhood. */
   readonly localShare: number | null;
   /** Per magnitude: recall over all anomalies of it and over those with a neighbourhood. */
@@ -95,16 +108,23 @@ export interface DistributionDetection {
 
 const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
 
-function recallOf(d: ReturnType<typeof detectionFigures>, from: number): RecallCount {
+function recallOf(
+  truths: readonly Truth[],
+  alerted: ReadonlySet<string>,
+  from: number,
+): RecallCount {
   let anomalies = 0;
   let detected = 0;
-  for (const [m, v] of Object.entries(d.byMagnitude)) {
-    if (Number(m) < from) continue;
-    anomalies += v.anomalies;
-    detected += v.detected;
+  for (const t of truths) {
+    if (t.magnitude <= 0 || t.magnitude < from) continue;
+    anomalies++;
+    if (alerted.has(t.id)) detected++;
   }
   return { anomalies, detected, recall: ratio(detected, anomalies) };
 }
+
+/** What {@link DistributionDetection.f1} is made of, for the report. */
+export const F1_OF = "precision and recall over all ≥ 5σ anomalies (recallAll)";
 
 /**
  * The detection figures of one row (one distribution). `truths` are the labelled events of the
@@ -133,6 +153,13 @@ export function distributionDetection(input: {
     attributed += count;
   }
   const normalEvents = input.truths.filter((t) => t.magnitude === 0).length;
+  const anomalies = input.truths.filter((t) => t.magnitude > 0);
+  const scoredAnomalies = Math.min(
+    anomalies.length,
+    Math.max(all.truePositives, anomalies.filter((t) => input.local.has(t.id)).length),
+  );
+  const scoredNormalEvents = Math.max(all.falsePositives, counters.scored - scoredAnomalies);
+  const strongRecallAll = recallOf(input.truths, input.alertedIds, strongFrom);
   const byMagnitude: Record<string, RecallCount & { local: RecallCount }> = {};
   for (const [m, v] of Object.entries(all.byMagnitude)) {
     const l = local.byMagnitude[m];
@@ -157,14 +184,18 @@ export function distributionDetection(input: {
       unattributed: Math.max(0, counters.insufficient - attributed),
     },
     normalEvents,
+    scoredNormalEvents,
     falsePositives: all.falsePositives,
     falseAlarmRate: ratio(all.falsePositives, normalEvents),
+    falseAlarmRatePerScored: ratio(all.falsePositives, scoredNormalEvents),
     alerts: all.alerts,
     truePositives: all.truePositives,
     precision: all.precision,
     strongFrom,
-    strongRecallLocal: recallOf(local, strongFrom),
-    strongRecallAll: recallOf(all, strongFrom),
+    strongRecallLocal: recallOf(localTruths, input.alertedIds, strongFrom),
+    strongRecallAll,
+    f1: f1Score(all.precision, strongRecallAll.recall),
+    f1Of: F1_OF,
     localShare: ratio(localTruths.length, input.truths.length),
     byMagnitude,
   };

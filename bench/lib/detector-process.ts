@@ -4,13 +4,27 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { cpuSeconds, scrapeMetrics } from "./scrape.js";
+import { cpuSeconds } from "./scrape.js";
 
 /** The product's CLI. */
-const ENTRIES = {
-  product: [fileURLToPath(new URL("../../bin/geoanomaly.js", import.meta.url)), "detect"],
-} as const;
+const PRODUCT = [fileURLToPath(new URL("../../bin/geoanomaly.js", import.meta.url)), "detect"];
+
+/** How to start a detector: this checkout's CLI or another checkout's. */
+export interface DetectorEntry {
+  /** Root of another built checkout of the product: runs its `bin/geoanomaly.js detect` instead. */
+  readonly checkout?: string;
+  /** Node options before the script, e.g. ["--cpu-prof"]. */
+  readonly nodeArgs?: readonly string[];
+  readonly timeoutMs?: number;
+}
+
+function entryArgs(how: DetectorEntry): readonly string[] {
+  if (how.checkout !== undefined)
+    return [join(resolve(how.checkout), "bin", "geoanomaly.js"), "detect"];
+  return PRODUCT;
+}
 
 /** A running detector process. */
 export interface DetectorProcess {
@@ -45,20 +59,23 @@ async function ready(port: number): Promise<boolean> {
 }
 
 /**
- * Starts `geoanomaly detect` with `env` (SETTINGS variables) on a free metrics port and waits until /readyz answers 200
- * (schema applied, group joined). `nodeArgs` e.g. ["--cpu-prof"].
+ * Starts `geoanomaly detect` (this checkout's or another checkout's CLI) with `env` (SETTINGS variables) on a free metrics port and waits
+ * until /readyz answers 200 (schema applied, group joined).
  */
 export async function startDetector(
   env: Record<string, string>,
-  nodeArgs: readonly string[] = [],
-  entry: keyof typeof ENTRIES = "product",
-  timeoutMs = 90_000,
+  how: DetectorEntry = {},
 ): Promise<DetectorProcess> {
+  const timeoutMs = how.timeoutMs ?? 90_000;
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...ENTRIES[entry]], {
-    env: { ...process.env, ...env, METRICS_PORT: String(port) },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...(how.nodeArgs ?? []), ...entryArgs(how)],
+    {
+      env: { ...process.env, ...env, METRICS_PORT: String(port) },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const log: string[] = [];
   const keep = (chunk: Buffer): void => {
     for (const line of chunk.toString("utf8").split("\n")) if (line !== "") log.push(line);
@@ -93,10 +110,4 @@ export async function startDetector(
       clearTimeout(timer);
     },
   };
-}
-
-/** Checks so far (scored + insufficient) of a running detector. */
-export async function checksSoFar(port: number): Promise<number> {
-  const s = await scrapeMetrics(port);
-  return s.series.get("geoanomaly_checks_total#sum") ?? 0;
 }

@@ -1,14 +1,16 @@
 /**
- * The load generator's Kafka side: topics of one row, a paced or backlog-bounded feed built on
- * src/synthetic's runFeed, and a collector of the alert topic's event ids.
+ * The load generator's Kafka side: topics and groups of one row, an open-loop paced feed and a
+ * backlog-bounded one for warm-ups, and a collector of the alert topic's event ids.
  */
 import { SingleBar } from "cli-progress";
 import { Kafka, Partitioners, logLevel, type Producer } from "kafkajs";
-import { runFeed } from "../../src/synthetic/index.js";
 import type { BenchEvent } from "./data.js";
+import { pacedFeed, type PacedFeedResult, type PacedMessage } from "./paced-feed.js";
 
 export function benchKafka(brokers: readonly string[], clientId: string): Kafka {
-  return new Kafka({ clientId, brokers: [...brokers], logLevel: logLevel.ERROR });
+  // Silent: a group forming or a broker slow under load makes kafkajs log errors it retries
+  // itself; a failure that matters reaches the harness as a rejected call.
+  return new Kafka({ clientId, brokers: [...brokers], logLevel: logLevel.NOTHING });
 }
 
 export async function createTopics(
@@ -38,83 +40,124 @@ export async function deleteTopics(kafka: Kafka, topics: readonly string[]): Pro
   }
 }
 
+/** Deletes consumer groups (best effort: a group with members left, or none at all, is skipped). */
+export async function deleteGroups(kafka: Kafka, groups: readonly string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.deleteGroups([...groups]).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export async function connectProducer(kafka: Kafka): Promise<Producer> {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   return producer;
 }
 
-export interface FeedPlan {
-  readonly label: string;
-  readonly next: () => BenchEvent;
-  /** Messages per second; undefined: as fast as the pipeline takes (see `maxBacklog`). */
-  readonly rate?: number;
-  readonly count?: number;
-  readonly durationMs?: number;
-  /** With no rate: wait while produced - checked(). */
-  readonly maxBacklog?: number | (() => number);
-  readonly checked?: () => number;
-}
-
-const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Produces per `plan` with a progress bar (rate and completion); resolves with what was sent. */
-export async function feed(producer: Producer, topic: string, plan: FeedPlan): Promise<number> {
-  const signal = plan.durationMs === undefined ? undefined : AbortSignal.timeout(plan.durationMs);
+/** A progress bar of one feed: the label, completion, and the rate so far. */
+function progressBar(
+  label: string,
+  total: number,
+  unit: string,
+): {
+  update: (sent: number, value: number, elapsedMs: number) => void;
+  stop: () => void;
+} {
   const bar = new SingleBar({
-    format: `${plan.label.padEnd(30)} {bar} {percentage}% | {value}/{total} {unit} | {rate} ev/s`,
+    format: `${label.padEnd(30)} {bar} {percentage}% | {value}/{total} {unit} | {rate} ev/s`,
     hideCursor: true,
   });
-  const total = plan.count ?? Math.round((plan.durationMs ?? 0) / 1000);
-  const start = performance.now();
-  bar.start(total, 0, { rate: 0, unit: plan.count === undefined ? "s" : "events" });
-  const progress = (sent: number): void => {
-    const elapsedMs = performance.now() - start;
-    const value = plan.count === undefined ? Math.min(total, Math.floor(elapsedMs / 1000)) : sent;
-    bar.update(value, { rate: Math.round(sent / Math.max(0.001, elapsedMs / 1000)) });
+  bar.start(total, 0, { rate: 0, unit });
+  return {
+    update: (sent, value, elapsedMs) =>
+      bar.update(Math.min(total, value), {
+        rate: Math.round(sent / Math.max(0.001, elapsedMs / 1000)),
+      }),
+    stop: () => {
+      bar.update(total);
+      bar.stop();
+    },
   };
-  const send = (batch: BenchEvent[]): Promise<unknown> =>
-    producer.send({
+}
+
+function sender(producer: Producer, topic: string): (batch: PacedMessage[]) => Promise<void> {
+  return async (batch) => {
+    await producer.send({
       topic,
       acks: -1,
       messages: batch.map((e) => ({ key: e.key, value: e.value })),
     });
-  let sent = 0;
-  if (plan.rate !== undefined || plan.checked === undefined) {
-    // Paced (or unbounded) feed: src/synthetic's token bucket.
-    const result = await runFeed({
-      send: async (messages) => {
-        await producer.send({ topic, acks: -1, messages });
-      },
-      next: () => {
-        const e = plan.next();
-        return { key: e.key, value: e.value };
-      },
-      count: plan.count,
+  };
+}
+
+/**
+ * Produces at `rate` events/s for `durationMs`, open loop (bench/lib/paced-feed.ts): the rate
+ * does not wait on the detector, nor on each batch's acknowledgement.
+ */
+export async function producePaced(
+  producer: Producer,
+  topic: string,
+  plan: {
+    readonly label: string;
+    readonly next: () => BenchEvent;
+    readonly rate: number;
+    readonly durationMs: number;
+  },
+): Promise<PacedFeedResult> {
+  const bar = progressBar(plan.label, Math.round(plan.durationMs / 1000), "s");
+  try {
+    return await pacedFeed({
       rate: plan.rate,
-      batchSize: 200,
-      signal,
-      onProgress: progress,
+      durationMs: plan.durationMs,
+      next: plan.next,
+      send: sender(producer, topic),
+      onProgress: (acknowledged, elapsedMs) =>
+        bar.update(acknowledged, Math.floor(elapsedMs / 1000), elapsedMs),
     });
-    sent = result.sent;
-  } else {
-    // As fast as the pipeline takes: wait for the backlog *before* stamping events with a time.
-    const checked = plan.checked;
-    const cap = plan.maxBacklog ?? 5_000;
-    const limit = (): number => (typeof cap === "number" ? cap : cap());
-    while (signal?.aborted !== true && (plan.count === undefined || sent < plan.count)) {
-      if (sent - checked() > limit()) {
+  } finally {
+    bar.stop();
+  }
+}
+
+const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Produces `count` events as fast as the pipeline takes them: waits while more than
+ * `maxBacklog` are produced but not checked (`checked()` counts this feed's checks), and only
+ * then stamps the next events with a time. For warm-ups, never for a measured rate.
+ */
+export async function produceAsTaken(
+  producer: Producer,
+  topic: string,
+  plan: {
+    readonly label: string;
+    readonly next: () => BenchEvent;
+    readonly count: number;
+    readonly maxBacklog: number;
+    readonly checked: () => number;
+  },
+): Promise<number> {
+  const bar = progressBar(plan.label, plan.count, "events");
+  const send = sender(producer, topic);
+  const start = performance.now();
+  let sent = 0;
+  try {
+    while (sent < plan.count) {
+      if (sent - plan.checked() > plan.maxBacklog) {
         await pause(10);
         continue;
       }
-      const n = Math.min(200, (plan.count ?? Infinity) - sent);
+      const n = Math.min(200, plan.count - sent);
       await send(Array.from({ length: n }, () => plan.next()));
       sent += n;
-      progress(sent);
+      bar.update(sent, sent, performance.now() - start);
     }
+  } finally {
+    bar.stop();
   }
-  bar.update(total);
-  bar.stop();
   return sent;
 }
 

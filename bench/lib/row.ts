@@ -1,7 +1,8 @@
 /**
  * One row of the benchmark: its own topics, keyspace and consumer group, a detector child process
- * configured for the variant (the product's `detect`), the alert collector, the event log, and the collector of
- * the checks the detector traces. Closing it leaves nothing running.
+ * configured for the variant (the product's `detect`, or another checkout's), the alert collector, the group's lag on
+ * Kafka, the event log, and the collector of the checks the detector traces. Closing it leaves
+ * nothing running.
  */
 import { randomBytes } from "node:crypto";
 import type cassandra from "cassandra-driver";
@@ -13,11 +14,13 @@ import type { LevelLayout } from "../../src/domain/levels.js";
 import type { Endpoints } from "../../src/servers/endpoints.js";
 import type { DistributionName } from "../../src/synthetic/index.js";
 import { EventLog, eventSource, type EventSource } from "./data.js";
-import { startDetector, type DetectorProcess } from "./detector-process.js";
+import { ConsumerLag } from "./consumer-lag.js";
+import { startDetector, type DetectorEntry, type DetectorProcess } from "./detector-process.js";
 import {
   collectAlerts,
   connectProducer,
   createTopics,
+  deleteGroups,
   deleteTopics,
   type AlertCollector,
 } from "./kafka.js";
@@ -43,8 +46,19 @@ export interface BenchContext {
   readonly cleanups: (() => Promise<unknown>)[];
 }
 
+/** How a row's detector runs: this checkout or another one, profiled or not. */
+export interface RowRun {
+  /** Root of another built checkout whose CLI runs the detector (the before of a before/after). */
+  readonly checkout?: string;
+  /** Node options of the detector process, e.g. --cpu-prof. */
+  readonly nodeArgs?: readonly string[];
+}
+
 export interface RowEnv {
   readonly variant: Variant;
+  /** The row's unique name: topics, keyspace and group derive from it. */
+  readonly base: string;
+  readonly kafka: Kafka;
   readonly config: Config;
   readonly layout: LevelLayout;
   readonly detector: DetectorProcess;
@@ -55,8 +69,8 @@ export interface RowEnv {
   readonly source: EventSource;
   /** The checks the detector process traced (GET /trace), collected while the row runs. */
   readonly trace: TraceCollector;
-  /** Most events produced but not yet checked while producing as fast as taken. */
-  readonly backlog: number;
+  /** The detector group's lag on the input topic (end offsets minus committed offsets). */
+  readonly lag: ConsumerLag;
   close(): Promise<void>;
 }
 
@@ -100,7 +114,8 @@ export function rowEventSource(
       distribution: variant.distribution,
       seed: o.seed,
       anomalyFraction: o.anomalyFraction,
-      magnitudes: o.magnitudes,
+      magnitudeRange: o.magnitudeRange,
+      sigma: "varying",
       idPrefix: `${base}-`,
     },
     log,
@@ -117,24 +132,32 @@ export function configEnv(config: Config): Record<string, string> {
   return env;
 }
 
-/** Creates the row's topics, starts its detector, trace and alert collectors. */
+/** Creates the row's topics, starts its detector, trace and alert collectors and lag sampler. */
 export async function openRow(
   ctx: BenchContext,
   variant: Variant,
   index: number,
-  nodeArgs: readonly string[] = [],
+  run: RowRun = {},
 ): Promise<RowEnv> {
   const base = rowName(ctx.runId, index);
   const config = rowConfig(ctx, variant, base);
   const topics = [config.inputTopic, config.deadLetterTopic, config.alertTopic];
   await createTopics(ctx.kafka, topics, config.topicPartitions);
   ctx.cleanups.push(() => deleteTopics(ctx.kafka, topics));
+  ctx.cleanups.push(() =>
+    deleteGroups(ctx.kafka, [config.groupId, `${base}.alerts-reader`, `${base}.positions`]),
+  );
   ctx.cleanups.push(() => ctx.client.execute(`DROP KEYSPACE IF EXISTS ${base}`));
   const env = configEnv(config);
-  const [detector, alerts, producer] = await Promise.all([
-    startDetector(env, nodeArgs),
+  const how: DetectorEntry = {
+    ...(run.checkout === undefined ? {} : { checkout: run.checkout }),
+    ...(run.nodeArgs === undefined ? {} : { nodeArgs: run.nodeArgs }),
+  };
+  const [detector, alerts, producer, lag] = await Promise.all([
+    startDetector(env, how),
     collectAlerts(ctx.kafka, config.alertTopic, `${base}.alerts-reader`),
     connectProducer(ctx.kafka),
+    ConsumerLag.open(ctx.kafka, config.groupId, config.inputTopic),
   ]);
   const sampler = new Sampler(detector.port);
   sampler.start();
@@ -144,6 +167,8 @@ export async function openRow(
   const source = rowEventSource(ctx, variant, base, log);
   return {
     variant,
+    base,
+    kafka: ctx.kafka,
     config,
     layout: configuredLayout(config),
     detector,
@@ -153,11 +178,16 @@ export async function openRow(
     log,
     source,
     trace,
-    backlog: ctx.options.backlog,
+    lag,
     close: async () => {
       sampler.stop();
       await trace.stop().catch(() => undefined);
-      await Promise.allSettled([detector.stop(), alerts.stop(), producer.disconnect()]);
+      await Promise.allSettled([
+        detector.stop(),
+        alerts.stop(),
+        producer.disconnect(),
+        lag.close(),
+      ]);
     },
   };
 }

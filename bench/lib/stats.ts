@@ -65,11 +65,17 @@ export function f1Score(precision: number | null, recall: number | null): number
 
 const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
 
+/** The bin of an anomaly size: its whole number of standard deviations (5.7σ is in bin 5). */
+export function magnitudeBin(magnitude: number): number {
+  return Math.floor(magnitude);
+}
+
 /**
  * Scores alerts (event ids) against the labelled events: an alert for an anomaly is a true
  * positive, for a normal event a false positive; alerts for unlabelled ids (warm-up) are ignored.
- * Recall and F1 of `recall`/`f1` cover anomalies of magnitude >= `strongFrom`; F1 per magnitude
- * uses the overall precision (a false alarm has no magnitude).
+ * Recall and F1 of `recall`/`f1` cover anomalies of magnitude >= `strongFrom`; per magnitude they
+ * are per whole-σ bin ({@link magnitudeBin}), F1 with the overall precision (a false alarm has no
+ * magnitude).
  */
 export function detectionFigures(
   truths: Iterable<Truth>,
@@ -77,6 +83,7 @@ export function detectionFigures(
   strongFrom = 5,
 ): DetectionFigures {
   const per = new Map<number, { anomalies: number; detected: number }>();
+  let strong = { anomalies: 0, detected: 0 };
   let tp = 0;
   let fp = 0;
   let alerts = 0;
@@ -87,26 +94,26 @@ export function detectionFigures(
       if (alerted) fp++;
       continue;
     }
-    const entry = per.get(t.magnitude) ?? { anomalies: 0, detected: 0 };
+    const bin = magnitudeBin(t.magnitude);
+    const entry = per.get(bin) ?? { anomalies: 0, detected: 0 };
     entry.anomalies++;
     if (alerted) {
       entry.detected++;
       tp++;
     }
-    per.set(t.magnitude, entry);
+    per.set(bin, entry);
+    if (t.magnitude >= strongFrom) {
+      strong = {
+        anomalies: strong.anomalies + 1,
+        detected: strong.detected + (alerted ? 1 : 0),
+      };
+    }
   }
   const precision = ratio(tp, tp + fp);
   const byMagnitude: Record<string, MagnitudeFigures> = {};
-  let strong = { anomalies: 0, detected: 0 };
   for (const [m, e] of [...per.entries()].sort((a, b) => a[0] - b[0])) {
     const recall = ratio(e.detected, e.anomalies);
     byMagnitude[String(m)] = { ...e, recall, f1: f1Score(precision, recall) };
-    if (m >= strongFrom) {
-      strong = {
-        anomalies: strong.anomalies + e.anomalies,
-        detected: strong.detected + e.detected,
-      };
-    }
   }
   const recall = ratio(strong.detected, strong.anomalies);
   return {

@@ -57,9 +57,16 @@ export function atMost(
   };
 }
 
-/** Several sub-targets that must all hold. */
+/**
+ * Several sub-targets that must all hold: missed as soon as one part is a definite miss, even
+ * while another has no figure; met only when every part is met; otherwise no verdict.
+ */
 export function allOf(target: string, parts: readonly TargetRow[]): TargetRow {
-  const met = parts.some((p) => p.met === null) ? null : parts.every((p) => p.met === true);
+  const met = parts.some((p) => p.met === false)
+    ? false
+    : parts.some((p) => p.met === null)
+      ? null
+      : true;
   return {
     target,
     goal: parts.map((p) => `${p.target} ${p.goal}`).join("; "),

@@ -17,8 +17,14 @@ export const TraceCheckSchema = z
     lat: finite,
     lon: finite,
     timeMs: finite,
-    /** Wall-clock time the check's search began (what was stored before it could be found). */
+    /**
+     * Wall-clock time the check's search began (for a batch: its first read), so a neighbour
+     * stored later was in flight for it.
+     */
     searchStartedAtMs: finite.optional(),
+    /** The checked record's Kafka partition and offset (a detector that checks whole batches). */
+    partition: z.number().int().nonnegative().optional(),
+    offset: z.string().regex(/^\d+$/, "must be a whole number as a string").optional(),
     /** The k nearest eligible events within the bound and window, nearest first. */
     neighbourIds: z.array(z.string()),
     neighbourDistancesMeters: z.array(finite),

@@ -1,27 +1,40 @@
 /**
  * Scenario: how right the detector is, from what the detector process really did. Neighbour
- * recall: the checks it traced (GET /trace) against brute force over the event log with the same
- * distance bound and time window. Detection: alerts on the alert topic matched to the injected
- * labels by event id, with coverage and insufficient reasons from the detector's counters, and
- * recall counted among the anomalies that had a local neighbourhood.
+ * recall: the checks it traced (GET /trace) against brute force over the row's events with the
+ * nominal window, the configured bound and the batch rule, each missing neighbour classified by
+ * the final store (in flight, lost, or a search miss) and the input topic (partition, offset).
+ * Detection: alerts on the alert topic matched to the injected labels by event id, with coverage
+ * and insufficient reasons from the detector's counters, and recall counted among the anomalies
+ * that had a local neighbourhood as well as over all of them.
  */
+import type cassandra from "cassandra-driver";
 import { checkCountersBetween } from "../lib/check-counters.js";
 import {
   distributionDetection,
   localNeighbourhoods,
   type DistributionDetection,
 } from "../lib/detection-figures.js";
-import type cassandra from "cassandra-driver";
-import { tableName } from "../../src/domain/levels.js";
+import { readInputPositions } from "../lib/input-positions.js";
+import {
+  neighbourRecall,
+  type NeighbourRecallFigures,
+  type TopicPosition,
+} from "../lib/neighbour-recall.js";
 import type { RowEnv } from "../lib/row.js";
 import type { Scrape } from "../lib/scrape.js";
-import { traceRecall, type TraceRecallFigures } from "../lib/trace-recall.js";
+import { storedWriteTimes } from "../lib/stored-rows.js";
 
 export interface AccuracyFigures {
-  readonly recall: TraceRecallFigures;
+  readonly recall: NeighbourRecallFigures;
   readonly detection: DistributionDetection;
   /** Traced checks the detector dropped from its buffer before they were collected. */
   readonly traceDropped: number;
+  /** Events produced in the row with no row in the final store (null: store not read). */
+  readonly unstoredEvents: number | null;
+  /** Events produced in the row that the input topic did not give back (should be 0). */
+  readonly eventsNotInTopic: number;
+  /** Why the store or the topic could not be read, if so. */
+  readonly notes: readonly string[];
 }
 
 /** Waits until no new alert arrived for `quietMs` (alerts are published before commit). */
@@ -35,31 +48,8 @@ async function alertsSettled(env: RowEnv, quietMs = 1500, timeoutMs = 15_000): P
 }
 
 /**
- * When each event was stored: the write time of its row at the finest stored length (every
- * length is written at once). Only the table-per-length store has these tables; the comparison
- * models fall back to the production-order rule.
- */
-async function storedAt(
-  client: cassandra.Client,
-  env: RowEnv,
-): Promise<Map<string, number> | undefined> {
-  const finest = env.layout[0]?.length;
-  if (finest === undefined) return undefined;
-  const out = new Map<string, number>();
-  const cql = `SELECT id, WRITETIME(value) AS w FROM ${env.config.cassandraKeyspace}.${tableName(finest)}`;
-  // One page: a row's keyspace holds its own events only (tens of thousands).
-  const rs = await client.execute(cql, [], { prepare: true, fetchSize: 1_000_000 });
-  for (const r of rs.rows) {
-    // Write times are microseconds since the epoch, taken by the detector's driver.
-    out.set(r["id"] as string, Number(r["w"]) / 1000);
-  }
-  return out;
-}
-
-/**
  * Accuracy of a row whose scored events were checked between the scrapes `before` and `after`
- * (the row must have drained). Events in flight when a check ran (not yet written 2 s before its
- * search began, by their Cassandra write time) are told apart from search misses.
+ * (the row should have drained: its `drained` flag says whether it did).
  */
 export async function measureAccuracy(
   client: cassandra.Client,
@@ -71,11 +61,27 @@ export async function measureAccuracy(
   const trace = await env.trace.stop();
   const events = env.log.events.map((e) => e.event);
   const c = env.config;
-  const stored = await storedAt(client, env);
-  const recall = traceRecall(trace.checks, events, {
+  const notes: string[] = [];
+  const finest = env.layout[0]?.length;
+  let stored: Map<string, number> | undefined;
+  if (finest !== undefined) {
+    stored = await storedWriteTimes(client, c.cassandraKeyspace, finest);
+  } else {
+    notes.push("store not read: the layout has no stored length");
+  }
+  let positions: Map<string, TopicPosition> | undefined;
+  try {
+    positions = await readInputPositions(env.kafka, c.inputTopic, `${env.base}.positions`);
+  } catch (err) {
+    notes.push(`input positions unknown: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const recall = neighbourRecall({
+    checks: trace.checks,
+    events,
     k: c.searchK,
-    // Without write times: events produced up to the backlog before a check may still be queued.
-    inFlightBefore: c.concurrency * c.partitionsConcurrently + env.backlog,
+    maxDistanceMeters: c.maxNeighbourDistanceM,
+    horizonMsByLength: new Map(env.layout.map((l) => [l.length, l.horizonMs])),
+    ...(positions === undefined ? {} : { positions }),
     ...(stored === undefined ? {} : { storedAtMs: stored }),
   });
   const truths = env.log.truths();
@@ -95,5 +101,13 @@ export async function measureAccuracy(
     counters: checkCountersBetween(before, after),
     local,
   });
-  return { recall, detection, traceDropped: trace.dropped };
+  return {
+    recall,
+    detection,
+    traceDropped: trace.dropped,
+    unstoredEvents: stored === undefined ? null : events.filter((e) => !stored.has(e.id)).length,
+    eventsNotInTopic:
+      positions === undefined ? 0 : events.filter((e) => !positions.has(e.id)).length,
+    notes,
+  };
 }

@@ -47,12 +47,12 @@ export interface CapacityOptions {
   readonly seed: number;
 }
 
-/** About a minute with `quick` (10 s per measurement), about 2.5 minutes without. */
+/** About 45 s with `quick` (6 s per measurement), about 2.5 minutes without. */
 export function capacityPreset(quick: boolean): CapacityOptions {
   return {
     concurrency: 192,
-    warmupSeconds: quick ? 3 : 5,
-    seconds: quick ? 10 : 30,
+    warmupSeconds: quick ? 2 : 5,
+    seconds: quick ? 6 : 30,
     rowsPerPartition: [10, 100],
     storedRowsPerPartition: 500,
     partitions: quick ? 64 : 200,

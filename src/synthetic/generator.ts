@@ -37,6 +37,11 @@ export interface GeneratorOptions {
   readonly anomalyFraction: number;
   /** Anomaly sizes in local standard deviations; one is picked uniformly per anomaly. */
   readonly magnitudes: readonly number[];
+  /**
+   * Draws each anomaly's size uniformly from [min, max] local standard deviations instead of
+   * picking from `magnitudes`, so a detector is not judged only at a few exact sizes.
+   */
+  readonly magnitudeRange?: readonly [number, number];
   /** Id prefix; default `s<seed>-`. Give each run its own to keep ids unique across runs. */
   readonly idPrefix?: string;
   readonly clock?: () => number;
@@ -53,7 +58,15 @@ export const ID_DIGITS = 12;
 function validate(opts: GeneratorOptions): void {
   const f = opts.anomalyFraction;
   if (!(f >= 0 && f <= 1)) throw new RangeError(`anomalyFraction must be in [0, 1], got ${f}`);
-  if (f > 0 && opts.magnitudes.length === 0) {
+  const range = opts.magnitudeRange;
+  if (range !== undefined) {
+    const [min, max] = range;
+    if (!(Number.isFinite(min) && Number.isFinite(max) && min > 0 && max >= min)) {
+      throw new RangeError(
+        `magnitudeRange must be [min, max] with 0 < min <= max, got [${min}, ${max}]`,
+      );
+    }
+  } else if (f > 0 && opts.magnitudes.length === 0) {
     throw new RangeError("magnitudes must list at least one value when anomalyFraction > 0");
   }
   for (const m of opts.magnitudes) {
@@ -69,6 +82,10 @@ export function createGenerator(opts: GeneratorOptions): Generator {
   const prefix = opts.idPrefix ?? `s${Math.trunc(opts.seed) >>> 0}-`;
   const clock = opts.clock ?? Date.now;
   const sigmaMode = opts.sigma ?? "constant";
+  const range = opts.magnitudeRange;
+  // One draw either way, so the rest of the stream does not depend on how sizes are chosen.
+  const size = (): number =>
+    range === undefined ? rng.pick(opts.magnitudes) : rng.uniform(range[0], range[1]);
   let seq = 0;
 
   return {
@@ -80,7 +97,7 @@ export function createGenerator(opts: GeneratorOptions): Generator {
       let value: number;
       let magnitude = 0;
       if (anomaly) {
-        magnitude = rng.pick(opts.magnitudes);
+        magnitude = size();
         value = expected + (rng.next() < 0.5 ? -1 : 1) * magnitude * sigma;
       } else {
         value = rng.normal(expected, sigma);

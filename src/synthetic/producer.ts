@@ -17,6 +17,8 @@ export interface ProduceOptions {
   readonly distribution: DistributionName;
   readonly anomalyFraction: number;
   readonly magnitudes: readonly number[];
+  /** Anomaly sizes drawn uniformly from [min, max] local standard deviations instead. */
+  readonly magnitudeRange?: readonly [number, number];
   readonly malformedFraction?: number;
   readonly seed: number;
   readonly sigma?: SigmaMode;

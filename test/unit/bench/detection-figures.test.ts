@@ -69,7 +69,7 @@ describe("localNeighbourhoods", () => {
         naiveLocal(events, d, min, window),
       );
     }
-  });
+  }, 30_000); // quadratic reference over 1,500 events: slow on a loaded machine
 
   it("decides only the events asked about, with every event as a possible neighbour", () => {
     const events: GridEvent[] = [
@@ -130,6 +130,30 @@ describe("distributionDetection", () => {
     });
     expect(d.byMagnitude["3"]?.recall).toBe(0);
     expect(d.localShare).toBeCloseTo(99 / 100, 12);
+    // 80 scored checks less the 3 anomalies with a neighbourhood: 77 scored normal events.
+    expect(d.scoredNormalEvents).toBe(77);
+    expect(d.falseAlarmRatePerScored).toBeCloseTo(1 / 77, 12);
+    // Standard F1 of precision 2/3 and recall over all >= 5 sigma 2/3.
+    expect(d.f1).toBeCloseTo(2 / 3, 12);
+    expect(d.f1Of).toMatch(/recallAll/);
+  });
+
+  it("counts scored anomalies as at least those alerted, at most all of them", () => {
+    const alerted = new Set(["n1", "n2", "a5", "a8"]);
+    const counters = { scored: 10, insufficient: 90, insufficientByReason: {} };
+    const none = distributionDetection({ truths, alertedIds: alerted, counters, local: new Set() });
+    expect(none.scoredNormalEvents).toBe(8); // 10 scored - 2 alerted anomalies
+    const every = distributionDetection({ truths, alertedIds: alerted, counters, local });
+    expect(every.scoredNormalEvents).toBe(7); // 10 - 3 anomalies with a neighbourhood
+    // Never fewer scored normal events than false alarms.
+    const few = distributionDetection({
+      truths,
+      alertedIds: alerted,
+      counters: { ...counters, scored: 2 },
+      local,
+    });
+    expect(few.scoredNormalEvents).toBe(2);
+    expect(few.falseAlarmRatePerScored).toBe(1);
   });
 
   it("has no recall without anomalies, and no precision without alerts", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { checkLimit } from "../../../bench/lib/capacity-model.js";
 import { distributionDetection } from "../../../bench/lib/detection-figures.js";
-import { renderAccuracy, renderCapacity } from "../../../bench/lib/report.js";
-import { traceRecall } from "../../../bench/lib/trace-recall.js";
+import { neighbourRecall } from "../../../bench/lib/neighbour-recall.js";
+import { renderAccuracy, renderCapacity } from "../../../bench/lib/report-sections.js";
 import type { CapacityFigures } from "../../../bench/scenarios/capacity.js";
 
 const capacity: CapacityFigures = {
@@ -54,14 +54,20 @@ describe("report sections", () => {
     expect(text).toContain("per second 19000–21000, median 20500");
     expect(text).toContain("reads of 100 rows: **2000/s**, 200000 rows/s (1 errors");
     expect(text).toMatch(
-      /limit for a check of 8\.00 writes, 18\.00 partitions .* \*\*\d+ checks\/s\*\*/,
+      /limit for a check of 8\.00 write statements \(each charged as one insert\), 18\.00 partitions .* \*\*\d+ checks\/s\*\*/,
     );
     expect(text).toContain("no multi-partition read measured");
     expect(text).toContain("first error: Operation timed out");
   });
 
   it("renders a row per distribution, with dashes where a figure is missing", () => {
-    const recall = traceRecall([], [], { k: 50 });
+    const recall = neighbourRecall({
+      checks: [],
+      events: [],
+      k: 50,
+      maxDistanceMeters: 25_000,
+      horizonMsByLength: new Map(),
+    });
     const detection = distributionDetection({
       truths: [{ id: "a", magnitude: 0 }],
       alertedIds: new Set(),
@@ -69,8 +75,8 @@ describe("report sections", () => {
       local: new Set(["a"]),
     });
     const lines = renderAccuracy([
-      { distribution: "mixed", recall, detection },
-      { distribution: "uniform", recall: null, detection: null },
+      { row: "mixed", recall, detection },
+      { row: "uniform", recall: null, detection: null },
     ]);
     expect(lines[4]).toContain("| mixed | 0 | – / – |");
     expect(lines[4]).toContain("75.0%");

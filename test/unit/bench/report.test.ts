@@ -6,7 +6,7 @@ import {
   parsePrometheus,
   total,
 } from "../../../bench/lib/scrape.js";
-import { steadyRate } from "../../../bench/scenarios/throughput.js";
+import { steadyRate } from "../../../bench/scenarios/sustained.js";
 import { allOf, atLeast, atMost } from "../../../bench/lib/targets.js";
 
 describe("targets", () => {
@@ -19,6 +19,9 @@ describe("targets", () => {
     expect(miss.distance).toBe("50 ms over (150% of limit)");
     expect(atLeast("x", null, 1).met).toBeNull();
     expect(allOf("both", [hit, miss]).met).toBe(false);
+    // A definite miss fails the whole target even while another part has no figure.
+    expect(allOf("some", [atLeast("x", null, 1), miss]).met).toBe(false);
+    expect(allOf("some", [atLeast("x", null, 1), hit]).met).toBeNull();
   });
 });
 
@@ -56,6 +59,7 @@ describe("scrape parsing", () => {
       checks: i === 0 ? 0 : 100 + i * 500,
     }));
     expect(steadyRate(samples, 0, 4000)).toBeCloseTo(500);
+    expect(steadyRate(samples.slice(0, 1), 0, 4000)).toBeNull();
   });
 });
 

@@ -52,6 +52,19 @@ describe("detectionFigures", () => {
     expect(d.byMagnitude["8"]?.anomalies).toBe(1);
   });
 
+  it("bins drawn sizes by whole sigma and counts >= 5 sigma from the sizes themselves", () => {
+    const drawn = [
+      { id: "x", magnitude: 4.99 },
+      { id: "y", magnitude: 5.01 },
+      { id: "z", magnitude: 5.9 },
+      { id: "w", magnitude: 9.5 },
+    ];
+    const d = detectionFigures(drawn, new Set(["x", "y", "w"]));
+    expect(Object.keys(d.byMagnitude)).toEqual(["4", "5", "9"]);
+    expect(d.byMagnitude["5"]).toMatchObject({ anomalies: 2, detected: 1, recall: 0.5 });
+    expect(d.recall).toBeCloseTo(2 / 3, 12); // y and w of y, z, w; x is under 5
+  });
+
   it("gives null precision without alerts and 0 F1 when nothing is right", () => {
     expect(detectionFigures(truths, new Set()).precision).toBeNull();
     expect(f1Score(0, 0)).toBe(0);

@@ -51,6 +51,18 @@ describe("parseTracePage", () => {
     expect(parseTracePage({ next: 0, dropped: 0, checks: [] }).checks).toEqual([]);
   });
 
+  it("keeps the checked record's partition and offset, and refuses an offset that is not a number", () => {
+    const page = parseTracePage({
+      next: 1,
+      dropped: 0,
+      checks: [{ ...entry(1), partition: 3, offset: "9007199254740993" }],
+    });
+    expect(page.checks[0]).toMatchObject({ partition: 3, offset: "9007199254740993" });
+    expect(() =>
+      parseTracePage({ next: 1, dropped: 0, checks: [{ ...entry(1), partition: 3, offset: "x" }] }),
+    ).toThrow(/checks\.0\.offset/);
+  });
+
   it("names the field that is wrong", () => {
     expect(() =>
       parseTracePage({ next: 1, dropped: 0, checks: [{ ...entry(1), verdict: "maybe" }] }),

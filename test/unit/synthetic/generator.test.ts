@@ -98,6 +98,46 @@ describe("createGenerator", () => {
     expect(baseline(10, 180)).toBeCloseTo(baseline(10, -180), 12); // continuous at the antimeridian
   });
 
+  it("draws anomaly sizes from a range, a local sigma apart from the baseline", () => {
+    const gen = createGenerator({
+      distribution: "mixed",
+      seed: 11,
+      anomalyFraction: 0.2,
+      magnitudes: [],
+      magnitudeRange: [3, 10],
+      sigma: "varying",
+    });
+    const anomalies = Array.from({ length: 20_000 }, () => gen.next()).filter(
+      (e) => e.label.anomaly,
+    );
+    const sizes = anomalies.map((e) => e.label.magnitude);
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...sizes)).toBeLessThan(10);
+    // Uniform: about a seventh per unit of size, and not a few exact values.
+    expect(new Set(sizes).size).toBe(sizes.length);
+    const lowQuarter = sizes.filter((m) => m < 3 + 7 / 4).length / sizes.length;
+    expect(Math.abs(lowQuarter - 0.25)).toBeLessThan(0.03);
+    for (const { event, label } of anomalies) {
+      expect(label.sigma).toBe(noiseSigma(event.lat, event.lon, "varying"));
+      expect(Math.abs(event.value - label.expected)).toBeCloseTo(label.magnitude * label.sigma, 9);
+    }
+  });
+
+  it("keeps the places of a seed whatever the anomaly sizes", () => {
+    const opts = { distribution: "clumped", seed: 4, anomalyFraction: 0.1 } as const;
+    const listed = createGenerator({ ...opts, magnitudes: [5] });
+    const ranged = createGenerator({ ...opts, magnitudes: [], magnitudeRange: [3, 10] });
+    for (let i = 0; i < 500; i++) {
+      const a = listed.next();
+      const b = ranged.next();
+      expect([b.event.lat, b.event.lon, b.label.anomaly]).toEqual([
+        a.event.lat,
+        a.event.lon,
+        a.label.anomaly,
+      ]);
+    }
+  });
+
   it("rejects impossible options", () => {
     const base = { distribution: "uniform", seed: 1, magnitudes: [6] } as const;
     expect(() => createGenerator({ ...base, anomalyFraction: 1.5 })).toThrow(/anomalyFraction/);
@@ -107,5 +147,14 @@ describe("createGenerator", () => {
     expect(() => createGenerator({ ...base, anomalyFraction: 0.1, magnitudes: [0] })).toThrow(
       /magnitudes/,
     );
+    for (const magnitudeRange of [
+      [0, 5],
+      [6, 5],
+      [3, Infinity],
+    ] as const) {
+      expect(() => createGenerator({ ...base, anomalyFraction: 0.1, magnitudeRange })).toThrow(
+        /magnitudeRange/,
+      );
+    }
   });
 });
