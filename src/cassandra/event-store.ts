@@ -21,6 +21,8 @@ export class CassandraEventStore implements EventStore {
   private readonly inserts: ReadonlyMap<number, string>;
   private readonly selects: ReadonlyMap<number, string>;
   private readonly buckets: ReadonlyMap<number, number>;
+  /** Replica sets of recently written partitions: hashing a key to its token is not free. */
+  private readonly replicas = new Map<string, string>();
 
   constructor(
     private readonly client: cassandra.Client,
@@ -66,14 +68,22 @@ export class CassandraEventStore implements EventStore {
   }
 
   replicasOf(write: PartitionWrite): string {
-    // Null before the driver has the ring and the keyspace's metadata: one group then.
+    const key = `${write.length}/${write.cell}/${write.bucket}`;
+    const known = this.replicas.get(key);
+    if (known !== undefined) return known;
+    // Null before the driver has the ring and the keyspace's metadata: one group then (not kept).
     const hosts = this.client.getReplicas(this.keyspace, routingKey(write.cell, write.bucket)) as
       cassandra.Host[] | null;
     if (hosts === null) return "";
-    return hosts
+    const replicas = hosts
       .map((h) => h.address)
       .sort()
       .join(",");
+    // A partition's token never changes; a topology change only costs a batch an extra hop until
+    // the entry is dropped, and the map is emptied whenever it grows past its bound.
+    if (this.replicas.size >= REPLICA_CACHE_SIZE) this.replicas.clear();
+    this.replicas.set(key, replicas);
+    return replicas;
   }
 
   async readPartitions(read: PartitionRead): Promise<readonly PartitionRows[]> {
@@ -112,6 +122,9 @@ export class CassandraEventStore implements EventStore {
     return cql;
   }
 }
+
+/** Partitions whose replica set is remembered before the memory is emptied. */
+const REPLICA_CACHE_SIZE = 100_000;
 
 /** The serialized partition key (cell text, bucket bigint) the driver hashes to a token. */
 function routingKey(cell: string, bucket: number): Buffer {
