@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { modelStoreFactory } from "../../bench/models/model-store.js";
+import { RequestBudget } from "../../src/query/budget.js";
 import { PrefixRangeEventReader } from "../../bench/models/prefix-range-reader.js";
 import { CassandraAlertStore } from "../../src/cassandra/alert-store.js";
 import { cellsInBox } from "../../src/domain/cover.js";
@@ -55,6 +56,7 @@ describe("box queries over the prefix-range model (the source notes' merged cell
         box: { south, west, north, east },
         window: { fromMs: t0 - 60_000, toMs: Date.now() + 60_000 },
         limit: 10_000,
+        budget: new RequestBudget({ maxRows: 1e9, timeoutMs: 60_000 }, undefined),
       });
       const expected = known
         .filter((e) => inBox(e, box))
