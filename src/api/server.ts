@@ -1,9 +1,10 @@
 /**
  * The query API's HTTP server (Fastify): zod-validated routes, their OpenAPI document at
- * /openapi.json, the map page, and the guards around them: socket and handler timeouts, a load
- * shedder (@fastify/under-pressure), a limit on queries served at once, optional bearer tokens,
+ * /openapi.json, the map page, and the guards around them: socket and handler timeouts, a heap
+ * guard (@fastify/under-pressure), a limit on queries served at once, optional bearer tokens,
  * security headers and CORS by allow-list. Stateless: every answer comes from Cassandra.
  */
+import { getHeapStatistics } from "node:v8";
 import fastifySwagger from "@fastify/swagger";
 import fastifyUnderPressure from "@fastify/under-pressure";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
@@ -37,8 +38,12 @@ export interface ApiOptions extends RouteDeps {
   readonly guard: ApiGuard;
 }
 
-/** Event loop delay (ms) past which every request is shed with a 503 until it recovers. */
-const MAX_EVENT_LOOP_DELAY_MS = 1000;
+/**
+ * Share of the V8 heap limit past which every request is shed with a 503 until collections bring
+ * it down: the last line before an out-of-memory abort. (Event loop delay is not used: on a
+ * shared machine it sheds healthy requests, and the budgets already bound each request's work.)
+ */
+const MAX_HEAP_SHARE = 0.85;
 /** An idle keep-alive connection is closed after this (the Node default). */
 const KEEP_ALIVE_TIMEOUT_MS = 5000;
 
@@ -61,7 +66,7 @@ export async function buildApiServer(opts: ApiOptions): Promise<FastifyInstance>
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler(replyToError);
   await app.register(fastifyUnderPressure, {
-    maxEventLoopDelay: MAX_EVENT_LOOP_DELAY_MS,
+    maxHeapUsedBytes: Math.floor(getHeapStatistics().heap_size_limit * MAX_HEAP_SHARE),
     retryAfter: RETRY_AFTER_SECONDS,
     message: "the server is overloaded: try again shortly",
   });

@@ -39,6 +39,7 @@ export interface AnomaliesAnswer {
   readonly anomalies: AnomalyAlert[];
   readonly truncated: boolean;
   readonly partitions: number;
+  readonly rowsRead: number;
 }
 
 /** The archived alerts inside the box and window; the window clipped to the archive's TTL. */
@@ -90,5 +91,6 @@ export async function queryAnomalies(
     anomalies: [...read.result.rows],
     truncated: read.result.truncated,
     partitions: read.result.partitions,
+    rowsRead: req.budget.rowsRead,
   };
 }

@@ -43,6 +43,7 @@ export type ClustersAnswer =
       readonly clusters: Cluster[];
       readonly anomaliesTruncated: boolean;
       readonly partitions: number;
+      readonly rowsRead: number;
     }
   | {
       readonly mode: "events";
@@ -54,6 +55,7 @@ export type ClustersAnswer =
       readonly events: EventJson[];
       readonly truncated: boolean;
       readonly partitions: number;
+      readonly rowsRead: number;
     };
 
 export async function queryClusters(
@@ -126,5 +128,6 @@ export async function queryClusters(
     clusters: toClusters(rollUp(sums, precision), anomaliesPerCell(alerted, precision)),
     anomaliesTruncated: alerts?.result.truncated ?? false,
     partitions: partitions + (alerts?.result.partitions ?? 0),
+    rowsRead: req.budget.rowsRead,
   };
 }

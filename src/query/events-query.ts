@@ -34,6 +34,8 @@ export interface EventsAnswer {
   readonly truncated: boolean;
   /** (cell, bucket) partitions read. */
   readonly partitions: number;
+  /** Rows read from storage for the answer (at most API_MAX_ROWS). */
+  readonly rowsRead: number;
 }
 
 export function eventJson(e: StoredEvent): EventJson {
@@ -73,5 +75,6 @@ export async function queryEvents(ctx: QueryContext, req: EventsRequest): Promis
     events: result.rows.map(eventJson),
     truncated: result.truncated,
     partitions: result.partitions,
+    rowsRead: req.budget.rowsRead,
   };
 }

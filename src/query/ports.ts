@@ -28,6 +28,8 @@ export interface CoverCell {
  * budget; running out is a refusal saying how to narrow the query, never a partial answer.
  */
 export interface ReadBudget {
+  /** Rows read so far (the answers report it). */
+  readonly rowsRead: number;
   /** Rows the request may still read. */
   rowsLeft(): number;
   /** Counts rows a statement returned. */
