@@ -423,7 +423,7 @@ export const SETTINGS = {
   apiMaxConcurrent: spec(
     "API_MAX_CONCURRENT",
     "api-max-concurrent",
-    "8",
+    "16",
     intIn(1, 10_000),
     "API queries served at once by one process; more get a 503 with Retry-After",
   ),
