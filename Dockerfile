@@ -10,6 +10,8 @@ RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
 FROM node:26.14.0-trixie-slim
 ENV NODE_ENV=production
+# Inside a container only 0.0.0.0 is reachable through a published port; the product's own default is loopback.
+ENV API_HOST=0.0.0.0 METRICS_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -1,6 +1,8 @@
 import type cassandra from "cassandra-driver";
 import { Partitioners, type Admin, type Consumer, type Producer } from "kafkajs";
+import { exposureWarning } from "./api/exposure.js";
 import { buildApiServer } from "./api/server.js";
+import { loadTokensFile } from "./api/tokens.js";
 import { CassandraAlertStore } from "./cassandra/alert-store.js";
 import { connectCassandra } from "./cassandra/access-check.js";
 import { createCassandraClient } from "./cassandra/client.js";
@@ -11,7 +13,7 @@ import {
   retryOptions,
   type StoreFactory,
 } from "./compose.js";
-import { configuredLayout } from "./config/layout.js";
+import { configuredLayout, searchedLevels } from "./config/layout.js";
 import { redactedConfig, type Config } from "./config/load.js";
 import { verifyKafkaAccess } from "./kafka/access-check.js";
 import { KafkaAlertSink } from "./kafka/alert-sink.js";
@@ -160,6 +162,7 @@ export async function startDetectorApp(
       ? undefined
       : await startHttpServer({
           port: config.metricsPort,
+          host: config.metricsHost,
           registry: metrics.registry,
           latency: metrics.latency,
           trace,
@@ -225,7 +228,10 @@ export interface QueryApp {
 export async function startQueryApp(config: Config, logger: Logger): Promise<QueryApp> {
   const log = componentLogger(logger, "api");
   const layout = configuredLayout(config);
-  const client: cassandra.Client = createCassandraClient(config);
+  const tokens = config.apiTokensFile === "" ? undefined : loadTokensFile(config.apiTokensFile);
+  const client: cassandra.Client = createCassandraClient(config, {
+    readTimeoutMs: config.apiRequestTimeoutMs,
+  });
   await client.connect();
   const ctx: QueryContext = {
     layout,
@@ -238,13 +244,32 @@ export async function startQueryApp(config: Config, logger: Logger): Promise<Que
     ctx,
     near: createNearEvaluator(config, client, createMetrics().pipeline),
     defaultK: config.searchK,
+    nearLimits: {
+      layout: searchedLevels(config, layout),
+      maxReads: config.searchMaxReads,
+      maxCellsPerRead: config.searchMaxCells,
+      rowsPerPartition: config.rowsPerPartition,
+      maxDistanceMeters: config.maxNeighbourDistanceM,
+    },
     page: {
       tileUrl: config.mapTileUrl,
       storedLengths: layout.map((l) => l.length),
       maxPartitions: config.apiMaxPartitions,
     },
+    guard: {
+      maxRows: config.apiMaxRows,
+      requestTimeoutMs: config.apiRequestTimeoutMs,
+      maxConcurrent: config.apiMaxConcurrent,
+      tokens,
+      corsOrigins: config.apiCorsOrigins
+        .split(",")
+        .map((o) => o.trim())
+        .filter((o) => o !== ""),
+    },
     logger: componentLogger(logger, "http-api"),
   });
+  const exposed = exposureWarning(config.apiHost, config.apiTokensFile);
+  if (exposed !== undefined) log.warn(exposed);
   try {
     await server.listen({ port: config.apiPort, host: config.apiHost });
   } catch (err) {
@@ -256,7 +281,10 @@ export async function startQueryApp(config: Config, logger: Logger): Promise<Que
   const host =
     config.apiHost === "0.0.0.0" || config.apiHost === "::" ? "127.0.0.1" : config.apiHost;
   const url = `http://${host}:${port}/`;
-  log.info({ url, lengths: layout.map((l) => l.length) }, "query API listening");
+  log.info(
+    { url, lengths: layout.map((l) => l.length), tokens: tokens?.byDigest.size ?? 0 },
+    "query API listening",
+  );
   return {
     port,
     url,

@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   "SHUTDOWN",
   "QUERY_INVALID",
   "QUERY_TOO_LARGE",
+  "QUERY_TIMEOUT",
   "AUTH_FAILED",
   "TLS_FAILED",
 ] as const;

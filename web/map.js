@@ -1,7 +1,10 @@
 // The live map: clusters per zoom from /v1/clusters, anomalies from /v1/anomalies, refreshed by
 // polling (the server is stateless and reads Cassandra only). Leaflet and the country outlines
-// are served by the same server from their npm packages.
-/* global L, topojson, document, window, fetch, location, setInterval */
+// are served by the same server from their npm packages. A server with API tokens is opened
+// once as /?token=<token>: the page keeps the token in this tab's sessionStorage, removes it from
+// the address bar at once (so it lands in no history, bookmark or Referer) and sends it as
+// `Authorization: Bearer` with every API request.
+/* global L, topojson, document, window, fetch, location, history, sessionStorage, URLSearchParams, setInterval */
 "use strict";
 
 (async function main() {
@@ -10,6 +13,17 @@
   const windowEl = document.getElementById("window");
   const ANOMALY_POLL_MS = 5000;
   const CLUSTER_POLL_MS = 15000;
+
+  const TOKEN_KEY = "geoanomaly-token";
+  const query = new URLSearchParams(location.search);
+  if (query.has("token")) {
+    sessionStorage.setItem(TOKEN_KEY, query.get("token"));
+    query.delete("token");
+    const rest = query.toString();
+    history.replaceState(null, "", `${location.pathname}${rest ? `?${rest}` : ""}${location.hash}`);
+  }
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const apiHeaders = token ? { Authorization: `Bearer ${token}` } : {};
 
   const config = await (await fetch("/config.json")).json();
   const fromHash = location.hash.replace(/^#/, "").split("/").map(Number);
@@ -94,8 +108,11 @@
   }
 
   async function getJson(path) {
-    const res = await fetch(path);
+    const res = await fetch(path, { headers: apiHeaders });
     const body = await res.json();
+    if (res.status === 401) {
+      throw new Error(`${body.message}: open this page as /?token=<your token>`);
+    }
     if (!res.ok) throw new Error(body.message || `HTTP ${res.status}`);
     return body;
   }

@@ -72,8 +72,15 @@ export async function scrapeMetrics(port: number): Promise<Scrape> {
 /** The detector's HDR end-to-end latency (ms), as GET /latency serves it. */
 export type LatencyJson = LatencySummary;
 
+/**
+ * The figures so far; with `reset`, also starts them afresh (POST /latency/reset, or for a release
+ * before it, GET /latency?reset=1).
+ */
 export async function scrapeLatency(port: number, reset: boolean): Promise<LatencyJson> {
-  const res = await fetch(`http://127.0.0.1:${port}/latency${reset ? "?reset=1" : ""}`);
+  const base = `http://127.0.0.1:${port}/latency`;
+  let res = reset ? await fetch(`${base}/reset`, { method: "POST" }) : await fetch(base);
+  if (reset && res.status === 404) res = await fetch(`${base}?reset=1`);
+  if (!res.ok) throw new Error(`${base}: HTTP ${res.status}`);
   return (await res.json()) as LatencyJson;
 }
 

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { Box } from "../domain/cover.js";
+import { QUERY_TIME_MAX_MS, QUERY_TIME_MIN_MS } from "../domain/query-window.js";
 import { MAX_ZOOM, MIN_ZOOM } from "../domain/zoom.js";
 
 /** Most rows one request may ask for. */
@@ -31,6 +32,10 @@ export function parseBbox(text: string): { box: Box } | { error: string } {
   if (south > north) return { error: `minLat ${south} is above maxLat ${north}; ${BBOX_RULE}` };
   return { box: { south, west, north, east } };
 }
+
+const TIME_RANGE =
+  `must lie between ${new Date(QUERY_TIME_MIN_MS).toISOString()} and ` +
+  `${new Date(QUERY_TIME_MAX_MS).toISOString()}`;
 
 /** ISO-8601 date-time with a zone, or epoch milliseconds, to epoch ms. */
 export function parseTime(text: string): number | undefined {
@@ -71,9 +76,15 @@ const time = (description: string) =>
         });
         return z.NEVER;
       }
+      if (ms < QUERY_TIME_MIN_MS || ms > QUERY_TIME_MAX_MS) {
+        ctx.addIssue({ code: "custom", message: `${TIME_RANGE}; got "${text}"` });
+        return z.NEVER;
+      }
       return ms;
     })
-    .describe(`${description}: ISO-8601 date-time with a zone, or epoch milliseconds`);
+    .describe(
+      `${description}: ISO-8601 date-time with a zone, or epoch milliseconds; ${TIME_RANGE}`,
+    );
 
 /** A number given as text: "is required" when absent, the rule when not a number in range. */
 function numberParam(opts: {

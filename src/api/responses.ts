@@ -10,6 +10,10 @@ const served = {
     .describe("start of the window actually served (clipped to what the length keeps)"),
   to: z.string().describe("end of the window served"),
   partitions: z.number().int().describe("(cell, time bucket) partitions read"),
+  rowsRead: z
+    .number()
+    .int()
+    .describe("rows read from storage for the answer (at most API_MAX_ROWS)"),
 };
 
 const event = z.object({

@@ -1,72 +1,76 @@
 /**
  * The query API's HTTP server (Fastify): zod-validated routes, their OpenAPI document at
- * /openapi.json, the map page, and one error handler that turns bad parameters and refused
- * queries into 400s saying what to change. Stateless: every answer comes from Cassandra.
+ * /openapi.json, the map page, and the guards around them: socket and handler timeouts, a heap
+ * guard (@fastify/under-pressure), a limit on queries served at once, optional bearer tokens,
+ * security headers and CORS by allow-list. Stateless: every answer comes from Cassandra.
  */
+import { getHeapStatistics } from "node:v8";
 import fastifySwagger from "@fastify/swagger";
+import fastifyUnderPressure from "@fastify/under-pressure";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
-import {
-  hasZodFastifySchemaValidationErrors,
-  jsonSchemaTransform,
-  validatorCompiler,
-} from "fastify-type-provider-zod";
-import { isGeoAnomalyError } from "../errors.js";
+import { jsonSchemaTransform, validatorCompiler } from "fastify-type-provider-zod";
 import type { Logger } from "../observability/logger.js";
+import { AdmissionGate } from "./admission.js";
+import { requireTokens } from "./auth.js";
+import { replyToError, RETRY_AFTER_SECONDS } from "./error-reply.js";
+import { registerHeaders } from "./headers.js";
 import { registerPage, type PageConfig } from "./page.js";
 import { registerRoutes, type RouteDeps } from "./routes.js";
+import type { TokenTable } from "./tokens.js";
+
+/** What guards the API: budgets, limits and who may call it. */
+export interface ApiGuard {
+  /** Rows one request may read (API_MAX_ROWS). */
+  readonly maxRows: number;
+  /** Wall time of one request, statements included (API_REQUEST_TIMEOUT_MS). */
+  readonly requestTimeoutMs: number;
+  /** Queries served at once (API_MAX_CONCURRENT). */
+  readonly maxConcurrent: number;
+  /** Accepted tokens; undefined: the query routes are open. */
+  readonly tokens: TokenTable | undefined;
+  /** Origins allowed to call from a browser (CORS); empty: none. */
+  readonly corsOrigins: readonly string[];
+}
 
 export interface ApiOptions extends RouteDeps {
   readonly page: PageConfig;
   readonly logger: Logger;
+  readonly guard: ApiGuard;
 }
 
-interface ErrorBody {
-  statusCode: number;
-  error: string;
-  code: string;
-  message: string;
-}
-
-function badRequest(code: string, message: string): ErrorBody {
-  return { statusCode: 400, error: "Bad Request", code, message };
-}
+/**
+ * Share of the V8 heap limit past which every request is shed with a 503 until collections bring
+ * it down: the last line before an out-of-memory abort. (Event loop delay is not used: on a
+ * shared machine it sheds healthy requests, and the budgets already bound each request's work.)
+ */
+const MAX_HEAP_SHARE = 0.85;
+/** An idle keep-alive connection is closed after this (the Node default). */
+const KEEP_ALIVE_TIMEOUT_MS = 5000;
 
 /** Builds the server with every route registered; the caller listens (or injects, in tests). */
 export async function buildApiServer(opts: ApiOptions): Promise<FastifyInstance> {
+  const { guard } = opts;
   const app = Fastify({
     loggerInstance: opts.logger as unknown as FastifyBaseLogger,
     // One log line per request would be one per map pan; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
+    // The whole request (headers included) must arrive within the request time, a connection
+    // may not sit silent longer, and no handler runs past it: its signal aborts the reads.
+    requestTimeout: guard.requestTimeoutMs,
+    connectionTimeout: guard.requestTimeoutMs + KEEP_ALIVE_TIMEOUT_MS,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    handlerTimeout: guard.requestTimeoutMs,
+    return503OnClosing: true,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  app.setErrorHandler((err, req, reply) => {
-    if (hasZodFastifySchemaValidationErrors(err)) {
-      const message = err.validation
-        .map((v) => `${v.instancePath.replace(/^\//, "") || "query"}: ${v.message}`)
-        .join("; ");
-      return reply.code(400).send(badRequest("QUERY_INVALID", message));
-    }
-    if (isGeoAnomalyError(err, "QUERY_TOO_LARGE") || isGeoAnomalyError(err, "QUERY_INVALID")) {
-      return reply.code(400).send(badRequest(err.code, err.message));
-    }
-    const status = (err as { statusCode?: number }).statusCode;
-    if (status !== undefined && status >= 400 && status < 500) {
-      return reply.code(status).send({
-        statusCode: status,
-        error: "Client Error",
-        code: (err as { code?: string }).code ?? "CLIENT_ERROR",
-        message: (err as Error).message,
-      });
-    }
-    req.log.error({ err, url: req.url }, "query failed");
-    return reply.code(500).send({
-      statusCode: 500,
-      error: "Internal Server Error",
-      code: "QUERY_FAILED",
-      message: "the query failed while reading Cassandra; see the server log",
-    });
+  app.setErrorHandler(replyToError);
+  await app.register(fastifyUnderPressure, {
+    maxHeapUsedBytes: Math.floor(getHeapStatistics().heap_size_limit * MAX_HEAP_SHARE),
+    retryAfter: RETRY_AFTER_SECONDS,
+    message: "the server is overloaded: try again shortly",
   });
+  await registerHeaders(app, { tileUrl: opts.page.tileUrl, corsOrigins: guard.corsOrigins });
   await app.register(fastifySwagger, {
     openapi: {
       info: {
@@ -77,10 +81,24 @@ export async function buildApiServer(opts: ApiOptions): Promise<FastifyInstance>
           "crosses the antimeridian.",
         version: "1",
       },
+      ...(guard.tokens === undefined
+        ? {}
+        : {
+            components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+            security: [{ bearer: [] }],
+          }),
     },
     transform: jsonSchemaTransform,
   });
-  registerRoutes(app, opts);
+  const gate = new AdmissionGate(guard.maxConcurrent);
+  // The query routes in their own context, so the token check covers them and not the page.
+  await app.register(async (queries) => {
+    if (guard.tokens !== undefined) await requireTokens(queries, guard.tokens);
+    registerRoutes(queries, opts, {
+      gate,
+      budget: { maxRows: guard.maxRows, timeoutMs: guard.requestTimeoutMs },
+    });
+  });
   await registerPage(app, opts.page);
   app.get("/openapi.json", { schema: { hide: true } }, () => app.swagger());
   await app.ready();

@@ -7,7 +7,8 @@
  * exactly. Why it is exact: a partition's unread rows are all older than its last row read, so a
  * partition whose last row is older than the (limit + 1)-th newest inside row found so far holds
  * nothing that could enter the answer; and once more than `limit` inside rows are found, older
- * buckets cannot hold any of the newest.
+ * buckets cannot hold any of the newest. The request's budget caps every statement's rows, so the
+ * rows read never exceed it: when what is left cannot finish the read exactly, it refuses.
  */
 import type cassandra from "cassandra-driver";
 import { boxContains } from "../domain/box-query.js";
@@ -61,6 +62,24 @@ interface PartitionState<T> {
   done: boolean;
 }
 
+/**
+ * Rows each open partition reads on next, beyond those it re-reads at its last row's time: as
+ * many again as it has read (doubling), scaled down to fit `rowsLeft`, at least one each;
+ * undefined when even one each does not fit.
+ */
+export function readOnShares(
+  open: readonly { read: number; lastTimeCount: number }[],
+  rowsLeft: number,
+): number[] | undefined {
+  const needed = open.reduce((n, s) => n + s.lastTimeCount + 1, 0);
+  if (needed > rowsLeft) return undefined;
+  const wanted = open.reduce((n, s) => n + s.read, 0);
+  const spare = rowsLeft - needed;
+  return open.map((s) =>
+    Math.max(1, Math.min(s.read, 1 + Math.floor((spare * s.read) / Math.max(1, wanted)))),
+  );
+}
+
 /** Reads the newest `read.limit` rows of `table` inside the box and window. */
 export async function readNewestInBox<T>(
   client: cassandra.Client,
@@ -108,16 +127,23 @@ export async function readNewestInBox<T>(
         },
       ]),
     );
+    // Every partition gets its first share within what the budget has left (at least one row).
+    const share = Math.min(first, Math.floor(read.budget.rowsLeft() / states.size));
+    if (share < 1) {
+      read.budget.exhausted(
+        `the next time bucket has ${states.size} partitions to read and too few rows are left for one each`,
+      );
+    }
     const groups = chunks([...states.keys()], PARTITIONS_PER_STATEMENT);
     const firstRows = await mapBounded(groups, CONCURRENCY, (cells) =>
-      allRows(client, inCql, [cells, bucket, from, to, first]),
+      allRows(client, inCql, [cells, bucket, from, to, share], read.budget),
     );
     const byCell = new Map<string, Positioned<T>[]>();
     for (const row of firstRows.flat()) {
       const cell = row[table.key] as string;
       byCell.set(cell, [...(byCell.get(cell) ?? []), table.decode(row)]);
     }
-    for (const s of states.values()) absorb(s, byCell.get(s.cell) ?? [], first);
+    for (const s of states.values()) absorb(s, byCell.get(s.cell) ?? [], share);
 
     for (;;) {
       const candidates = [...found, ...[...states.values()].flatMap((s) => s.kept)].sort(
@@ -131,15 +157,25 @@ export async function readNewestInBox<T>(
           (threshold === undefined || s.last.timeMs >= threshold.timeMs),
       );
       if (open.length === 0) break;
-      await mapBounded(open, CONCURRENCY, async (s) => {
+      const more = readOnShares(open, read.budget.rowsLeft());
+      if (more === undefined) {
+        read.budget.exhausted(
+          `${open.length} partition(s) of the box still hold rows that could be among the newest ${read.limit} inside it`,
+        );
+      }
+      await mapBounded(open, CONCURRENCY, async (s, i) => {
         const last = s.last as Positioned<T>;
         // Unread rows are at or before the last row's time; the rows read at that time come first.
-        const more = s.read;
-        const asked = s.lastTimeCount + more;
+        const asked = s.lastTimeCount + (more[i] ?? 1);
         const rows = (
-          await allRows(client, oneCql, [s.cell, bucket, from, new Date(last.timeMs), asked])
+          await allRows(
+            client,
+            oneCql,
+            [s.cell, bucket, from, new Date(last.timeMs), asked],
+            read.budget,
+          )
         ).map((r) => table.decode(r));
-        absorb(s, rows.slice(s.lastTimeCount), more);
+        absorb(s, rows.slice(s.lastTimeCount), more[i] ?? 1);
       });
     }
     partitions += states.size;

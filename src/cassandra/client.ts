@@ -34,9 +34,13 @@ export function cassandraTls(
 /**
  * A driver client with the product's defaults: statements prepared and marked
  * idempotent (every write is an upsert of the same row), the configured
- * consistency, and no keyspace bound (statements name it).
+ * consistency, and no keyspace bound (statements name it). `readTimeoutMs` bounds every
+ * statement's wait (the query API sets its request time).
  */
-export function createCassandraClient(config: ClientConfig): cassandra.Client {
+export function createCassandraClient(
+  config: ClientConfig,
+  opts: { readonly readTimeoutMs?: number } = {},
+): cassandra.Client {
   return new cassandra.Client({
     contactPoints: [...config.cassandraContactPoints],
     localDataCenter: config.cassandraLocalDc,
@@ -57,7 +61,7 @@ export function createCassandraClient(config: ClientConfig): cassandra.Client {
       prepare: true,
       isIdempotent: true,
     },
-    socketOptions: { connectTimeout: 5000, readTimeout: 12_000 },
+    socketOptions: { connectTimeout: 5000, readTimeout: opts.readTimeoutMs ?? 12_000 },
     pooling: {
       coreConnectionsPerHost: {
         [cassandra.types.distance.local]: 2,

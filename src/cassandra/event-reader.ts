@@ -1,13 +1,15 @@
 /**
  * Query-side reads of the table-per-length model: the newest events inside a box (exact), and
  * per-partition counts and position sums that Cassandra aggregates itself with GROUP BY over the
- * partition key, so clusters ship one row per (cell, bucket) instead of every event.
+ * partition key, so clusters ship one row per (cell, bucket) instead of every event. Both count
+ * against the request's budget: the aggregate's rows are at most its partitions, which the query
+ * service checked before calling.
  */
 import type cassandra from "cassandra-driver";
 import { tableName } from "../domain/levels.js";
 import type { TimeWindow } from "../domain/query-window.js";
 import type { CellSums } from "../domain/rollup.js";
-import type { BoxRead, BoxResult, EventReader, StoredEvent } from "../query/ports.js";
+import type { BoxRead, BoxResult, EventReader, ReadBudget, StoredEvent } from "../query/ports.js";
 import { readNewestInBox, type BoxTable } from "./box-reader.js";
 import { allRows, chunks, mapBounded } from "./paging.js";
 
@@ -48,6 +50,7 @@ export class CassandraEventReader implements EventReader {
     cells: readonly string[],
     buckets: readonly number[],
     window: TimeWindow,
+    budget: ReadBudget,
   ): Promise<readonly CellSums[]> {
     const cql =
       `SELECT cell, bucket, count(*) AS n, sum(lat) AS sum_lat, sum(lon) AS sum_lon ` +
@@ -57,7 +60,7 @@ export class CassandraEventReader implements EventReader {
     const from = new Date(window.fromMs);
     const to = new Date(window.toMs);
     const results = await mapBounded(chunks(cells, perStatement), CONCURRENCY, (group) =>
-      allRows(this.client, cql, [group, buckets, from, to]),
+      allRows(this.client, cql, [group, buckets, from, to], budget),
     );
     return results.flat().map((row) => ({
       cell: row["cell"] as string,

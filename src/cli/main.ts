@@ -8,6 +8,7 @@ import { schemaCommand } from "./schema-command.js";
 import { planCommand } from "./plan-command.js";
 import { serveCommand } from "./serve-command.js";
 import { serversCommand } from "./servers-command.js";
+import { tokenCommand } from "./token-command.js";
 
 /** The `geoanomaly` command line: one verb per job. */
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   program.addCommand(serversCommand());
   program.addCommand(serveCommand());
   program.addCommand(planCommand());
+  program.addCommand(tokenCommand());
   return program;
 }
 

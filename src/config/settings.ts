@@ -392,6 +392,13 @@ export const SETTINGS = {
     intIn(0, 65_535),
     "port of /metrics, /healthz, /readyz (0: off)",
   ),
+  metricsHost: spec(
+    "METRICS_HOST",
+    "metrics-host",
+    "127.0.0.1",
+    z.string().min(1, "must name an address"),
+    "address the metrics and health server binds (0.0.0.0 for scrapers and probes outside the host or container)",
+  ),
   logLevel: spec(
     "LOG_LEVEL",
     "log-level",
@@ -409,9 +416,9 @@ export const SETTINGS = {
   apiHost: spec(
     "API_HOST",
     "api-host",
-    "0.0.0.0",
+    "127.0.0.1",
     z.string().min(1, "must name an address"),
-    "address the query API binds",
+    "address the query API binds (loopback by default; any other address without API_TOKENS_FILE logs a warning at start)",
   ),
   apiMaxPartitions: spec(
     "API_MAX_PARTITIONS",
@@ -419,6 +426,49 @@ export const SETTINGS = {
     "12000",
     intIn(1, 1_000_000),
     "most (cell, time bucket) partitions one API request may read; larger requests get a 400 saying how to narrow them",
+  ),
+  apiMaxRows: spec(
+    "API_MAX_ROWS",
+    "api-max-rows",
+    "200000",
+    intIn(1, 10_000_000),
+    "most rows one API request may read from Cassandra; a request that would need more gets a 400 saying how to narrow it",
+  ),
+  apiRequestTimeoutMs: spec(
+    "API_REQUEST_TIMEOUT_MS",
+    "api-request-timeout-ms",
+    "10000",
+    intIn(100, 600_000),
+    "wall time one API request may take (its Cassandra statements included); past it the answer is a 503",
+  ),
+  apiMaxConcurrent: spec(
+    "API_MAX_CONCURRENT",
+    "api-max-concurrent",
+    "16",
+    intIn(1, 10_000),
+    "API queries served at once by one process; more get a 503 with Retry-After",
+  ),
+  apiTokensFile: spec(
+    "API_TOKENS_FILE",
+    "api-tokens-file",
+    "",
+    z.string(),
+    "file of API tokens, one '<name> <scope> <sha256-hex>' per line ('geoanomaly token create' makes one); set: every /v1 request needs 'Authorization: Bearer <token>' (empty: no tokens)",
+  ),
+  apiCorsOrigins: spec(
+    "API_CORS_ORIGINS",
+    "api-cors-origins",
+    "",
+    z.string().refine(
+      (s) =>
+        s
+          .split(",")
+          .map((o) => o.trim())
+          .filter((o) => o !== "")
+          .every((o) => /^https?:\/\/[^/\s]+$/.test(o)),
+      "must be empty or a comma-separated list of origins like https://maps.example:8443",
+    ),
+    "origins whose pages may call the API from a browser (CORS), comma-separated (empty: CORS off)",
   ),
   mapTileUrl: spec(
     "MAP_TILE_URL",

@@ -50,3 +50,11 @@ export function bucketsBetween(window: TimeWindow, level: Pick<LevelSpec, "bucke
 export function bucketCount(window: TimeWindow, bucketMs: number): number {
   return (bucketStart(window.toMs, bucketMs) - bucketStart(window.fromMs, bucketMs)) / bucketMs + 1;
 }
+
+/**
+ * Times a query may name: 1970-01-01 up to (not including) 2100-01-01 UTC. Nothing is stored
+ * outside it, every bucket and ISO-8601 text of it is exact, and a far-future time (9e15 ms is
+ * past what a Date can print) is a 400 naming the parameter, never a failure while answering.
+ */
+export const QUERY_TIME_MIN_MS = 0;
+export const QUERY_TIME_MAX_MS = Date.UTC(2100, 0, 1) - 1;

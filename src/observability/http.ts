@@ -17,12 +17,18 @@ export interface HealthReport {
 export interface HttpServerOptions {
   /** 0 picks a free port; the caller decides whether to start the server at all. */
   readonly port: number;
-  /** Defaults to 0.0.0.0 so a scraper or kubelet outside the container can reach it. */
+  /**
+   * Defaults to loopback (METRICS_HOST): /trace lists neighbour ids and positions. A container
+   * sets 0.0.0.0 so a scraper or kubelet outside it can reach the probes.
+   */
   readonly host?: string;
   readonly registry: Registry;
   readonly health: () => HealthReport;
   readonly logger: Logger;
-  /** When given, GET /latency serves its quantiles as JSON (`?reset=1` resets after reading). */
+  /**
+   * When given, GET /latency serves its quantiles as JSON; POST /latency/reset answers the same
+   * and starts a new measurement (a state change is never a GET).
+   */
   readonly latency?: LatencyRecorder;
   /** When given, GET /trace?after=<seq>&limit=<n> serves sampled checks as JSON. */
   readonly trace?: { page(after: number, limit?: number): TracePage };
@@ -34,7 +40,7 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-const ROUTES = new Set(["/metrics", "/healthz", "/readyz", "/latency", "/trace"]);
+const ROUTES = new Set(["/metrics", "/healthz", "/readyz", "/latency", "/latency/reset", "/trace"]);
 
 /** A non-negative whole number from a query parameter, or the fallback. */
 function wholeParam(raw: string | null, fallback: number): number {
@@ -53,6 +59,7 @@ function send(
     "Content-Type": contentType,
     "Content-Length": Buffer.byteLength(body),
     "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
   });
   res.end(req.method === "HEAD" ? undefined : body);
 }
@@ -73,11 +80,12 @@ function readHealth(health: () => HealthReport, logger: Logger): HealthReport {
 
 /**
  * Serves /metrics, /healthz, /readyz (and /latency, /trace) on node:http, so probes and scrapes need no framework.
+ * Reads only, apart from POST /latency/reset.
  * Resolves once listening; rejects (SERVER_PORT_BUSY when the port is taken) if binding fails.
  */
 export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
   const { registry, health, logger } = opts;
-  const host = opts.host ?? "0.0.0.0";
+  const host = opts.host ?? "127.0.0.1";
   let closing: Promise<void> | undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -85,22 +93,37 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     const path = url.pathname;
     if (
       !ROUTES.has(path) ||
-      (path === "/latency" && opts.latency === undefined) ||
+      (path.startsWith("/latency") && opts.latency === undefined) ||
       (path === "/trace" && opts.trace === undefined)
     )
       return sendJson(req, res, 404, { error: "not found" });
+    if (path === "/latency/reset" && opts.latency !== undefined) {
+      if (req.method !== "POST") {
+        res.setHeader("Allow", "POST");
+        return sendJson(req, res, 405, { error: "method not allowed: POST /latency/reset" });
+      }
+      const summary = opts.latency.summary();
+      opts.latency.reset();
+      return sendJson(req, res, 200, { unit: "ms", ...summary });
+    }
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.setHeader("Allow", "GET, HEAD");
       return sendJson(req, res, 405, { error: "method not allowed" });
+    }
+    if (path === "/latency" && url.searchParams.has("reset")) {
+      // The old read-and-reset GET: refused, so a caller relying on it notices at once.
+      res.setHeader("Allow", "POST");
+      return sendJson(req, res, 405, {
+        error:
+          "GET changes nothing: reset with POST /latency/reset (it answers the quantiles it reset)",
+      });
     }
     if (path === "/metrics") {
       const text = await registry.metrics();
       return send(req, res, 200, registry.contentType, text);
     }
     if (path === "/latency" && opts.latency !== undefined) {
-      const summary = opts.latency.summary();
-      if (url.searchParams.get("reset") === "1") opts.latency.reset();
-      return sendJson(req, res, 200, { unit: "ms", ...summary });
+      return sendJson(req, res, 200, { unit: "ms", ...opts.latency.summary() });
     }
     if (path === "/trace" && opts.trace !== undefined) {
       const after = wholeParam(url.searchParams.get("after"), 0);

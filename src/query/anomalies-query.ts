@@ -16,13 +16,19 @@ import {
   type TimeWindow,
 } from "../domain/query-window.js";
 import { iso, refuse, type QueryContext } from "./context.js";
-import type { BoxResult } from "./ports.js";
+import type { BoxResult, ReadBudget } from "./ports.js";
 import { boxHoldsCell } from "../domain/box-query.js";
 
 export interface AnomaliesRequest {
   readonly box: Box;
   readonly window: TimeWindow;
   readonly limit: number;
+  readonly budget: ReadBudget;
+}
+
+/** Alert archive partitions a box and window cover, by arithmetic (nothing listed). */
+export function alertPartitions(box: Box, window: TimeWindow): number {
+  return boxCellCount(box, ALERT_REGION_LENGTH) * bucketCount(window, ALERT_BUCKET_MS);
 }
 
 export interface AnomaliesAnswer {
@@ -33,6 +39,7 @@ export interface AnomaliesAnswer {
   readonly anomalies: AnomalyAlert[];
   readonly truncated: boolean;
   readonly partitions: number;
+  readonly rowsRead: number;
 }
 
 /** The archived alerts inside the box and window; the window clipped to the archive's TTL. */
@@ -42,8 +49,7 @@ export async function readAnomalies(
 ): Promise<{ window: TimeWindow; result: BoxResult<AnomalyAlert> } | undefined> {
   const window = servedWindow(req.window, ALERT_TTL_SECONDS, ctx.now());
   if (window === undefined) return undefined;
-  const partitions =
-    boxCellCount(req.box, ALERT_REGION_LENGTH) * bucketCount(window, ALERT_BUCKET_MS);
+  const partitions = alertPartitions(req.box, window);
   if (partitions > ctx.maxPartitions) {
     refuse(
       `query too large: the box and window cover ${partitions} alert archive partitions ` +
@@ -62,6 +68,7 @@ export async function readAnomalies(
     buckets: bucketsBetween(window, { bucketMs: ALERT_BUCKET_MS }),
     window,
     limit: req.limit,
+    budget: req.budget,
   });
   return { window, result };
 }
@@ -84,5 +91,6 @@ export async function queryAnomalies(
     anomalies: [...read.result.rows],
     truncated: read.result.truncated,
     partitions: read.result.partitions,
+    rowsRead: req.budget.rowsRead,
   };
 }

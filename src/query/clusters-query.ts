@@ -6,7 +6,7 @@
  * stored length, the answer is the individual events.
  */
 import { childCells, snapToCells } from "../domain/box-query.js";
-import { cellsInBox, type Box } from "../domain/cover.js";
+import { boxCellCount, cellsInBox, type Box } from "../domain/cover.js";
 import {
   bucketCount,
   bucketsBetween,
@@ -15,9 +15,10 @@ import {
 } from "../domain/query-window.js";
 import { anomaliesPerCell, rollUp, toClusters, type Cluster } from "../domain/rollup.js";
 import { clusterSource } from "../domain/zoom.js";
-import { readAnomalies } from "./anomalies-query.js";
+import { alertPartitions, readAnomalies } from "./anomalies-query.js";
 import { iso, refuse, type QueryContext } from "./context.js";
 import { queryEvents, type EventJson } from "./events-query.js";
+import type { ReadBudget } from "./ports.js";
 
 /** Alerts read to count anomalies per cluster; past it the counts say so (`anomaliesTruncated`). */
 const MAX_ALERTS_COUNTED = 10_000;
@@ -28,6 +29,7 @@ export interface ClustersRequest {
   readonly window: TimeWindow;
   /** Events answered when the zoom shows individual events. */
   readonly limit: number;
+  readonly budget: ReadBudget;
 }
 
 export type ClustersAnswer =
@@ -41,6 +43,7 @@ export type ClustersAnswer =
       readonly clusters: Cluster[];
       readonly anomaliesTruncated: boolean;
       readonly partitions: number;
+      readonly rowsRead: number;
     }
   | {
       readonly mode: "events";
@@ -52,6 +55,7 @@ export type ClustersAnswer =
       readonly events: EventJson[];
       readonly truncated: boolean;
       readonly partitions: number;
+      readonly rowsRead: number;
     };
 
 export async function queryClusters(
@@ -76,33 +80,43 @@ export async function queryClusters(
       "QUERY_INVALID",
     );
   }
-  const cells = cellsInBox(req.box, precision);
+  // The cost by arithmetic first: nothing is listed before the request is known to fit.
+  const shown = boxCellCount(req.box, precision);
   const perCell = 32 ** (sourceLength - precision);
   const buckets = bucketCount(window, level.bucketMs);
-  const partitions = cells.length * perCell * buckets;
-  if (partitions > ctx.maxPartitions) {
+  const partitions = shown * perCell * buckets;
+  const alertBox = snapToCells(req.box, precision);
+  const alertCost = alertPartitions(alertBox, window);
+  if (partitions + alertCost > ctx.maxPartitions) {
     const how =
       sourceLength > precision
         ? `each cell of precision ${precision} is rolled up from ${perCell} cells of stored length ${sourceLength}; `
         : "";
     refuse(
-      `query too large: zoom ${req.zoom} shows ${cells.length} cells of precision ${precision}; ` +
-        `${how}with ${buckets} time bucket(s) that is ${partitions} partitions, more than the limit of ` +
-        `${ctx.maxPartitions} (API_MAX_PARTITIONS). Zoom in, narrow the box or shorten the window`,
+      `query too large: zoom ${req.zoom} shows ${shown} cells of precision ${precision}; ` +
+        `${how}with ${buckets} time bucket(s) that is ${partitions} partitions, plus ${alertCost} of the ` +
+        `alert archive, more than the limit of ${ctx.maxPartitions} (API_MAX_PARTITIONS). ` +
+        "Zoom in, narrow the box or shorten the window",
       "QUERY_TOO_LARGE",
     );
   }
+  if (partitions > req.budget.rowsLeft()) {
+    req.budget.exhausted(`zoom ${req.zoom} aggregates ${partitions} partitions, one row each`);
+  }
+  const cells = cellsInBox(req.box, precision);
   const sourceCells = cells.flatMap((c) => childCells(c.hash, sourceLength));
   const sums = await ctx.events.cellSums(
     sourceLength,
     sourceCells,
     bucketsBetween(window, level),
     window,
+    req.budget,
   );
   const alerts = await readAnomalies(ctx, {
-    box: snapToCells(req.box, precision),
+    box: alertBox,
     window,
     limit: MAX_ALERTS_COUNTED,
+    budget: req.budget,
   });
   const alerted = (alerts?.result.rows ?? []).map((a) => a.event);
   return {
@@ -114,5 +128,6 @@ export async function queryClusters(
     clusters: toClusters(rollUp(sums, precision), anomaliesPerCell(alerted, precision)),
     anomaliesTruncated: alerts?.result.truncated ?? false,
     partitions: partitions + (alerts?.result.partitions ?? 0),
+    rowsRead: req.budget.rowsRead,
   };
 }

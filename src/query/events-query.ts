@@ -7,12 +7,13 @@ import { boxHoldsCell, chooseCoverLength } from "../domain/box-query.js";
 import { cellsInBox, type Box } from "../domain/cover.js";
 import { bucketsBetween, type TimeWindow } from "../domain/query-window.js";
 import { iso, refuse, type QueryContext } from "./context.js";
-import type { StoredEvent } from "./ports.js";
+import type { ReadBudget, StoredEvent } from "./ports.js";
 
 export interface EventsRequest {
   readonly box: Box;
   readonly window: TimeWindow;
   readonly limit: number;
+  readonly budget: ReadBudget;
 }
 
 export interface EventJson {
@@ -33,6 +34,8 @@ export interface EventsAnswer {
   readonly truncated: boolean;
   /** (cell, bucket) partitions read. */
   readonly partitions: number;
+  /** Rows read from storage for the answer (at most API_MAX_ROWS). */
+  readonly rowsRead: number;
 }
 
 export function eventJson(e: StoredEvent): EventJson {
@@ -48,6 +51,11 @@ export async function queryEvents(ctx: QueryContext, req: EventsRequest): Promis
     );
   }
   const { level, window } = decision.cost;
+  if (decision.cost.cells > req.budget.rowsLeft()) {
+    req.budget.exhausted(
+      `the box covers ${decision.cost.cells} cells of geohash length ${level.length}, at least one row read each`,
+    );
+  }
   const cells = cellsInBox(req.box, level.length).map((c) => ({
     hash: c.hash,
     inside: boxHoldsCell(req.box, c),
@@ -58,6 +66,7 @@ export async function queryEvents(ctx: QueryContext, req: EventsRequest): Promis
     buckets: bucketsBetween(window, level),
     window,
     limit: req.limit,
+    budget: req.budget,
   });
   return {
     length: level.length,
@@ -66,5 +75,6 @@ export async function queryEvents(ctx: QueryContext, req: EventsRequest): Promis
     events: result.rows.map(eventJson),
     truncated: result.truncated,
     partitions: result.partitions,
+    rowsRead: req.budget.rowsRead,
   };
 }

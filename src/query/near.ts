@@ -4,10 +4,12 @@
  * (minus its neighbour list, answered separately with times as text), so fields the search gains
  * reach the API without touching the route.
  */
+import { circleCellBound } from "../domain/cover.js";
 import type { GeoEvent } from "../domain/event.js";
+import type { LevelLayout } from "../domain/levels.js";
 import type { SearchResult } from "../domain/search.js";
 import type { Verdict } from "../domain/scoring.js";
-import { iso } from "./context.js";
+import { iso, refuse } from "./context.js";
 
 /** Evaluates a point as the detector would (nothing stored), with `k` neighbours wanted. */
 export type NearEvaluator = (
@@ -68,4 +70,53 @@ export async function queryNear(evaluate: NearEvaluator, req: NearRequest): Prom
     })),
     ...(req.value === undefined ? {} : { verdict }),
   };
+}
+
+/** What bounds one search, from the detector's settings: the reads, cells and rows it may take. */
+export interface NearLimits {
+  readonly layout: LevelLayout;
+  readonly maxReads: number;
+  readonly maxCellsPerRead: number;
+  readonly rowsPerPartition: number;
+  readonly maxDistanceMeters: number;
+}
+
+/**
+ * The most a search at the point can read, by arithmetic: each of at most `maxReads` reads covers
+ * at most `maxCellsPerRead` cells (or, where no length fits that, the coarsest length's cells
+ * around the distance bound), each cell a partition per time bucket its horizon touches, each
+ * partition at most `rowsPerPartition` rows.
+ */
+export function nearReadBound(
+  lat: number,
+  lon: number,
+  limits: NearLimits,
+): { partitions: number; rows: number } {
+  const coarsest = Math.min(...limits.layout.map((l) => l.length));
+  const cells = Math.max(
+    limits.maxCellsPerRead,
+    circleCellBound(lat, lon, limits.maxDistanceMeters, coarsest),
+  );
+  const buckets = Math.max(...limits.layout.map((l) => Math.ceil(l.horizonMs / l.bucketMs) + 1));
+  const partitions = limits.maxReads * cells * buckets;
+  return { partitions, rows: partitions * limits.rowsPerPartition };
+}
+
+/** Refuses a near query whose worst case exceeds the request budgets (before anything is read). */
+export function checkNearCost(
+  lat: number,
+  lon: number,
+  limits: NearLimits,
+  budget: { readonly maxPartitions: number; readonly maxRows: number },
+): void {
+  const { partitions, rows } = nearReadBound(lat, lon, limits);
+  if (partitions > budget.maxPartitions || rows > budget.maxRows) {
+    refuse(
+      `query too large: a search here may read ${partitions} partitions and ${rows} rows ` +
+        `(SEARCH_MAX_READS x SEARCH_MAX_CELLS x buckets x SEARCH_ROWS_PER_PARTITION), more than one ` +
+        `request may (API_MAX_PARTITIONS ${budget.maxPartitions}, API_MAX_ROWS ${budget.maxRows}): ` +
+        "raise those or lower the search's settings",
+      "QUERY_TOO_LARGE",
+    );
+  }
 }

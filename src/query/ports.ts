@@ -22,6 +22,24 @@ export interface CoverCell {
   readonly inside: boolean;
 }
 
+/**
+ * What one request may still spend: rows read from storage and wall time. Readers ask before
+ * every statement and cap each statement's rows with it, so a request never reads past its
+ * budget; running out is a refusal saying how to narrow the query, never a partial answer.
+ */
+export interface ReadBudget {
+  /** Rows read so far (the answers report it). */
+  readonly rowsRead: number;
+  /** Rows the request may still read. */
+  rowsLeft(): number;
+  /** Counts rows a statement returned. */
+  spend(rows: number): void;
+  /** Milliseconds a statement may still take; throws QUERY_TIMEOUT when cancelled or out of time. */
+  msLeft(): number;
+  /** Refuses the request (QUERY_TOO_LARGE): `needed` more rows than the budget has left. */
+  exhausted(what: string): never;
+}
+
 /** The newest rows inside a box: the partitions cells x buckets, rows in the window, exactly filtered. */
 export interface BoxRead {
   readonly box: Box;
@@ -30,6 +48,7 @@ export interface BoxRead {
   readonly buckets: readonly number[];
   readonly window: TimeWindow;
   readonly limit: number;
+  readonly budget: ReadBudget;
 }
 
 /** Rows found, newest first, at most `limit`; `truncated` when more exist. */
@@ -49,6 +68,7 @@ export interface EventReader {
     cells: readonly string[],
     buckets: readonly number[],
     window: TimeWindow,
+    budget: ReadBudget,
   ): Promise<readonly CellSums[]>;
 }
 

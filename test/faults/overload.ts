@@ -30,7 +30,9 @@ const log = (line: string): void =>
   console.log(`[overload ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 async function latency(d: Detector, reset: boolean): Promise<LatencySummary> {
-  const res = await fetch(`http://127.0.0.1:${d.port}/latency${reset ? "?reset=1" : ""}`);
+  const base = `http://127.0.0.1:${d.port}/latency`;
+  const res = reset ? await fetch(`${base}/reset`, { method: "POST" }) : await fetch(base);
+  if (!res.ok) throw new Error(`${base}: HTTP ${res.status}`);
   return (await res.json()) as LatencySummary;
 }
 

@@ -1,6 +1,8 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { tokenLine } from "../../src/api/tokens.js";
 import { REPO_ROOT } from "../../src/servers/paths.js";
 import { launchChromium } from "../support/browser.js";
 import {
@@ -25,7 +27,7 @@ interface MapState {
 }
 
 describe("the map page in real headless Chromium", () => {
-  it("loads without console errors, draws clusters that split when zoomed in, and opens an anomaly's popup with its score", async () => {
+  it("loads without console errors, draws clusters that split when zoomed in, opens an anomaly's popup with its score, and works with a token", async () => {
     const config = testConfig();
     await createTestTopics(config);
     dropKeyspaceAfterTest(config);
@@ -108,6 +110,45 @@ describe("the map page in real headless Chromium", () => {
     await page.waitForTimeout(400); // let the popup finish fading in
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
+
+    // The same data behind a token: the page opened once with ?token= keeps it for the tab,
+    // drops it from the address and sends it with every API request.
+    const dir = mkdtempSync(path.join(tmpdir(), "geoanomaly-tokens-"));
+    const file = path.join(dir, "tokens");
+    writeFileSync(file, `${tokenLine("wall", ["map"], "wall-display-token")}\n`);
+    const guarded = await startTestQueryApp({ ...config, apiTokensFile: file });
+    const apiRequests: { url: string; authorization: string | undefined }[] = [];
+    const tokenPage = await browser.newPage();
+    tokenPage.on("console", (m) => {
+      if (m.type() === "error") problems.push(m.text());
+    });
+    tokenPage.on("pageerror", (e) => problems.push(e.message));
+    tokenPage.on("request", (r) => {
+      if (new URL(r.url()).pathname.startsWith("/v1/"))
+        apiRequests.push({ url: r.url(), authorization: r.headers()["authorization"] });
+    });
+    await tokenPage.goto(`${guarded.url}?token=wall-display-token#9/48.75/2.6`);
+    await tokenPage.waitForFunction(
+      () => (globalThis as unknown as { mapState?: MapState }).mapState?.lastClusters != null,
+    );
+    const guardedState = await tokenPage.evaluate(
+      () => (globalThis as unknown as { mapState: MapState }).mapState,
+    );
+    expect(guardedState.lastClusters?.precision).toBe(5);
+    await tokenPage.locator(".anomaly-marker").first().waitFor({ state: "visible" });
+    expect(tokenPage.url()).not.toContain("token");
+    expect(apiRequests.length).toBeGreaterThanOrEqual(2);
+    for (const r of apiRequests) {
+      expect(r.authorization).toBe("Bearer wall-display-token");
+      expect(r.url).not.toContain("wall-display-token");
+    }
     expect(problems).toEqual([]);
+
+    // Without the token the page says what to do instead of drawing nothing.
+    const bare = await browser.newPage();
+    await bare.goto(`${guarded.url}#9/48.75/2.6`);
+    const error = bare.locator("#error");
+    await error.waitFor({ state: "visible" });
+    expect(await error.innerText()).toMatch(/needs a token.*\?token=/);
   });
 });

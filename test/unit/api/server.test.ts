@@ -1,12 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApiServer } from "../../../src/api/server.js";
 import type { TimeWindow } from "../../../src/domain/query-window.js";
 import { defaultLayout } from "../../../src/domain/layout.js";
-import { createLogger } from "../../../src/observability/logger.js";
 import type { BoxRead, StoredEvent } from "../../../src/query/ports.js";
+import { apiOverFakes, NOW } from "./fixture.js";
 
-const NOW = Date.UTC(2026, 10, 21, 12);
 const stored: StoredEvent[] = [
   { id: "a", lat: 48.85, lon: 2.35, value: 1, timeMs: NOW - 60_000 },
   { id: "b", lat: 48.86, lon: 2.36, value: 2, timeMs: NOW - 30_000 },
@@ -43,18 +41,10 @@ const events = {
 
 let app: FastifyInstance;
 beforeAll(async () => {
-  app = await buildApiServer({
-    ctx: {
-      layout: defaultLayout([4, 5, 6, 7, 8]),
-      events,
-      alerts: { newestInBox: () => Promise.resolve({ rows: [], truncated: false, partitions: 0 }) },
-      maxPartitions: 8192,
-      now: () => NOW,
-    },
-    near: () => Promise.reject(new Error("not used")),
-    defaultK: 50,
-    page: { tileUrl: "", storedLengths: [8, 7, 6, 5, 4], maxPartitions: 8192 },
-    logger: createLogger({ level: "silent" }),
+  app = await apiOverFakes({
+    layout: defaultLayout([4, 5, 6, 7, 8]),
+    events,
+    maxPartitions: 8192,
   });
 });
 afterAll(() => app.close());

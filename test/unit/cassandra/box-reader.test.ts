@@ -4,6 +4,11 @@ import { describe, expect, it } from "vitest";
 import { readNewestInBox, type BoxTable } from "../../../src/cassandra/box-reader.js";
 import { boxContains } from "../../../src/domain/box-query.js";
 import type { Box } from "../../../src/domain/cover.js";
+import { isGeoAnomalyError } from "../../../src/errors.js";
+import { RequestBudget } from "../../../src/query/budget.js";
+
+/** A budget no test here reaches. */
+const ample = () => new RequestBudget({ maxRows: 1e9, timeoutMs: 60_000 }, undefined);
 
 interface Row {
   cell: string;
@@ -106,6 +111,7 @@ describe("newest rows in a box, read partition by partition", () => {
             buckets: [2000, 1000, 0],
             window: { fromMs: from, toMs: to },
             limit,
+            budget: ample(),
           });
           const expected = brute(rows, BOX, from, to, limit);
           expect(result.rows.map((r) => r.id)).toEqual(expected.ids);
@@ -138,6 +144,7 @@ describe("newest rows in a box, read partition by partition", () => {
       buckets: [0],
       window: { fromMs: T0, toMs: T0 + 100_000 },
       limit: 1000,
+      budget: ample(),
     });
     expect(result.rows).toHaveLength(1000);
     expect(result.truncated).toBe(true);
@@ -145,5 +152,82 @@ describe("newest rows in a box, read partition by partition", () => {
     // 40 partitions x 1,001 rows would be 40,040: a share of about 2 x 1,001 / 40 rows per
     // partition first, then only partitions that can still matter are read on.
     expect(stats.rowsReturned).toBeLessThan(6000);
+  });
+
+  it("never reads past the request's row budget: the exact answer within it, or a refusal", async () => {
+    const row = fc.record({
+      c: fc.integer({ min: 0, max: CELLS.length - 1 }),
+      b: fc.integer({ min: 0, max: 2 }),
+      t: fc.integer({ min: 0, max: 400 }),
+      out: fc.boolean(),
+    });
+    let refused = 0;
+    let answered = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(row, { minLength: 0, maxLength: 800 }),
+        fc.integer({ min: 1, max: 200 }),
+        fc.integer({ min: 1, max: 1500 }),
+        async (specs, limit, maxRows) => {
+          const rows: Row[] = specs.map((sp, i) => {
+            const cell = CELLS[sp.c] ?? "a";
+            const inside = cell === "a" || cell === "b" || !sp.out;
+            return {
+              cell,
+              bucket: sp.b * 1000,
+              id: `r${String(i).padStart(4, "0")}`,
+              lat: inside ? 0.5 : 1.5,
+              lon: 0.5,
+              time: new Date(T0 + sp.b * 1000 + Math.floor(sp.t / 2) * 2),
+            };
+          });
+          const { client, stats } = fakeTable(rows);
+          const budget = new RequestBudget({ maxRows, timeoutMs: 60_000 }, undefined);
+          try {
+            const result = await readNewestInBox(client, table, {
+              box: BOX,
+              cells: CELLS.map((hash) => ({ hash, inside: hash === "a" || hash === "b" })),
+              buckets: [2000, 1000, 0],
+              window: { fromMs: T0, toMs: T0 + 3000 },
+              limit,
+              budget,
+            });
+            answered++;
+            expect(result.rows.map((r) => r.id)).toEqual(
+              brute(rows, BOX, T0, T0 + 3000, limit).ids,
+            );
+          } catch (err) {
+            if (!isGeoAnomalyError(err, "QUERY_TOO_LARGE")) throw err;
+            refused++;
+            expect((err as Error).message).toMatch(/API_MAX_ROWS/);
+          }
+          expect(stats.rowsReturned).toBeLessThanOrEqual(maxRows);
+          expect(budget.rowsRead).toBe(stats.rowsReturned);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Both outcomes happen, so the property is not vacuous.
+    expect(refused).toBeGreaterThan(0);
+    expect(answered).toBeGreaterThan(0);
+  });
+
+  it("stops at the next statement once the request is cancelled or out of time", async () => {
+    const { client, stats } = fakeTable([
+      { cell: "a", bucket: 0, id: "x", lat: 0.5, lon: 0.5, time: new Date(T0) },
+    ]);
+    const cancelled = new AbortController();
+    cancelled.abort();
+    await expect(
+      readNewestInBox(client, table, {
+        box: BOX,
+        cells: [{ hash: "a", inside: true }],
+        buckets: [0],
+        window: { fromMs: T0, toMs: T0 + 1000 },
+        limit: 10,
+        budget: new RequestBudget({ maxRows: 100, timeoutMs: 60_000 }, cancelled.signal),
+      }),
+    ).rejects.toMatchObject({ code: "QUERY_TIMEOUT" });
+    expect(stats.statements).toBe(0);
   });
 });

@@ -7,6 +7,8 @@ import { createLogger } from "../../../src/observability/logger.js";
 import type { HealthReport, HttpServer } from "../../../src/observability/http.js";
 import { startHttpServer } from "../../../src/observability/http.js";
 import { createMetrics } from "../../../src/observability/metrics.js";
+import { LatencyRecorder } from "../../../src/observability/latency.js";
+import { networkInterfaces } from "node:os";
 
 interface Reply {
   status: number;
@@ -14,9 +16,9 @@ interface Reply {
   body: string;
 }
 
-function get(port: number, path: string, agent?: Agent): Promise<Reply> {
+function get(port: number, path: string, agent?: Agent, method = "GET"): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, method: "GET", agent }, (res) => {
+    const req = request({ host: "127.0.0.1", port, path, method, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () =>
@@ -133,5 +135,62 @@ describe("startHttpServer", () => {
         logger: silent,
       }),
     ).rejects.toMatchObject({ code: "SERVER_PORT_BUSY" });
+  });
+
+  it("binds loopback unless told otherwise", async () => {
+    const { registry } = createMetrics();
+    const server = await startHttpServer({
+      port: 0,
+      registry,
+      health: () => ({ ready: true, live: true, details: {} }),
+      logger: silent,
+    });
+    servers.push(server);
+    expect((await get(server.port, "/healthz")).status).toBe(200);
+    // Another address of this host does not reach it.
+    const other = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i !== undefined && i.family === "IPv4" && !i.internal);
+    if (other !== undefined) {
+      const reached = await new Promise<boolean>((resolve) => {
+        const socket = connect(server.port, other.address);
+        socket.on("connect", () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.on("error", () => resolve(false));
+      });
+      expect(reached, `reached on ${other.address}`).toBe(false);
+    }
+  });
+
+  it("changes nothing on GET: /latency reads, POST /latency/reset resets, GET ?reset=1 is refused", async () => {
+    const latency = new LatencyRecorder();
+    latency.recordSeconds(0.05);
+    const { registry } = createMetrics();
+    const server = await startHttpServer({
+      port: 0,
+      host: "127.0.0.1",
+      registry,
+      latency,
+      health: () => ({ ready: true, live: true, details: {} }),
+      logger: silent,
+    });
+    servers.push(server);
+    const read = await get(server.port, "/latency");
+    expect(read.status).toBe(200);
+    expect(read.headers["x-content-type-options"]).toBe("nosniff");
+    expect(JSON.parse(read.body)).toMatchObject({ unit: "ms", count: 1 });
+    const oldReset = await get(server.port, "/latency?reset=1");
+    expect(oldReset.status).toBe(405);
+    expect(oldReset.headers["allow"]).toBe("POST");
+    expect((JSON.parse(oldReset.body) as { error: string }).error).toMatch(/POST \/latency\/reset/);
+    expect((await get(server.port, "/latency/reset")).status).toBe(405);
+    expect(JSON.parse((await get(server.port, "/latency")).body)).toMatchObject({ count: 1 });
+    const reset = await get(server.port, "/latency/reset", undefined, "POST");
+    expect(reset.status).toBe(200);
+    expect(JSON.parse(reset.body)).toMatchObject({ unit: "ms", count: 1 });
+    expect(JSON.parse((await get(server.port, "/latency")).body)).toMatchObject({ count: 0 });
+    expect((await get(server.port, "/metrics", undefined, "POST")).status).toBe(405);
   });
 });

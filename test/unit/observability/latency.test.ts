@@ -5,9 +5,13 @@ import { LatencyRecorder } from "../../../src/observability/latency.js";
 import { createLogger } from "../../../src/observability/logger.js";
 import { createMetrics } from "../../../src/observability/metrics.js";
 
-function get(port: number, path: string): Promise<{ status: number; body: string }> {
+function get(
+  port: number,
+  path: string,
+  method = "GET",
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path }, (res) => {
+    const req = request({ host: "127.0.0.1", port, path, method }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () =>
@@ -43,11 +47,11 @@ describe("LatencyRecorder", () => {
   });
 });
 
-describe("GET /latency", () => {
+describe("GET /latency and POST /latency/reset", () => {
   let server: HttpServer | undefined;
   afterEach(async () => server?.close());
 
-  it("serves the summary as JSON and resets on ?reset=1", async () => {
+  it("serves the summary as JSON; POST /latency/reset answers it and resets", async () => {
     const m = createMetrics();
     m.pipeline.endToEndSeconds(0.01);
     server = await startHttpServer({
@@ -58,7 +62,7 @@ describe("GET /latency", () => {
       health: () => ({ ready: true, live: true, details: {} }),
       logger: createLogger({ level: "silent" }),
     });
-    const first = await get(server.port, "/latency?reset=1");
+    const first = await get(server.port, "/latency/reset", "POST");
     expect(first.status).toBe(200);
     expect(JSON.parse(first.body)).toMatchObject({ unit: "ms", count: 1 });
     expect(JSON.parse((await get(server.port, "/latency")).body)).toMatchObject({

@@ -1,0 +1,78 @@
+/**
+ * An in-process API server over fakes at the query ports, for unit tests: Fastify inject, no
+ * Cassandra. The fakes answer as the real readers would and record what they were asked.
+ */
+import type { FastifyInstance } from "fastify";
+import { onTestFinished } from "vitest";
+import { buildApiServer, type ApiGuard, type ApiOptions } from "../../../src/api/server.js";
+import { defaultLayout } from "../../../src/domain/layout.js";
+import type { LevelLayout } from "../../../src/domain/levels.js";
+import { createLogger } from "../../../src/observability/logger.js";
+import type { AlertReader, EventReader } from "../../../src/query/ports.js";
+
+export const NOW = Date.UTC(2026, 10, 21, 12);
+
+export const OPEN_GUARD: ApiGuard = {
+  maxRows: 200_000,
+  requestTimeoutMs: 10_000,
+  maxConcurrent: 8,
+  tokens: undefined,
+  corsOrigins: [],
+};
+
+const noAlerts: AlertReader = {
+  newestInBox: () => Promise.resolve({ rows: [], truncated: false, partitions: 0 }),
+};
+
+const noEvents: EventReader = {
+  newestInBox: () => Promise.resolve({ rows: [], truncated: false, partitions: 0 }),
+  cellSums: () => Promise.resolve([]),
+};
+
+export interface FixtureOptions {
+  readonly layout?: LevelLayout;
+  readonly events?: EventReader;
+  readonly alerts?: AlertReader;
+  readonly near?: ApiOptions["near"];
+  readonly guard?: Partial<ApiGuard>;
+  readonly maxPartitions?: number;
+  readonly tileUrl?: string;
+}
+
+/** Builds the API over fakes; closed when the test (or, in beforeAll, the file) ends. */
+export async function apiOverFakes(opts: FixtureOptions = {}): Promise<FastifyInstance> {
+  const layout = opts.layout ?? defaultLayout([2, 3, 4, 5, 6, 7, 8]);
+  const maxPartitions = opts.maxPartitions ?? 12_000;
+  return buildApiServer({
+    ctx: {
+      layout,
+      events: opts.events ?? noEvents,
+      alerts: opts.alerts ?? noAlerts,
+      maxPartitions,
+      now: () => NOW,
+    },
+    near: opts.near ?? (() => Promise.reject(new Error("near is not used here"))),
+    defaultK: 50,
+    nearLimits: {
+      layout: layout.filter((l) => l.length >= 4),
+      maxReads: 5,
+      maxCellsPerRead: 64,
+      rowsPerPartition: 250,
+      maxDistanceMeters: 25_000,
+    },
+    page: {
+      tileUrl: opts.tileUrl ?? "",
+      storedLengths: layout.map((l) => l.length),
+      maxPartitions,
+    },
+    guard: { ...OPEN_GUARD, ...opts.guard },
+    logger: createLogger({ level: "silent" }),
+  });
+}
+
+/** The same, closed when the current test ends. */
+export async function apiForTest(opts: FixtureOptions = {}): Promise<FastifyInstance> {
+  const app = await apiOverFakes(opts);
+  onTestFinished(() => app.close());
+  return app;
+}
