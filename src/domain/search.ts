@@ -104,6 +104,8 @@ export const MIN_RADIUS_METERS = 5;
 const RADIUS_MARGIN = 1.1;
 /** Each widening grows the circle at least this much. */
 const MIN_GROWTH = 1.3;
+/** Cut reads redone at a finer length per search; after these, a cut shortens the window. */
+const MAX_REFINEMENTS = 2;
 
 /**
  * The cheapest stored length for a read of the circle: each length's cells around it (at most
@@ -150,9 +152,9 @@ function cellExtentMeters(length: number, lat: number): number {
 
 /**
  * The next radius when the k nearest are not yet certain: the circle that would hold k events at
- * the density found inside the covered one (at least MIN_GROWTH wider, at most the bound). With
- * nothing found, the density is below one event per covered area, so k need sqrt(2k) times the
- * radius at least.
+ * the density found inside the covered one (at least MIN_GROWTH wider, at most the bound, and the
+ * bound itself when it is less than one more growth step away). With nothing found, the density is
+ * below one event per covered area, so k need sqrt(2k) times the radius at least.
  */
 export function nextRadius(
   coveredRadius: number,
@@ -161,7 +163,9 @@ export function nextRadius(
   maxDistance: number,
 ): number {
   const factor = Math.sqrt(k / Math.max(foundInside, 0.5)) * RADIUS_MARGIN;
-  return Math.min(maxDistance, Math.max(coveredRadius * MIN_GROWTH, coveredRadius * factor));
+  const next = Math.max(coveredRadius * MIN_GROWTH, coveredRadius * factor);
+  // Within one growth step of the bound, take the bound: a thin last annulus costs a read of its own.
+  return next * MIN_GROWTH >= maxDistance ? maxDistance : next;
 }
 
 /**
@@ -198,6 +202,10 @@ export class KnnSearch {
   private outcome: SearchOutcome | undefined;
   /** What the last nextRead() found about the cover it asked for, for absorb() to use. */
   private pending: { length: number; coveredMeters: number } | undefined;
+  /** Reads redone at a finer length because a partition had more rows than a read takes. */
+  private refinements = 0;
+  /** The coarsest length the next read may use (raised after a refinement). */
+  private minLength = 0;
 
   constructor(
     private readonly self: Origin,
@@ -216,7 +224,7 @@ export class KnnSearch {
   nextRead(): CellRead | undefined {
     if (this.outcome !== undefined) return undefined;
     const { lat, lon, timeMs } = this.self;
-    const level = chooseLength(lat, lon, this.radius, this.levels, this.policy);
+    const level = this.nextLevel();
     const done = this.covered.get(level.length);
     // Looking one cell beyond the circle tells how far the read will have covered (a lower bound
     // past that): every cell within the radius is read by now, so the nearest one outside it is.
@@ -233,15 +241,27 @@ export class KnnSearch {
     };
   }
 
-  /** Takes the rows of `read` in, then decides whether to stop or how far to widen. */
+  /**
+   * Takes the rows of `read` in, then decides whether to stop or how far to widen. A read some of
+   * whose partitions held more rows than it takes is, while a finer length and refinements are
+   * left, redone at the finer length over a circle sized from the density it saw, with the whole
+   * window; otherwise its window is cut to what every partition returned.
+   */
   absorb(read: CellRead, result: CellReadResult): void {
     this.reads++;
     this.rowsRead += result.rows.length;
     this.partitionsRead += result.partitions;
     this.stopLength = read.length;
     const cut = result.completeFromMs !== undefined && result.completeFromMs > read.fromMs;
-    if (cut) this.windowCut = true;
-    const fromMs = Math.max(read.fromMs, result.completeFromMs ?? read.fromMs);
+    const refine =
+      cut &&
+      this.refinements < MAX_REFINEMENTS &&
+      this.levels.some((l) => l.length > read.length) &&
+      this.reads < this.policy.maxReads;
+    if (cut && !refine) this.windowCut = true;
+    const fromMs = refine
+      ? read.fromMs
+      : Math.max(read.fromMs, result.completeFromMs ?? read.fromMs);
     if (fromMs > this.windowFromMs) {
       this.windowFromMs = fromMs;
       for (const [id, c] of this.candidates) if (c.timeMs < fromMs) this.candidates.delete(id);
@@ -271,16 +291,61 @@ export class KnnSearch {
     }
 
     const pending = this.pending;
-    this.coveredRadius =
+    const covered =
       pending?.length === read.length
         ? pending.coveredMeters
         : this.coveredRadiusAt(read.length, done);
     this.pending = undefined;
+    if (refine) {
+      this.refineAfterCut(read, covered, result.completeFromMs ?? read.fromMs);
+      return;
+    }
+    this.coveredRadius = covered;
     const { count, kth } = this.insideFigures();
     this.outcome = stopRule(kth, this.coveredRadius, maxDistance, this.reads, this.policy.maxReads);
     if (this.outcome === undefined) {
       this.radius = nextRadius(this.coveredRadius, count, this.policy.k, maxDistance);
     }
+  }
+
+  /**
+   * After a cut read: its cells no longer count as read (their older rows are missing), the window
+   * is whole again, and the next read, at a finer length, covers the circle that holds about k
+   * events at the density the complete part of the cut read showed.
+   */
+  private refineAfterCut(read: CellRead, coveredMeters: number, completeFromMs: number): void {
+    this.refinements++;
+    const done = this.covered.get(read.length);
+    for (const cell of read.cells) done?.delete(cell);
+    this.windowFromMs = Number.NEGATIVE_INFINITY;
+    this.minLength = read.length + 1;
+    let recent = 0;
+    for (const c of this.candidates.values()) {
+      if (c.timeMs >= completeFromMs && c.distanceMeters <= coveredMeters) recent++;
+    }
+    const share =
+      Math.max(1, this.self.timeMs - completeFromMs) / Math.max(1, read.toMs - read.fromMs);
+    const radius =
+      coveredMeters *
+      Math.sqrt((this.policy.k / Math.max(1, recent)) * Math.min(1, share)) *
+      RADIUS_MARGIN;
+    this.radius = Math.max(MIN_RADIUS_METERS, Math.min(radius, this.radius / MIN_GROWTH));
+  }
+
+  /**
+   * The length of the next read: the cheapest for the circle among those allowed (finer than a
+   * cut one after a refinement), or among all when no allowed one covers it within the cell cap.
+   */
+  private nextLevel(): SearchLevel {
+    const { lat, lon } = this.self;
+    if (this.minLength > 0) {
+      const allowed = this.levels.filter((l) => l.length >= this.minLength);
+      const level = chooseLength(lat, lon, this.radius, allowed, this.policy);
+      if (circleCellBound(lat, lon, this.radius, level.length) <= this.policy.maxCellsPerRead)
+        return level;
+      this.minLength = 0;
+    }
+    return chooseLength(lat, lon, this.radius, this.levels, this.policy);
   }
 
   /** Whether the search has stopped. */

@@ -293,6 +293,18 @@ describe("KnnSearch", () => {
     expect(result.neighbours.map((n) => n.id)).toEqual(reference(self, events, result, 20));
   });
 
+  it("redoes a cut read at a finer length, keeping the whole nominal window exact", () => {
+    // 3,000 events within ~3 km over 10 hours: a length-5 cell holds thousands, a length-7 cell a few.
+    const events = scatter(3_000, self.lat, self.lon, 3, 23, 10 * HOUR);
+    const { result, reads } = run(self, events, policy({ k: 20, rowsPerPartition: 100 }), 2_000);
+    expect(reads[0]?.length).toBeLessThanOrEqual(5);
+    expect(result.windowCut).toBe(false);
+    expect(result.stopLength).toBeGreaterThan(reads[0]?.length ?? 0);
+    const horizon = LEVELS.find((l) => l.length === result.stopLength)?.horizonMs ?? 0;
+    const nominal = nearestK(self, events, 20, { maxDistanceMeters: 25_000, fromMs: T - horizon });
+    expect(result.neighbours.map((n) => n.id)).toEqual(nominal.map((n) => n.id));
+  });
+
   it("stops at the read budget, exact within what it covered", () => {
     const events = scatter(50, self.lat, self.lon, 20, 17);
     const { result } = run(self, events, policy({ k: 50, maxReads: 1 }), 20);
