@@ -28,6 +28,13 @@ export const VARIANTS: readonly Variant[] = [
   { name: "bound 5 km", distribution: "mixed", settings: { maxNeighbourDistanceM: "5000" } },
   { name: "bound 100 km", distribution: "mixed", settings: { maxNeighbourDistanceM: "100000" } },
   { name: "min neighbours 10", distribution: "mixed", settings: { minNeighbours: "10" } },
+  { name: "min neighbours 30", distribution: "mixed", settings: { minNeighbours: "30" } },
+  { name: "threshold 4.5", distribution: "mixed", settings: { threshold: "4.5" } },
+  {
+    name: "lengths 6-2 (no 8, 7)",
+    distribution: "mixed",
+    settings: { geohashLengths: "6,5,4,3,2" },
+  },
   { name: "partition cost 5", distribution: "mixed", settings: { searchPartitionCost: "5" } },
   { name: "partition cost 40", distribution: "mixed", settings: { searchPartitionCost: "40" } },
   { name: "rows/partition 60", distribution: "mixed", settings: { rowsPerPartition: "60" } },

@@ -324,9 +324,9 @@ export const SETTINGS = {
   partitionsConcurrently: spec(
     "PARTITIONS_CONCURRENTLY",
     "partitions-concurrently",
-    "3",
+    "6",
     intIn(1, 1000),
-    "partitions processed at once by one consumer",
+    "partitions processed at once by one consumer (a fetch's next round waits for its slowest batch, so at least the partitions one detector owns)",
   ),
   maxEventBytes: spec(
     "MAX_EVENT_BYTES",
