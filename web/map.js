@@ -15,10 +15,12 @@
   const windowEl = document.getElementById("window");
   const ANOMALY_POLL_MS = 5000;
   const CLUSTER_POLL_MS = 15000;
-  // The world's clusters are read at this zoom to find where to open; the view opens no closer
-  // than INITIAL_MAX_ZOOM, so a busy region is shown with its surroundings.
+  // The world's clusters are read at this zoom to find where to open. The view opens no closer
+  // than zoom 5, so a busy region is shown with its surroundings: zoom 6 is the first of
+  // geohash precision 4, and a large screen of it with the last hour is over the default
+  // API_MAX_PARTITIONS (13,122 partitions at 1280 x 800).
   const OVERVIEW_ZOOM = 2;
-  const INITIAL_MAX_ZOOM = 6;
+  const INITIAL_MAX_ZOOM = 5;
 
   const TOKEN_KEY = "geoanomaly-token";
   const query = new URLSearchParams(location.search);
