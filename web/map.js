@@ -4,6 +4,8 @@
 // once as /?token=<token>: the page keeps the token in this tab's sessionStorage, removes it from
 // the address bar at once (so it lands in no history, bookmark or Referer) and sends it as
 // `Authorization: Bearer` with every API request.
+// Opened without a view in its address, it first reads the world's clusters and opens over the
+// busiest region (initial-view.js).
 /* global L, topojson, document, window, fetch, location, history, sessionStorage, URLSearchParams, setInterval */
 "use strict";
 
@@ -13,6 +15,12 @@
   const windowEl = document.getElementById("window");
   const ANOMALY_POLL_MS = 5000;
   const CLUSTER_POLL_MS = 15000;
+  // The world's clusters are read at this zoom to find where to open. The view opens no closer
+  // than zoom 5, so a busy region is shown with its surroundings: zoom 6 is the first of
+  // geohash precision 4, and a large screen of it with the last hour is over the default
+  // API_MAX_PARTITIONS (13,122 partitions at 1280 x 800).
+  const OVERVIEW_ZOOM = 2;
+  const INITIAL_MAX_ZOOM = 5;
 
   const TOKEN_KEY = "geoanomaly-token";
   const query = new URLSearchParams(location.search);
@@ -27,11 +35,28 @@
 
   const config = await (await fetch("/config.json")).json();
   const fromHash = location.hash.replace(/^#/, "").split("/").map(Number);
-  const [z0, lat0, lon0] =
-    fromHash.length === 3 && fromHash.every(Number.isFinite) ? fromHash : [2, 30, 10];
   const map = L.map("map", { worldCopyJump: true, minZoom: 1, maxZoom: 20, zoomSnap: 1 });
-  map.setView([lat0, lon0], z0);
   window.geoMap = map;
+  // The view the address names; else the busiest region of the world's clusters; else the world.
+  let initialView = { source: "address" };
+  if (fromHash.length === 3 && fromHash.every(Number.isFinite)) {
+    map.setView([fromHash[1], fromHash[2]], fromHash[0]);
+  } else {
+    const region = await busiestRegion();
+    if (region === null) {
+      initialView = { source: "world" };
+      map.setView([30, 10], 2);
+    } else {
+      initialView = { source: "busiest", region };
+      map.fitBounds(
+        [
+          [region.south, region.west],
+          [region.north, region.east],
+        ],
+        { maxZoom: INITIAL_MAX_ZOOM, animate: false },
+      );
+    }
+  }
 
   if (config.tileUrl) {
     L.tileLayer(config.tileUrl, { maxZoom: 20 }).addTo(map);
@@ -69,7 +94,7 @@
   const clusterLayer = L.layerGroup().addTo(map);
   const anomalyLayer = L.layerGroup().addTo(map);
   let anomalyMarkers = new Map();
-  const state = { clusterDraws: 0, anomalyDraws: 0, lastClusters: null };
+  const state = { clusterDraws: 0, anomalyDraws: 0, lastClusters: null, initialView };
   window.mapState = state;
 
   const wrapLon = (lon) => ((((lon + 180) % 360) + 360) % 360) - 180;
@@ -115,6 +140,19 @@
     }
     if (!res.ok) throw new Error(body.message || `HTTP ${res.status}`);
     return body;
+  }
+
+  // The busiest region of the last window's events, or null when there are none or the server
+  // refuses the world view (the first refresh then shows why).
+  async function busiestRegion() {
+    try {
+      const body = await getJson(
+        `/v1/clusters?bbox=-180,-90,180,90&zoom=${OVERVIEW_ZOOM}&${windowParams()}&limit=1`,
+      );
+      return body.mode === "clusters" ? window.geoanomalyView.busiestRegion(body.clusters) : null;
+    } catch {
+      return null;
+    }
   }
 
   function showError(err) {

@@ -7,7 +7,12 @@ import { createLogger } from "../observability/logger.js";
 import { metricsSnapshot } from "../observability/metrics.js";
 import { resolveLocalEndpoints } from "../servers/endpoints.js";
 import { serversDown } from "../servers/local.js";
-import { DISTRIBUTION_NAMES, type DistributionName } from "../synthetic/distributions.js";
+import {
+  DISTRIBUTION_NAMES,
+  isDistributionName,
+  type DistributionName,
+} from "../synthetic/distributions.js";
+import { describeNearestPlace } from "../synthetic/places.js";
 import { buildProducerFeed } from "../synthetic/producer.js";
 import { startAlertPrinter } from "./alert-printer.js";
 import { onShutdownSignal } from "./detect-command.js";
@@ -45,13 +50,13 @@ export function demoCommand(): Command {
     .option("--rate <events/s>", "synthetic events per second", positive("a number >= 0"), 200)
     .option(
       "--distribution <name>",
-      `spatial distribution (${DISTRIBUTION_NAMES.join(", ")})`,
+      `spatial distribution (${DISTRIBUTION_NAMES.join(", ")}); places: real cities and towns`,
       (v) => {
-        if (!(DISTRIBUTION_NAMES as readonly string[]).includes(v))
+        if (!isDistributionName(v))
           throw new InvalidArgumentError(`must be one of ${DISTRIBUTION_NAMES.join(", ")}`);
-        return v as DistributionName;
+        return v;
       },
-      "clumped" as DistributionName,
+      "places" as DistributionName,
     )
     .option(
       "--anomaly-fraction <f>",
@@ -92,7 +97,7 @@ export function demoCommand(): Command {
         },
       );
       const kafka = createKafka(config);
-      const printer = await startAlertPrinter(kafka, config.alertTopic, say);
+      const printer = await startAlertPrinter(kafka, config.alertTopic, say, describeNearestPlace);
       const feed = buildProducerFeed(kafka, {
         topic: config.inputTopic,
         rate: flags.rate,

@@ -7,11 +7,13 @@ export {
   createDistribution,
   DISTRIBUTION_NAMES,
   isDistributionName,
+  placesDistribution,
   type Distribution,
   type DistributionName,
   type LatLon,
 } from "./distributions.js";
 export { baseline, noiseSigma, SIGMA_MODES, type SigmaMode } from "./field.js";
+export { describeNearestPlace, nearestPlace, PLACES, type Place } from "./places.js";
 export {
   createGenerator,
   type EventLabel,
