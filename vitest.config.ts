@@ -8,6 +8,9 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
           environment: "node",
+          // Property tests run thousands of cases; on two shared cores under load they can take
+          // several seconds. The limit guards against hangs, it times nothing.
+          testTimeout: 30_000,
         },
       },
       {
