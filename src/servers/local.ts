@@ -21,7 +21,9 @@ import { ensureCertificates, ensureSecrets, securePaths } from "./secure.js";
 import type { LocalServerDefinition } from "./server.js";
 import {
   clientSettings,
+  commitlogChangeProblem,
   currentTopology,
+  recordedTopology,
   recordTopology,
   resolveTopology,
   stackNodes,
@@ -39,6 +41,8 @@ export interface ServerStatus {
   readonly rssMiB?: number;
   readonly endpoint: string;
   readonly logFile: string;
+  /** A running Cassandra node's commit log settings, as the node itself reports them. */
+  readonly settings?: string;
 }
 
 export interface UpResult extends ServerStatus {
@@ -153,7 +157,17 @@ export async function serversUp(
 ): Promise<UpSummary> {
   return withStateLock(root, async () => {
     const t0 = Date.now();
+    const recorded = recordedTopology(root);
     const topology = resolveTopology(root, request);
+    const runningCassandras =
+      recorded === undefined
+        ? []
+        : stackNodes(recorded, root, { secure: false })
+            .filter((d) => d.node.kind === "cassandra")
+            .filter((d) => runningPid(d.paths.pidFile, d.marker) !== undefined)
+            .map((d) => d.node.name);
+    const change = commitlogChangeProblem(recorded, topology, runningCassandras);
+    if (change !== undefined) throw new GeoAnomalyError("SERVER_START_FAILED", change);
     recordTopology(root, topology);
     let defs = stackNodes(topology, root);
     const toStart = new Set(
@@ -223,7 +237,10 @@ export async function serversUp(
   });
 }
 
-/** The truth about each node: its recorded process is alive and a real client request answers. */
+/**
+ * The truth about each node: its recorded process is alive and a real client request answers;
+ * a Cassandra node that answers also says which commit log settings it runs with.
+ */
 export async function serversStatus(root = stateDir()): Promise<ServerStatus[]> {
   const topology = currentTopology(root);
   return Promise.all(
@@ -231,7 +248,9 @@ export async function serversStatus(root = stateDir()): Promise<ServerStatus[]> 
       const pid = runningPid(def.paths.pidFile, def.marker);
       const base = statusOf(def, pid);
       if (pid === undefined) return base;
-      return { ...base, state: (await def.probe()) ? ("up" as const) : ("not-answering" as const) };
+      if (!(await def.probe())) return { ...base, state: "not-answering" as const };
+      const settings = await def.runningSettings?.();
+      return { ...base, state: "up" as const, ...(settings === undefined ? {} : { settings }) };
     }),
   );
 }

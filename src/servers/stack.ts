@@ -12,12 +12,16 @@ import { clientEnvFile, topologyFile } from "./paths.js";
 import { securePaths, SECURE_USER, type Secrets } from "./secure.js";
 import type { LocalServerDefinition } from "./server.js";
 import {
+  defaultCommitlogSync,
+  describeCommitlog,
   describeTopology,
   nodesOf,
   replicationFactor,
+  sameCommitlog,
   sameTopology,
   SINGLE_NODE,
   topologyProblems,
+  type CommitlogSync,
   type Topology,
 } from "./topology.js";
 
@@ -28,12 +32,17 @@ export interface TopologyRequest {
   readonly secure?: boolean | undefined;
   /** Overrides GEOANOMALY_LOOPBACK_OFFSET (tests that run their own stack). */
   readonly loopbackOffset?: number | undefined;
+  readonly commitlogSync?: CommitlogSync | undefined;
+  readonly concurrentWrites?: number | undefined;
 }
 
+/** The record; one written before commit log settings were recorded gets its shape's default. */
 export function recordedTopology(root: string): Topology | undefined {
   const file = topologyFile(root);
   if (!existsSync(file)) return undefined;
-  return { ...SINGLE_NODE, ...(JSON.parse(readFileSync(file, "utf8")) as Partial<Topology>) };
+  const record = JSON.parse(readFileSync(file, "utf8")) as Partial<Topology>;
+  const nodes = record.cassandraNodes ?? SINGLE_NODE.cassandraNodes;
+  return { ...SINGLE_NODE, commitlogSync: defaultCommitlogSync(nodes), ...record };
 }
 
 export function recordTopology(root: string, t: Topology): void {
@@ -60,8 +69,9 @@ export function currentTopology(root: string): Topology {
 }
 
 /**
- * The topology `up` should start: the request over the record over the defaults. A request that
- * differs from what the folder already holds is refused: the nodes' data belongs to that shape.
+ * The topology `up` should start: the request over the record over the defaults. A request for
+ * another shape than the folder already holds is refused: the nodes' data belongs to that shape.
+ * The commit log settings are the request's, else the record's, else the shape's default.
  */
 export function resolveTopology(
   root: string,
@@ -70,13 +80,17 @@ export function resolveTopology(
 ): Topology {
   const recorded = recordedTopology(root);
   const base = recorded ?? { ...SINGLE_NODE, loopbackOffset: envLoopbackOffset(envOffset) };
+  const cassandraNodes = request.cassandraNodes ?? base.cassandraNodes;
   const wanted: Topology = {
     kafkaBrokers: request.kafkaBrokers ?? base.kafkaBrokers,
-    cassandraNodes: request.cassandraNodes ?? base.cassandraNodes,
+    cassandraNodes,
     secure: request.secure ?? base.secure,
     loopbackOffset:
       request.loopbackOffset ??
       (envOffset === undefined ? base.loopbackOffset : envLoopbackOffset(envOffset)),
+    commitlogSync:
+      request.commitlogSync ?? recorded?.commitlogSync ?? defaultCommitlogSync(cassandraNodes),
+    concurrentWrites: request.concurrentWrites ?? base.concurrentWrites,
   };
   const problems = topologyProblems(wanted);
   if (problems.length > 0) throw new GeoAnomalyError("CONFIG_INVALID", problems.join("; "));
@@ -88,6 +102,24 @@ export function resolveTopology(
     );
   }
   return wanted;
+}
+
+/**
+ * Why `up` may not apply `wanted`'s commit log settings now, or undefined when it may: a running
+ * Cassandra node keeps the settings it was started with, so a change waits until they are down.
+ */
+export function commitlogChangeProblem(
+  recorded: Topology | undefined,
+  wanted: Topology,
+  runningCassandras: readonly string[],
+): string | undefined {
+  if (recorded === undefined || sameCommitlog(recorded, wanted) || runningCassandras.length === 0)
+    return undefined;
+  return (
+    `${runningCassandras.join(", ")} run with ${describeCommitlog(recorded)}; ` +
+    `${describeCommitlog(wanted)} was asked for. Stop the stack first ('geoanomaly servers down'): ` +
+    "a running node keeps the settings it started with."
+  );
 }
 
 /** The node definitions of a stack, brokers first. */

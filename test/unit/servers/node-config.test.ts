@@ -3,9 +3,9 @@ import { cassandraYaml } from "../../../src/servers/cassandra-config.js";
 import { kafkaServerProperties } from "../../../src/servers/kafka-config.js";
 import { newClusterId } from "../../../src/servers/kafka.js";
 import { serverPaths } from "../../../src/servers/paths.js";
-import { nodeRef } from "../../../src/servers/topology.js";
+import { nodeRef, SINGLE_NODE } from "../../../src/servers/topology.js";
 
-const three = { kafkaBrokers: 3, cassandraNodes: 3, secure: false, loopbackOffset: 10 };
+const three = { ...SINGLE_NODE, kafkaBrokers: 3, cassandraNodes: 3, loopbackOffset: 10 };
 const secrets = {
   storePassword: "store-pass",
   kafkaPassword: "kafka-pass",
@@ -47,6 +47,8 @@ describe("node configuration", () => {
       host: node.host,
       seeds: ["127.0.0.11"],
       clusterNodes: 3,
+      commitlogSync: "group",
+      concurrentWrites: 32,
       tls: { keystore: "/state/secure/node.p12", password: "store-pass" },
     });
     expect(yaml).toContain('- seeds: "127.0.0.11"');

@@ -1,0 +1,250 @@
+/**
+ * `npx tsx bench/commitlog/main.ts`: Cassandra's commit log modes side by side, on private local
+ * stacks (a single node on 127.0.0.21, a 3-node RF 3 cluster on 127.0.0.31-33, state under
+ * .local/commitlog-*): insert capacity at several concurrencies with the bench's capacity
+ * scenario, and acknowledged writes lost after SIGKILLs. Variants interleave (A B A B ...) so
+ * drift on a shared machine falls on all of them; each stack is stopped at the end. Writes the
+ * figures to results.json beside this file (one entry per stack, replaced when measured again)
+ * and prints the Markdown tables of REPORT.md.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
+import path from "node:path";
+import { Command, InvalidArgumentError } from "commander";
+import { REPO_ROOT } from "../../src/servers/paths.js";
+import { measureCapacity } from "../scenarios/capacity.js";
+import { measureLostWrites } from "./lost-writes.js";
+import { useVariant, stopStack } from "./stack-control.js";
+import { capacityTable, lostWritesTable, type StackRun } from "./summary.js";
+import { parseVariants, stackSpec, variantLabel, type StackName } from "./variants.js";
+
+const say = (line: string): void => void process.stdout.write(`[commitlog] ${line}\n`);
+
+const whole =
+  (name: string) =>
+  (raw: string): number => {
+    if (!/^[1-9]\d*$/.test(raw.trim()))
+      throw new InvalidArgumentError(`${name} must be a positive whole number`);
+    return Number(raw);
+  };
+
+interface Options {
+  stacks: StackName[];
+  variants: string;
+  clusterVariants: string;
+  concurrency: number[];
+  clusterConcurrency: number[];
+  rounds: number;
+  seconds: number;
+  warmupSeconds: number;
+  restartWarmupSeconds: number;
+  lossConcurrency: number;
+  lossSeconds: number;
+  out: string;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const list =
+    (name: string) =>
+    (raw: string): number[] =>
+      raw.split(",").map((s) => whole(name)(s));
+  const cmd = new Command("bench-commitlog")
+    .option(
+      "--stacks <list>",
+      "single, cluster or both",
+      (raw: string) => {
+        const names = raw.split(",").map((s) => s.trim());
+        if (!names.every((n) => n === "single" || n === "cluster"))
+          throw new InvalidArgumentError("--stacks lists single and/or cluster");
+        return names;
+      },
+      ["single", "cluster"] as StackName[],
+    )
+    .option(
+      "--variants <list>",
+      "single-node variants, mode:concurrent_writes; the first is the baseline",
+      "group:32,periodic:32,group:128,periodic:128",
+    )
+    .option("--cluster-variants <list>", "cluster variants", "group:32,periodic:32")
+    .option(
+      "--concurrency <list>",
+      "inserts in flight on the single node",
+      list("--concurrency"),
+      [32, 128, 512],
+    )
+    .option(
+      "--cluster-concurrency <list>",
+      "inserts in flight on the cluster",
+      list("--cluster-concurrency"),
+      [128, 512],
+    )
+    .option("--rounds <n>", "rounds; each measures every variant once", whole("--rounds"), 3)
+    .option("--seconds <n>", "timed seconds of each capacity figure", whole("--seconds"), 10)
+    .option("--warmup-seconds <n>", "unmeasured seconds before each", whole("--warmup-seconds"), 3)
+    .option(
+      "--restart-warmup-seconds <n>",
+      "unmeasured seconds of inserts before the first figure after a restart",
+      whole("--restart-warmup-seconds"),
+      15,
+    )
+    .option(
+      "--loss-concurrency <n>",
+      "writes in flight in the lost-writes runs",
+      whole("--loss-concurrency"),
+      128,
+    )
+    .option(
+      "--loss-seconds <n>",
+      "seconds of writing before the SIGKILL",
+      whole("--loss-seconds"),
+      6,
+    )
+    .option(
+      "--out <file>",
+      "results file",
+      path.join(REPO_ROOT, "bench", "commitlog", "results.json"),
+    )
+    .allowExcessArguments(false);
+  cmd.parse([...argv]);
+  return cmd.opts<Options>();
+}
+
+function commitId(): string {
+  const head = execFileSync("git", ["rev-parse", "HEAD"], {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+  }).trim();
+  const dirty = execFileSync("git", ["status", "--porcelain", "--", "src", "bench"], {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+  }).trim();
+  return dirty === "" ? head : `${head}+uncommitted`;
+}
+
+type Results = {
+  command: string;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string };
+  stacks: Partial<Record<StackName, StackRun>>;
+};
+
+function save(file: string, command: string, run: StackRun): void {
+  const previous: Results | undefined = existsSync(file)
+    ? (JSON.parse(readFileSync(file, "utf8")) as Results)
+    : undefined;
+  const results: Results = {
+    command,
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? "unknown",
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    stacks: { ...previous?.stacks, [run.stack]: run },
+  };
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+}
+
+async function runStack(name: StackName, o: Options, command: string): Promise<StackRun> {
+  const spec = stackSpec(name);
+  const variants = parseVariants(name === "single" ? o.variants : o.clusterVariants);
+  const concurrencies = name === "single" ? o.concurrency : o.clusterConcurrency;
+  const run: StackRun = {
+    stack: name,
+    date: new Date().toISOString(),
+    commit: commitId(),
+    variants: variants.map(variantLabel),
+    concurrencies,
+    rounds: o.rounds,
+    seconds: o.seconds,
+    warmupSeconds: o.warmupSeconds,
+    capacity: [],
+    lostWrites: [],
+    loadAverage: { start: loadavg()[0] ?? 0, end: 0 },
+  };
+  try {
+    for (let round = 1; round <= o.rounds; round++) {
+      for (const v of variants) {
+        const variant = variantLabel(v);
+        say(`${name} round ${round}/${o.rounds}: ${variant}`);
+        const { config } = await useVariant(spec, v, say);
+        for (const [i, concurrency] of concurrencies.entries()) {
+          const f = await measureCapacity(
+            config,
+            {
+              concurrency,
+              // The node was just (re)started: its JIT warms up under the first load.
+              warmupSeconds:
+                i === 0 ? Math.max(o.warmupSeconds, o.restartWarmupSeconds) : o.warmupSeconds,
+              seconds: o.seconds,
+              rowsPerPartition: [10],
+              storedRowsPerPartition: 20,
+              partitions: 16,
+              inPartitions: 0,
+              geohashLength: 8,
+              seed: 42 + round,
+            },
+            say,
+          );
+          run.capacity.push({
+            variant,
+            round,
+            concurrency,
+            insertsPerSecond: f.insertsPerSecond,
+            readsPerSecond: f.partitionReadsPerSecond,
+            errors: f.errors,
+            firstError: f.firstError,
+            clientCores: f.inserts.clientCores,
+            loadAverage: f.loadAverage,
+          });
+          say(
+            `${name} ${variant} at ${concurrency}: ${Math.round(f.insertsPerSecond)} inserts/s, ${Math.round(f.partitionReadsPerSecond)} reads/s (load ${f.loadAverage.after.toFixed(1)})`,
+          );
+          save(o.out, command, run);
+        }
+        if (v.concurrentWrites !== variants[0]?.concurrentWrites) continue;
+        for (const scenario of spec.killScenarios) {
+          const r = await measureLostWrites(
+            config,
+            spec.root,
+            scenario,
+            {
+              concurrency: o.lossConcurrency,
+              writeSecondsBeforeKill: o.lossSeconds,
+              partitions: 32,
+            },
+            say,
+          );
+          run.lostWrites.push({ ...r, variant, round });
+          say(
+            `${name} ${variant} ${scenario.name}: ${r.acknowledged} acknowledged, ${r.lost} lost, ${r.missingAtProductConsistency} missing at the product's consistency`,
+          );
+          save(o.out, command, run);
+        }
+      }
+    }
+  } finally {
+    await stopStack(spec, say);
+    run.loadAverage.end = loadavg()[0] ?? 0;
+    save(o.out, command, run);
+  }
+  return run;
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv);
+  const command = `npx tsx bench/commitlog/main.ts ${process.argv.slice(2).join(" ")}`.trim();
+  for (const name of o.stacks) {
+    const run = await runStack(name, o, command);
+    say(`\n## ${name}\n\n${capacityTable(run).join("\n")}\n\n${lostWritesTable(run).join("\n")}\n`);
+  }
+}
+
+try {
+  await main();
+} catch (err) {
+  console.error(
+    `bench-commitlog: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+  );
+  process.exit(1);
+}
