@@ -46,6 +46,8 @@ export interface LostWritesResult {
 
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+const READ_ATTEMPTS = 5;
+
 interface Table {
   readonly keyspace: string;
   readonly name: string;
@@ -118,11 +120,21 @@ async function storedIds(
   const ids = new Set<string>();
   const select = `SELECT id FROM ${table.name} WHERE cell = ? AND bucket = ?`;
   for (let p = 0; p < partitions; p++) {
-    const rs = await client.execute(select, [table.cellOf(p), table.bucket], {
-      fetchSize: 5000,
-      ...(consistency === undefined ? {} : { consistency }),
-    });
-    for await (const row of rs) ids.add(String(row["id"]));
+    // A node just restarted may be slow to answer (commit log replay, compaction): retry.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const rs = await client.execute(select, [table.cellOf(p), table.bucket], {
+          fetchSize: 5000,
+          readTimeout: 60_000,
+          ...(consistency === undefined ? {} : { consistency }),
+        });
+        for await (const row of rs) ids.add(String(row["id"]));
+        break;
+      } catch (err) {
+        if (attempt >= READ_ATTEMPTS) throw err;
+        await pause(2000);
+      }
+    }
   }
   return ids;
 }

@@ -9,15 +9,13 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, totalmem } from "node:os";
+import { cpus, totalmem } from "node:os";
 import path from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { REPO_ROOT } from "../../src/servers/paths.js";
-import { measureCapacity } from "../scenarios/capacity.js";
-import { measureLostWrites } from "./lost-writes.js";
-import { useVariant, stopStack } from "./stack-control.js";
+import { runStack } from "./run-stack.js";
 import { capacityTable, lostWritesTable, type StackRun } from "./summary.js";
-import { parseVariants, stackSpec, variantLabel, type StackName } from "./variants.js";
+import { parseVariants, type StackName } from "./variants.js";
 
 const say = (line: string): void => void process.stdout.write(`[commitlog] ${line}\n`);
 
@@ -145,97 +143,27 @@ function save(file: string, command: string, run: StackRun): void {
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 }
 
-async function runStack(name: StackName, o: Options, command: string): Promise<StackRun> {
-  const spec = stackSpec(name);
-  const variants = parseVariants(name === "single" ? o.variants : o.clusterVariants);
-  const concurrencies = name === "single" ? o.concurrency : o.clusterConcurrency;
-  const run: StackRun = {
-    stack: name,
-    date: new Date().toISOString(),
-    commit: commitId(),
-    variants: variants.map(variantLabel),
-    concurrencies,
-    rounds: o.rounds,
-    seconds: o.seconds,
-    warmupSeconds: o.warmupSeconds,
-    capacity: [],
-    lostWrites: [],
-    loadAverage: { start: loadavg()[0] ?? 0, end: 0 },
-  };
-  try {
-    for (let round = 1; round <= o.rounds; round++) {
-      for (const v of variants) {
-        const variant = variantLabel(v);
-        say(`${name} round ${round}/${o.rounds}: ${variant}`);
-        const { config } = await useVariant(spec, v, say);
-        for (const [i, concurrency] of concurrencies.entries()) {
-          const f = await measureCapacity(
-            config,
-            {
-              concurrency,
-              // The node was just (re)started: its JIT warms up under the first load.
-              warmupSeconds:
-                i === 0 ? Math.max(o.warmupSeconds, o.restartWarmupSeconds) : o.warmupSeconds,
-              seconds: o.seconds,
-              rowsPerPartition: [10],
-              storedRowsPerPartition: 20,
-              partitions: 16,
-              inPartitions: 0,
-              geohashLength: 8,
-              seed: 42 + round,
-            },
-            say,
-          );
-          run.capacity.push({
-            variant,
-            round,
-            concurrency,
-            insertsPerSecond: f.insertsPerSecond,
-            readsPerSecond: f.partitionReadsPerSecond,
-            errors: f.errors,
-            firstError: f.firstError,
-            clientCores: f.inserts.clientCores,
-            loadAverage: f.loadAverage,
-          });
-          say(
-            `${name} ${variant} at ${concurrency}: ${Math.round(f.insertsPerSecond)} inserts/s, ${Math.round(f.partitionReadsPerSecond)} reads/s (load ${f.loadAverage.after.toFixed(1)})`,
-          );
-          save(o.out, command, run);
-        }
-        if (v.concurrentWrites !== variants[0]?.concurrentWrites) continue;
-        for (const scenario of spec.killScenarios) {
-          const r = await measureLostWrites(
-            config,
-            spec.root,
-            scenario,
-            {
-              concurrency: o.lossConcurrency,
-              writeSecondsBeforeKill: o.lossSeconds,
-              partitions: 32,
-            },
-            say,
-          );
-          run.lostWrites.push({ ...r, variant, round });
-          say(
-            `${name} ${variant} ${scenario.name}: ${r.acknowledged} acknowledged, ${r.lost} lost, ${r.missingAtProductConsistency} missing at the product's consistency`,
-          );
-          save(o.out, command, run);
-        }
-      }
-    }
-  } finally {
-    await stopStack(spec, say);
-    run.loadAverage.end = loadavg()[0] ?? 0;
-    save(o.out, command, run);
-  }
-  return run;
-}
-
 async function main(): Promise<void> {
   const o = parseOptions(process.argv);
   const command = `npx tsx bench/commitlog/main.ts ${process.argv.slice(2).join(" ")}`.trim();
   for (const name of o.stacks) {
-    const run = await runStack(name, o, command);
+    const single = name === "single";
+    const run = await runStack(
+      name,
+      {
+        variants: parseVariants(single ? o.variants : o.clusterVariants),
+        concurrencies: single ? o.concurrency : o.clusterConcurrency,
+        rounds: o.rounds,
+        seconds: o.seconds,
+        warmupSeconds: o.warmupSeconds,
+        restartWarmupSeconds: o.restartWarmupSeconds,
+        lossConcurrency: o.lossConcurrency,
+        lossSeconds: o.lossSeconds,
+        commit: commitId(),
+        save: (r) => save(o.out, command, r),
+      },
+      say,
+    );
     say(`\n## ${name}\n\n${capacityTable(run).join("\n")}\n\n${lostWritesTable(run).join("\n")}\n`);
   }
 }

@@ -39,6 +39,8 @@ export interface StackRun {
   readonly warmupSeconds: number;
   readonly capacity: CapacityRecord[];
   readonly lostWrites: LostRecord[];
+  /** Measurements that failed (their figures are missing from the tables). */
+  readonly failures: { variant: string; round: number; what: string; error: string }[];
   /** 1-minute load average when the run started and ended (2 cores: above 2 is contention). */
   readonly loadAverage: { start: number; end: number };
 }
