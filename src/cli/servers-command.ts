@@ -1,4 +1,6 @@
 import { Command, InvalidArgumentError } from "commander";
+import { loadConfig, type SettingKey } from "../config/load.js";
+import { addConfigOptions, overridesFrom } from "./config-options.js";
 import {
   serverKill,
   serversDown,
@@ -10,6 +12,8 @@ import {
 } from "../servers/local.js";
 import { stateDir } from "../servers/paths.js";
 import { ensureSecrets } from "../servers/secure.js";
+import { grantProductAccess } from "../servers/grants.js";
+import { roleEnvFile } from "../servers/paths.js";
 import { clientSettings, currentTopology } from "../servers/stack.js";
 import {
   COMMITLOG_SYNCS,
@@ -21,6 +25,15 @@ import {
   type Topology,
 } from "../servers/topology.js";
 
+const GRANT_KEYS: SettingKey[] = [
+  "inputTopic",
+  "alertTopic",
+  "deadLetterTopic",
+  "groupId",
+  "cassandraKeyspace",
+  "topicPartitions",
+];
+
 function printStatus(rows: readonly ServerStatus[]): void {
   for (const s of rows) {
     const pid = s.pid === undefined ? "" : ` pid ${s.pid}`;
@@ -31,6 +44,15 @@ function printStatus(rows: readonly ServerStatus[]): void {
     );
   }
 }
+
+const ROLE_ORDER = ["detector", "schema", "api", "admin"] as const;
+
+const ROLE_TITLES: Readonly<Record<(typeof ROLE_ORDER)[number], string>> = {
+  detector: "product settings for it (the detector: reads its input, writes its alerts and tables)",
+  schema: "schema role ('geoanomaly schema apply' creates the tables with these)",
+  api: "query API role ('geoanomaly serve': SELECT only)",
+  admin: "admin (the tools only: topics, ACLs, roles; never the product)",
+};
 
 function printStack(t: Topology): void {
   console.log(`stack: ${describeTopology(t)}; Cassandra ${describeCommitlog(t)}`);
@@ -113,10 +135,15 @@ export function serversCommand(): Command {
         commitlogSync: commitlog,
       });
       const secrets = up.topology.secure ? ensureSecrets(stateDir()) : undefined;
-      console.log(`\nstack up in ${up.seconds.toFixed(1)} s; product settings for it:`);
-      for (const s of clientSettings(up.topology, stateDir(), secrets))
-        console.log(`${s.name}=${s.secret ? "*** (in the file below)" : s.value}`);
-      console.log(`all of them: ${up.clientEnvFile}   (set -a; . ${up.clientEnvFile}; set +a)`);
+      const roles = up.topology.secure ? ROLE_ORDER : (["detector"] as const);
+      console.log(`\nstack up in ${up.seconds.toFixed(1)} s`);
+      for (const role of roles) {
+        const file = roleEnvFile(stateDir(), role);
+        console.log(`\n${ROLE_TITLES[role]}: ${file}   (set -a; . ${file}; set +a)`);
+        for (const s of clientSettings(up.topology, stateDir(), secrets, role))
+          console.log(`${s.name}=${s.secret ? "*** (in the file)" : s.value}`);
+      }
+      console.log("");
       printStack(up.topology);
       printStatus(up.nodes);
     });
@@ -160,6 +187,33 @@ export function serversCommand(): Command {
       const s = await serverStart(node, (line) => console.log(line));
       printStatus([s]);
     });
+  addConfigOptions(
+    cmd
+      .command("grant")
+      .description(
+        "on a secured stack, as its admin: create the detector's topics when missing and give its " +
+          "principal READ on INPUT_TOPIC and KAFKA_GROUP_ID and WRITE on ALERT_TOPIC and DLQ_TOPIC; " +
+          "create CASSANDRA_KEYSPACE as the schema role and grant SELECT and MODIFY on it to the " +
+          "detector role and SELECT to the API role ('up --secure' does this for the defaults). " +
+          "Then create the tables with 'geoanomaly schema apply' and the schema role's settings",
+      )
+      .action(async (opts: Record<string, unknown>) => {
+        const c = loadConfig(overridesFrom(opts, GRANT_KEYS));
+        const granted = await grantProductAccess(stateDir(), {
+          inputTopic: c.inputTopic,
+          alertTopic: c.alertTopic,
+          deadLetterTopic: c.deadLetterTopic,
+          groupId: c.groupId,
+          keyspace: c.cassandraKeyspace,
+          topicPartitions: c.topicPartitions,
+        });
+        console.log(
+          `topics created: ${granted.createdTopics.join(", ") || "none (all existed)"}; ACLs for ` +
+            `${c.inputTopic}, ${c.groupId}, ${c.alertTopic}, ${c.deadLetterTopic}; keyspace ${granted.keyspace} granted`,
+        );
+      }),
+    GRANT_KEYS,
+  );
   cmd
     .command("reset")
     .description("stop the stack and wipe its data, certificates, config and logs")

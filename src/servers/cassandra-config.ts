@@ -70,7 +70,7 @@ export function cassandraYaml(paths: ServerPaths, node: CassandraNodeConfig): st
     node.tls === undefined
       ? ""
       : `authenticator: PasswordAuthenticator
-authorizer: AllowAllAuthorizer
+authorizer: CassandraAuthorizer
 role_manager: CassandraRoleManager
 client_encryption_options:
   enabled: true

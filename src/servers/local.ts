@@ -4,10 +4,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { GeoAnomalyError } from "../errors.js";
 import { stackAccess } from "./access.js";
 import { ensureCassandraRoles } from "./cassandra-roles.js";
+import { ensureDefaultGrants } from "./grants.js";
 import { findJava17, findMaven } from "./java.js";
 import { ensureJars } from "./jars.js";
 import { withStateLock } from "./lock.js";
-import { clientEnvFile, stateDir, topologyFile } from "./paths.js";
+import { clientEnvFile, roleEnvFile, stateDir, topologyFile } from "./paths.js";
 import {
   portOpen,
   residentMiB,
@@ -218,8 +219,18 @@ export async function serversUp(
       firstCassandra !== undefined &&
       (await ensureCassandraRoles(topology, root, access, firstCassandra.endpoint))
     )
-      report(`cassandra: login role set up, default superuser disabled`);
+      report("cassandra: admin, schema, detector and API roles set up, default superuser disabled");
+    if (topology.secure && !existsSync(securePaths(root).grantsDone)) {
+      const granted = await ensureDefaultGrants(root);
+      report(
+        `grants: detector topics (${granted.createdTopics.join(", ") || "all existed"}) and ACLs, ` +
+          `keyspace ${granted.keyspace} for the detector and API roles`,
+      );
+    }
     const envFile = writeClientEnv(root, clientSettings(topology, root, access.secrets));
+    if (topology.secure)
+      for (const role of ["schema", "api", "admin"] as const)
+        writeClientEnv(root, clientSettings(topology, root, access.secrets, role), role);
     return {
       topology,
       clientEnvFile: envFile,
@@ -369,6 +380,7 @@ export async function serversReset(
     for (const file of [
       topologyFile(root),
       clientEnvFile(root),
+      ...(["schema", "api", "admin"] as const).map((role) => roleEnvFile(root, role)),
       path.join(root, "kafka-cluster.id"),
       securePaths(root).dir,
     ])

@@ -8,8 +8,9 @@ import { stackAccess, type StackAccess } from "./access.js";
 import { cassandraNode } from "./cassandra.js";
 import { serverEnvironment } from "./environment.js";
 import { kafkaNode } from "./kafka.js";
-import { clientEnvFile, topologyFile } from "./paths.js";
-import { securePaths, SECURE_USER, type Secrets } from "./secure.js";
+import { roleEnvFile, topologyFile } from "./paths.js";
+import { ROLE_USERS, type RoleName } from "./roles.js";
+import { securePaths, type Secrets } from "./secure.js";
 import type { LocalServerDefinition } from "./server.js";
 import {
   defaultCommitlogSync,
@@ -139,8 +140,30 @@ export interface ClientSetting {
   readonly secret: boolean;
 }
 
-/** The product settings that point it at this stack, with the replication the stack supports. */
-export function clientSettings(t: Topology, root: string, secrets?: Secrets): ClientSetting[] {
+/** Each role's login on a secured stack (the schema and API roles have no Kafka login). */
+function logins(secrets: Secrets, role: RoleName): { kafka?: string; cassandra: string } {
+  switch (role) {
+    case "detector":
+      return { kafka: secrets.kafkaPassword, cassandra: secrets.cassandraPassword };
+    case "admin":
+      return { kafka: secrets.adminPassword, cassandra: secrets.adminPassword };
+    case "schema":
+      return { cassandra: secrets.schemaPassword };
+    case "api":
+      return { cassandra: secrets.apiPassword };
+  }
+}
+
+/**
+ * The product settings that point it at this stack, with the replication the stack supports;
+ * on a secured stack with the login of `role` (the detector's unless asked otherwise).
+ */
+export function clientSettings(
+  t: Topology,
+  root: string,
+  secrets?: Secrets,
+  role: RoleName = "detector",
+): ClientSetting[] {
   const nodes = stackNodes(t, root, { secure: false });
   const endpoints = (kind: "kafka" | "cassandra"): string =>
     nodes
@@ -158,14 +181,19 @@ export function clientSettings(t: Topology, root: string, secrets?: Secrets): Cl
   ];
   if (t.secure && secrets !== undefined) {
     const ca = securePaths(root).caPem;
+    const user = ROLE_USERS[role];
+    const login = logins(secrets, role);
+    if (login.kafka !== undefined)
+      out.push(plain("KAFKA_SASL_MECHANISM", "scram-sha-512"), plain("KAFKA_USERNAME", user), {
+        name: "KAFKA_PASSWORD",
+        value: login.kafka,
+        secret: true,
+      });
     out.push(
-      plain("KAFKA_SASL_MECHANISM", "scram-sha-512"),
-      plain("KAFKA_USERNAME", SECURE_USER),
-      { name: "KAFKA_PASSWORD", value: secrets.kafkaPassword, secret: true },
       plain("KAFKA_TLS", "true"),
       plain("KAFKA_CA_FILE", ca),
-      plain("CASSANDRA_USERNAME", SECURE_USER),
-      { name: "CASSANDRA_PASSWORD", value: secrets.cassandraPassword, secret: true },
+      plain("CASSANDRA_USERNAME", user),
+      { name: "CASSANDRA_PASSWORD", value: login.cassandra, secret: true },
       plain("CASSANDRA_TLS", "true"),
       plain("CASSANDRA_CA_FILE", ca),
     );
@@ -173,11 +201,22 @@ export function clientSettings(t: Topology, root: string, secrets?: Secrets): Cl
   return out;
 }
 
-/** Writes client.env (readable by the owner only: it may hold passwords); returns its path. */
-export function writeClientEnv(root: string, settings: readonly ClientSetting[]): string {
-  const file = clientEnvFile(root);
+const ENV_PURPOSE: Readonly<Record<RoleName, string>> = {
+  detector: "the detector ('geoanomaly detect'): reads its input, writes its alerts and tables",
+  schema: "'geoanomaly schema apply': creates the keyspace and tables",
+  api: "the query API ('geoanomaly serve'): reads the tables only",
+  admin: "the tools only (topics, ACLs, roles, feeding test events); never the product",
+};
+
+/** Writes a role's settings file (readable by the owner only: it holds passwords); returns its path. */
+export function writeClientEnv(
+  root: string,
+  settings: readonly ClientSetting[],
+  role: RoleName = "detector",
+): string {
+  const file = roleEnvFile(root, role);
   const lines = [
-    "# Written by 'geoanomaly servers up': the settings that point the product at this stack.",
+    `# Written by 'geoanomaly servers up': the settings that point ${ENV_PURPOSE[role]} at this stack.`,
     "# Load with: set -a; . <this file>; set +a",
     ...settings.map((s) => `${s.name}=${s.value}`),
   ];

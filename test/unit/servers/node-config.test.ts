@@ -11,6 +11,9 @@ const secrets = {
   kafkaPassword: "kafka-pass",
   cassandraPassword: "c",
   cassandraAdminPassword: "a",
+  adminPassword: "admin-pass",
+  schemaPassword: "schema-pass",
+  apiPassword: "api-pass",
 };
 
 describe("node configuration", () => {
@@ -56,6 +59,7 @@ describe("node configuration", () => {
     expect(yaml).toContain("auto_bootstrap: false");
     expect(yaml).toContain("commitlog_sync: group");
     expect(yaml).toContain("authenticator: PasswordAuthenticator");
+    expect(yaml).toContain("authorizer: CassandraAuthorizer");
     expect(yaml).toMatch(/client_encryption_options:\n {2}enabled: true\n {2}optional: false/);
   });
 

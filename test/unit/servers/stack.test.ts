@@ -54,6 +54,9 @@ describe("a state folder's stack", () => {
       kafkaPassword: "kp",
       cassandraPassword: "cp",
       cassandraAdminPassword: "a",
+      adminPassword: "admin-pass",
+      schemaPassword: "schema-pass",
+      apiPassword: "api-pass",
     };
     const settings = clientSettings({ ...SINGLE_NODE, secure: true }, root, secrets);
     expect(settings.filter((s) => s.secret).map((s) => s.name)).toEqual([
