@@ -108,15 +108,17 @@ function parseOptions(argv: readonly string[]): Options {
   return cmd.opts<Options>();
 }
 
-function commitId(): string {
+/** HEAD, marked when the measured code differs from it (the results file itself does not count). */
+function commitId(out: string): string {
   const head = execFileSync("git", ["rev-parse", "HEAD"], {
     cwd: REPO_ROOT,
     encoding: "utf8",
   }).trim();
-  const dirty = execFileSync("git", ["status", "--porcelain", "--", "src", "bench"], {
-    cwd: REPO_ROOT,
-    encoding: "utf8",
-  }).trim();
+  const dirty = execFileSync(
+    "git",
+    ["status", "--porcelain", "--", "src", "bench", `:!${path.relative(REPO_ROOT, out)}`],
+    { cwd: REPO_ROOT, encoding: "utf8" },
+  ).trim();
   return dirty === "" ? head : `${head}+uncommitted`;
 }
 
@@ -159,7 +161,7 @@ async function main(): Promise<void> {
         restartWarmupSeconds: o.restartWarmupSeconds,
         lossConcurrency: o.lossConcurrency,
         lossSeconds: o.lossSeconds,
-        commit: commitId(),
+        commit: commitId(path.resolve(o.out)),
         save: (r) => save(o.out, command, r),
       },
       say,
