@@ -8,7 +8,7 @@ import { alertRow } from "../domain/alert-archive.js";
 import type { AlertArchive } from "../pipeline/ports.js";
 import type { AlertReader, BoxRead, BoxResult } from "../query/ports.js";
 import { readNewestInBox, type BoxTable } from "./box-reader.js";
-import { ALERTS_TABLE, alertsTableCql } from "./schema.js";
+import { ALERTS_TABLE, alertsTableCql, createMissing } from "./schema.js";
 
 export class CassandraAlertStore implements AlertArchive, AlertReader {
   private readonly insert: string;
@@ -37,7 +37,7 @@ export class CassandraAlertStore implements AlertArchive, AlertReader {
 
   /** Creates the archive table if missing (whatever the data model); safe to run again. */
   async applySchema(): Promise<void> {
-    await this.client.execute(alertsTableCql(this.keyspace), [], { prepare: false });
+    await createMissing(this.client, this.keyspace, [alertsTableCql(this.keyspace)]);
   }
 
   /** One single-partition upsert per alert, concurrently; rejects if any failed. */

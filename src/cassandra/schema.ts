@@ -1,10 +1,11 @@
-import type cassandra from "cassandra-driver";
+import cassandra from "cassandra-driver";
 import {
   ALERT_BUCKET_MS,
   ALERT_REGION_LENGTH,
   ALERT_TTL_SECONDS,
 } from "../domain/alert-archive.js";
 import { compactionWindow, tableName, type LevelLayout, type LevelSpec } from "../domain/levels.js";
+import { GeoAnomalyError } from "../errors.js";
 
 /** Keyspace replication as CQL map text, from `SimpleStrategy:N` or `NetworkTopologyStrategy:dc=N,...`. */
 export function replicationCql(setting: string): string {
@@ -100,6 +101,60 @@ export function schemaFile(layout: LevelLayout, keyspace: string, replication: s
   return `${header.join("\n")}${schemaStatements(layout, keyspace, replication).join(";\n\n")};\n`;
 }
 
+/** The keyspace or `keyspace.table` a CREATE statement of this module makes. */
+function createdObject(statement: string): string {
+  return /^CREATE (?:KEYSPACE|TABLE) IF NOT EXISTS ([a-z0-9_.]+)/i.exec(statement)?.[1] ?? "";
+}
+
+/** The keyspace (when it exists) and `keyspace.table` names that exist, from system_schema. */
+async function existingObjects(client: cassandra.Client, keyspace: string): Promise<Set<string>> {
+  const found = new Set<string>();
+  const ks = await client.execute(
+    "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?",
+    [keyspace],
+    { prepare: true },
+  );
+  if (ks.rowLength === 0) return found;
+  found.add(keyspace);
+  const tables = await client.execute(
+    "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?",
+    [keyspace],
+    { prepare: true },
+  );
+  for (const row of tables.rows) found.add(`${keyspace}.${String(row["table_name"])}`);
+  return found;
+}
+
+/**
+ * Runs the CREATE statements whose keyspace or table is missing. A role that may only read and
+ * write (the detector's, the API's) thus starts against a schema someone applied before, and a
+ * missing table it may not create stops it with one sentence naming the step to run.
+ */
+export async function createMissing(
+  client: cassandra.Client,
+  keyspace: string,
+  statements: readonly string[],
+): Promise<void> {
+  const existing = await existingObjects(client, keyspace);
+  for (const statement of statements) {
+    const name = createdObject(statement);
+    if (existing.has(name)) continue;
+    try {
+      await client.execute(statement, [], { prepare: false });
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== cassandra.types.responseErrorCodes.unauthorized)
+        throw err;
+      throw new GeoAnomalyError(
+        "AUTH_FAILED",
+        `${name} does not exist and the Cassandra user (CASSANDRA_USERNAME) may not create it: ` +
+          "run 'geoanomaly schema apply' first with a role that may (on a secured local stack, " +
+          "the schema role's settings in schema.env)",
+        { cause: err },
+      );
+    }
+  }
+}
+
 /** Creates the keyspace and tables if missing; safe to run again. Waits for schema agreement. */
 export async function applySchema(
   client: cassandra.Client,
@@ -107,7 +162,5 @@ export async function applySchema(
   keyspace: string,
   replication: string,
 ): Promise<void> {
-  for (const statement of schemaStatements(layout, keyspace, replication)) {
-    await client.execute(statement, [], { prepare: false });
-  }
+  await createMissing(client, keyspace, schemaStatements(layout, keyspace, replication));
 }

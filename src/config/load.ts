@@ -1,6 +1,7 @@
 import { accessSync, constants } from "node:fs";
 import { GeoAnomalyError } from "../errors.js";
 import { configuredLayout } from "./layout.js";
+import { plaintextCredentialProblems, resolveSecretFiles } from "./secrets.js";
 import { SETTINGS, type Config, type SettingKey } from "./settings.js";
 
 export type { Config, SettingKey } from "./settings.js";
@@ -12,6 +13,8 @@ export type ConfigOverrides = Partial<Record<SettingKey, string | undefined>>;
  * The one place that reads the environment. Flags override environment
  * variables, which override defaults; every value is validated and the result
  * is frozen. All problems are reported at once, each naming its setting.
+ * Secrets may come from files (`KAFKA_PASSWORD_FILE`, ...), and a password
+ * over a connection without TLS is refused unless explicitly allowed.
  */
 export function loadConfig(
   overrides: ConfigOverrides = {},
@@ -38,6 +41,7 @@ export function loadConfig(
       problems.push(`${spec.env} (--${spec.flag}) = ${shown} from ${source}: ${why}`);
     }
   }
+  if (problems.length === 0) problems.push(...resolveSecretFiles(out));
   if (problems.length === 0) {
     const k = out["searchK"] as number;
     const min = out["minNeighbours"] as number;
@@ -56,7 +60,11 @@ export function loadConfig(
       problems.push(error instanceof Error ? error.message : String(error));
     }
   }
-  if (problems.length === 0) problems.push(...securityProblems(out as Config));
+  if (problems.length === 0)
+    problems.push(
+      ...securityProblems(out as Config),
+      ...plaintextCredentialProblems(out as Config),
+    );
   if (problems.length > 0) {
     throw new GeoAnomalyError(
       "CONFIG_INVALID",

@@ -528,6 +528,27 @@ export const SETTINGS = {
     z.string(),
     "PEM file of the CA that signed the Cassandra nodes' certificates (empty: the system's trusted CAs)",
   ),
+  kafkaPasswordFile: spec(
+    "KAFKA_PASSWORD_FILE",
+    "kafka-password-file",
+    "",
+    z.string(),
+    "file holding the Kafka SASL password, read at start with one trailing newline dropped (Docker and Kubernetes secrets); instead of KAFKA_PASSWORD, never with it",
+  ),
+  cassandraPasswordFile: spec(
+    "CASSANDRA_PASSWORD_FILE",
+    "cassandra-password-file",
+    "",
+    z.string(),
+    "file holding the Cassandra password, read at start with one trailing newline dropped (Docker and Kubernetes secrets); instead of CASSANDRA_PASSWORD, never with it",
+  ),
+  allowPlaintextCredentials: spec(
+    "ALLOW_PLAINTEXT_CREDENTIALS",
+    "allow-plaintext-credentials",
+    "false",
+    onOff,
+    "accept sending a user and password over a connection without TLS (Kafka SASL with KAFKA_TLS=false, a Cassandra login with CASSANDRA_TLS=false); refused at start otherwise",
+  ),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

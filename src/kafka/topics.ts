@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Admin } from "kafkajs";
+import { GeoAnomalyError } from "../errors.js";
 
 export interface TopicSpec {
   readonly topic: string;
@@ -33,6 +34,13 @@ export async function waitForLeaders(admin: Admin, topics: readonly string[]): P
   }
 }
 
+/** True when Kafka refused a request for want of an ACL (kafkajs may wrap it in an aggregate). */
+function isAuthorizationError(err: unknown): boolean {
+  const e = err as { type?: unknown; errors?: unknown };
+  if (typeof e.type === "string" && e.type.endsWith("_AUTHORIZATION_FAILED")) return true;
+  return Array.isArray(e.errors) && e.errors.some(isAuthorizationError);
+}
+
 /** Creates the topics that are missing (existing ones are left as they are); returns those created. */
 export async function ensureTopics(
   admin: Admin,
@@ -42,14 +50,25 @@ export async function ensureTopics(
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((t) => !existing.has(t.topic));
   if (missing.length === 0) return [];
-  await admin.createTopics({
-    waitForLeaders: false,
-    topics: missing.map((t) => ({
-      topic: t.topic,
-      numPartitions: t.partitions,
-      replicationFactor: replication,
-    })),
-  });
+  try {
+    await admin.createTopics({
+      waitForLeaders: false,
+      topics: missing.map((t) => ({
+        topic: t.topic,
+        numPartitions: t.partitions,
+        replicationFactor: replication,
+      })),
+    });
+  } catch (err) {
+    if (!isAuthorizationError(err)) throw err;
+    throw new GeoAnomalyError(
+      "AUTH_FAILED",
+      `topics ${missing.map((t) => t.topic).join(", ")} do not exist and the Kafka user ` +
+        "(KAFKA_USERNAME) may not create them: create them first with a principal that may " +
+        "(on a secured local stack, 'geoanomaly servers grant')",
+      { cause: err },
+    );
+  }
   await waitForLeaders(
     admin,
     missing.map((t) => t.topic),

@@ -1,5 +1,10 @@
 import path from "node:path";
 import type { ServerPaths } from "./paths.js";
+import {
+  COMMITLOG_GROUP_WINDOW_MS,
+  COMMITLOG_SYNC_PERIOD_MS,
+  type CommitlogSync,
+} from "./topology.js";
 
 /** Module flags Cassandra 5.0 needs on Java 17 (its conf/jvm17-server.options JPMS list). */
 export const JAVA17_MODULE_FLAGS: readonly string[] = [
@@ -36,18 +41,28 @@ export interface CassandraNodeConfig {
   readonly seeds: readonly string[];
   /** Nodes in the cluster; more than one means pre-assigned tokens and no bootstrap streaming. */
   readonly clusterNodes: number;
+  /** When a write is acknowledged: after the commit log sync (group) or at once (periodic). */
+  readonly commitlogSync: CommitlogSync;
+  /** Mutation threads; in group mode each waits for the sync, so they bound writes per window. */
+  readonly concurrentWrites: number;
   /** Password authentication and client TLS with this PKCS12 keystore. */
   readonly tls?: { readonly keystore: string; readonly password: string } | undefined;
+}
+
+/** The commit log lines of cassandra.yaml for a mode. */
+export function commitlogYaml(sync: CommitlogSync): string {
+  return sync === "group"
+    ? `commitlog_sync: group\ncommitlog_sync_group_window: ${COMMITLOG_GROUP_WINDOW_MS}ms\n`
+    : `commitlog_sync: periodic\ncommitlog_sync_period: ${COMMITLOG_SYNC_PERIOD_MS}ms\n`;
 }
 
 /**
  * A minimal cassandra.yaml: 5.0 rejects unknown keys, so only what a local node needs. The
  * cluster is created empty with one pre-assigned token per node, so a joining node has nothing
- * to stream (auto_bootstrap off) and a restarted node simply rejoins. The commit log is synced
- * before a write is acknowledged (group mode): with the default periodic mode a SIGKILLed single
- * node loses acknowledged writes since the last sync, as the fault suite showed. The window is
- * short (2 ms) because each of the 32 write threads waits for it: a 15 ms window capped the node
- * at about 2,100 inserts/s (32 / 15 ms), while a sync here takes a fraction of a millisecond.
+ * to stream (auto_bootstrap off) and a restarted node simply rejoins. The commit log mode is the
+ * stack's (see `CommitlogSync`): in group mode each write thread waits for the sync, so the
+ * window is short (2 ms; a 15 ms window capped a node at about 2,100 inserts/s, 32 threads /
+ * 15 ms) and the threads bound the writes per window.
  */
 export function cassandraYaml(paths: ServerPaths, node: CassandraNodeConfig): string {
   const d = (name: string): string => path.join(paths.data, name);
@@ -55,7 +70,7 @@ export function cassandraYaml(paths: ServerPaths, node: CassandraNodeConfig): st
     node.tls === undefined
       ? ""
       : `authenticator: PasswordAuthenticator
-authorizer: AllowAllAuthorizer
+authorizer: CassandraAuthorizer
 role_manager: CassandraRoleManager
 client_encryption_options:
   enabled: true
@@ -80,9 +95,7 @@ storage_port: ${CASSANDRA_STORAGE_PORT}
 native_transport_port: ${CASSANDRA_PORT}
 start_native_transport: true
 auto_bootstrap: ${node.clusterNodes === 1 ? "true" : "false"}
-commitlog_sync: group
-commitlog_sync_group_window: 2ms
-data_file_directories:
+${commitlogYaml(node.commitlogSync)}data_file_directories:
   - ${d("data")}
 commitlog_directory: ${d("commitlog")}
 saved_caches_directory: ${d("saved_caches")}
@@ -90,8 +103,24 @@ hints_directory: ${d("hints")}
 cdc_raw_directory: ${d("cdc_raw")}
 auto_snapshot: false
 concurrent_reads: 16
-concurrent_writes: 32
+concurrent_writes: ${node.concurrentWrites}
 ${secure}`;
+}
+
+/**
+ * What a running node says of its commit log (from its `system_views.settings`), e.g.
+ * "commitlog_sync group (window 2ms), concurrent_writes 32": the truth, not the record.
+ */
+export function describeRunningSettings(settings: ReadonlyMap<string, string>): string | undefined {
+  const sync = settings.get("commitlog_sync");
+  if (sync === undefined) return undefined;
+  const detail =
+    sync === "group"
+      ? ` (window ${settings.get("commitlog_sync_group_window") ?? "?"})`
+      : sync === "periodic"
+        ? ` (period ${settings.get("commitlog_sync_period") ?? "?"})`
+        : "";
+  return `commitlog_sync ${sync}${detail}, concurrent_writes ${settings.get("concurrent_writes") ?? "?"}`;
 }
 
 export function logbackXml(paths: ServerPaths): string {

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { isAuthRejection, toolCassandra, type StackAccess } from "./access.js";
 import {
+  describeRunningSettings,
   cassandraYaml,
   CASSANDRA_PORT,
   CASSANDRA_STORAGE_PORT,
@@ -48,6 +49,8 @@ export function cassandraNode(
           host: node.host,
           seeds: [nodeHost(1, topology.loopbackOffset)],
           clusterNodes: topology.cassandraNodes,
+          commitlogSync: topology.commitlogSync,
+          concurrentWrites: topology.concurrentWrites,
           tls,
         }),
         { mode: 0o600 },
@@ -91,6 +94,21 @@ export function cassandraNode(
         pidFile: paths.pidFile,
         marker: yaml,
       };
+    },
+
+    async runningSettings() {
+      const client = toolCassandra(access, endpoint);
+      try {
+        await client.connect();
+        const rs = await client.execute("SELECT name, value FROM system_views.settings");
+        return describeRunningSettings(
+          new Map(rs.rows.map((r) => [String(r["name"]), String(r["value"])])),
+        );
+      } catch {
+        return undefined;
+      } finally {
+        await client.shutdown().catch(() => undefined);
+      }
     },
 
     async probe() {

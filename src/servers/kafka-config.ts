@@ -1,7 +1,8 @@
 /** Kafka KRaft broker+controller configuration for one node of a local stack (pure text). */
 import path from "node:path";
 import type { ServerPaths } from "./paths.js";
-import { SECURE_USER, type Secrets } from "./secure.js";
+import { ROLE_USERS } from "./roles.js";
+import type { Secrets } from "./secure.js";
 import {
   minInsyncReplicas,
   nodesOf,
@@ -20,6 +21,12 @@ export interface KafkaTls {
   readonly secrets: Secrets;
 }
 
+/**
+ * server.properties of one broker+controller. Secured: clients and brokers speak SASL/SCRAM over
+ * TLS, controllers accept only nodes with a certificate of the stack's CA, and the
+ * StandardAuthorizer denies whatever an ACL does not allow (the admin and the nodes are super
+ * users).
+ */
 export function kafkaServerProperties(
   node: NodeRef,
   topology: Topology,
@@ -31,6 +38,7 @@ export function kafkaServerProperties(
     .join(",");
   const rf = replicationFactor(topology.kafkaBrokers);
   const client = tls === undefined ? "PLAINTEXT" : "SASL_SSL";
+  const controller = tls === undefined ? "PLAINTEXT" : "SSL";
   const lines = [
     "# Written by 'geoanomaly servers up'; edits are overwritten.",
     "process.roles=broker,controller",
@@ -40,7 +48,7 @@ export function kafkaServerProperties(
     `advertised.listeners=${client}://${node.host}:${KAFKA_PORT}`,
     `inter.broker.listener.name=${client}`,
     "controller.listener.names=CONTROLLER",
-    `listener.security.protocol.map=CONTROLLER:PLAINTEXT,${client}:${client}`,
+    `listener.security.protocol.map=CONTROLLER:${controller},${client}:${client}`,
     `log.dirs=${paths.data}`,
     "num.partitions=3",
     `default.replication.factor=${rf}`,
@@ -54,12 +62,18 @@ export function kafkaServerProperties(
   ];
   if (tls !== undefined) {
     const pass = tls.secrets.storePassword;
+    // Nodes prove who they are to the controllers with their certificates (CN = their address).
+    const nodes = nodesOf(topology, "kafka").map((n) => `User:CN=${n.host}`);
     lines.push(
       "sasl.enabled.mechanisms=SCRAM-SHA-512",
       "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
       "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=" +
         "org.apache.kafka.common.security.scram.ScramLoginModule required " +
-        `username="${SECURE_USER}" password="${tls.secrets.kafkaPassword}";`,
+        `username="${ROLE_USERS.admin}" password="${tls.secrets.adminPassword}";`,
+      "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+      `super.users=${[`User:${ROLE_USERS.admin}`, ...nodes].join(";")}`,
+      "allow.everyone.if.no.acl.found=false",
+      "listener.name.controller.ssl.client.auth=required",
       "ssl.keystore.type=PKCS12",
       `ssl.keystore.location=${tls.keystore}`,
       `ssl.keystore.password=${pass}`,

@@ -13,7 +13,8 @@ import {
   type KafkaTls,
 } from "./kafka-config.js";
 import { serverPaths } from "./paths.js";
-import { keystoreFor, securePaths, SECURE_USER } from "./secure.js";
+import { ROLE_USERS } from "./roles.js";
+import { keystoreFor, securePaths } from "./secure.js";
 import type { LocalServerDefinition } from "./server.js";
 import type { NodeRef, Topology } from "./topology.js";
 
@@ -71,12 +72,15 @@ export function kafkaNode(
       writeFileSync(props, kafkaServerProperties(node, topology, paths, tls()), { mode: 0o600 });
       writeFileSync(log4j, kafkaLog4jProperties(paths));
       if (existsSync(path.join(paths.data, "meta.properties"))) return;
+      // SCRAM users live in the cluster metadata: the admin and the detector are made at format.
       const scram =
         access.secrets === undefined
           ? []
           : [
               "--add-scram",
-              `SCRAM-SHA-512=[name=${SECURE_USER},password=${access.secrets.kafkaPassword}]`,
+              `SCRAM-SHA-512=[name=${ROLE_USERS.admin},password=${access.secrets.adminPassword}]`,
+              "--add-scram",
+              `SCRAM-SHA-512=[name=${ROLE_USERS.detector},password=${access.secrets.kafkaPassword}]`,
             ];
       try {
         execFileSync(

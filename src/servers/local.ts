@@ -4,10 +4,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { GeoAnomalyError } from "../errors.js";
 import { stackAccess } from "./access.js";
 import { ensureCassandraRoles } from "./cassandra-roles.js";
+import { ensureDefaultGrants } from "./grants.js";
 import { findJava17, findMaven } from "./java.js";
 import { ensureJars } from "./jars.js";
 import { withStateLock } from "./lock.js";
-import { clientEnvFile, stateDir, topologyFile } from "./paths.js";
+import { clientEnvFile, roleEnvFile, stateDir, topologyFile } from "./paths.js";
 import {
   portOpen,
   residentMiB,
@@ -21,7 +22,9 @@ import { ensureCertificates, ensureSecrets, securePaths } from "./secure.js";
 import type { LocalServerDefinition } from "./server.js";
 import {
   clientSettings,
+  commitlogChangeProblem,
   currentTopology,
+  recordedTopology,
   recordTopology,
   resolveTopology,
   stackNodes,
@@ -39,6 +42,8 @@ export interface ServerStatus {
   readonly rssMiB?: number;
   readonly endpoint: string;
   readonly logFile: string;
+  /** A running Cassandra node's commit log settings, as the node itself reports them. */
+  readonly settings?: string;
 }
 
 export interface UpResult extends ServerStatus {
@@ -153,7 +158,17 @@ export async function serversUp(
 ): Promise<UpSummary> {
   return withStateLock(root, async () => {
     const t0 = Date.now();
+    const recorded = recordedTopology(root);
     const topology = resolveTopology(root, request);
+    const runningCassandras =
+      recorded === undefined
+        ? []
+        : stackNodes(recorded, root, { secure: false })
+            .filter((d) => d.node.kind === "cassandra")
+            .filter((d) => runningPid(d.paths.pidFile, d.marker) !== undefined)
+            .map((d) => d.node.name);
+    const change = commitlogChangeProblem(recorded, topology, runningCassandras);
+    if (change !== undefined) throw new GeoAnomalyError("SERVER_START_FAILED", change);
     recordTopology(root, topology);
     let defs = stackNodes(topology, root);
     const toStart = new Set(
@@ -204,8 +219,18 @@ export async function serversUp(
       firstCassandra !== undefined &&
       (await ensureCassandraRoles(topology, root, access, firstCassandra.endpoint))
     )
-      report(`cassandra: login role set up, default superuser disabled`);
+      report("cassandra: admin, schema, detector and API roles set up, default superuser disabled");
+    if (topology.secure && !existsSync(securePaths(root).grantsDone)) {
+      const granted = await ensureDefaultGrants(root);
+      report(
+        `grants: detector topics (${granted.createdTopics.join(", ") || "all existed"}) and ACLs, ` +
+          `keyspace ${granted.keyspace} for the detector and API roles`,
+      );
+    }
     const envFile = writeClientEnv(root, clientSettings(topology, root, access.secrets));
+    if (topology.secure)
+      for (const role of ["schema", "api", "admin"] as const)
+        writeClientEnv(root, clientSettings(topology, root, access.secrets, role), role);
     return {
       topology,
       clientEnvFile: envFile,
@@ -223,7 +248,10 @@ export async function serversUp(
   });
 }
 
-/** The truth about each node: its recorded process is alive and a real client request answers. */
+/**
+ * The truth about each node: its recorded process is alive and a real client request answers;
+ * a Cassandra node that answers also says which commit log settings it runs with.
+ */
 export async function serversStatus(root = stateDir()): Promise<ServerStatus[]> {
   const topology = currentTopology(root);
   return Promise.all(
@@ -231,7 +259,9 @@ export async function serversStatus(root = stateDir()): Promise<ServerStatus[]> 
       const pid = runningPid(def.paths.pidFile, def.marker);
       const base = statusOf(def, pid);
       if (pid === undefined) return base;
-      return { ...base, state: (await def.probe()) ? ("up" as const) : ("not-answering" as const) };
+      if (!(await def.probe())) return { ...base, state: "not-answering" as const };
+      const settings = await def.runningSettings?.();
+      return { ...base, state: "up" as const, ...(settings === undefined ? {} : { settings }) };
     }),
   );
 }
@@ -350,6 +380,7 @@ export async function serversReset(
     for (const file of [
       topologyFile(root),
       clientEnvFile(root),
+      ...(["schema", "api", "admin"] as const).map((role) => roleEnvFile(root, role)),
       path.join(root, "kafka-cluster.id"),
       securePaths(root).dir,
     ])

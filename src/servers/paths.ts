@@ -49,3 +49,11 @@ export function topologyFile(root: string): string {
 export function clientEnvFile(root: string): string {
   return path.join(root, "client.env");
 }
+
+/**
+ * The settings file of one role of a secured stack: client.env for the detector (the product's
+ * main settings), schema.env, api.env and admin.env for the others.
+ */
+export function roleEnvFile(root: string, role: "detector" | "schema" | "api" | "admin"): string {
+  return role === "detector" ? clientEnvFile(root) : path.join(root, `${role}.env`);
+}

@@ -9,16 +9,20 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import path from "node:path";
 import { GeoAnomalyError } from "../errors.js";
 
-/** The user the product connects as, on Kafka (SCRAM) and on Cassandra (a login role). */
-export const SECURE_USER = "geoanomaly";
-
 export interface Secrets {
   /** Password of every keystore and of the truststore. */
   readonly storePassword: string;
+  /** The detector's password, on Kafka (SCRAM) and on Cassandra (a login role). */
   readonly kafkaPassword: string;
   readonly cassandraPassword: string;
-  /** Replaces Cassandra's well-known default superuser password once the product role exists. */
+  /** Replaces Cassandra's well-known default superuser password once the admin role exists. */
   readonly cassandraAdminPassword: string;
+  /** The tools' admin (Kafka super user and Cassandra superuser). */
+  readonly adminPassword: string;
+  /** The Cassandra role that creates keyspaces and tables. */
+  readonly schemaPassword: string;
+  /** The Cassandra role of the query API (SELECT only). */
+  readonly apiPassword: string;
 }
 
 export interface SecurePaths {
@@ -30,6 +34,8 @@ export interface SecurePaths {
   readonly secrets: string;
   /** Marks that Cassandra's roles were set up for this state folder. */
   readonly rolesDone: string;
+  /** Marks that the product's default topics, ACLs, keyspace and grants were made. */
+  readonly grantsDone: string;
 }
 
 export function securePaths(root: string): SecurePaths {
@@ -40,7 +46,8 @@ export function securePaths(root: string): SecurePaths {
     caPem: path.join(dir, "ca.pem"),
     truststore: path.join(dir, "truststore.p12"),
     secrets: path.join(dir, "secrets.json"),
-    rolesDone: path.join(dir, "cassandra-roles.done"),
+    rolesDone: path.join(dir, "cassandra-roles-v2.done"),
+    grantsDone: path.join(dir, "product-grants.done"),
   };
 }
 
@@ -51,17 +58,38 @@ export function keystoreFor(root: string, host: string): string {
 
 const password = (): string => randomBytes(18).toString("base64url");
 
-/** The stack's passwords, made on first use and kept readable by the owner only. */
+const SECRET_FIELDS: readonly (keyof Secrets)[] = [
+  "storePassword",
+  "kafkaPassword",
+  "cassandraPassword",
+  "cassandraAdminPassword",
+  "adminPassword",
+  "schemaPassword",
+  "apiPassword",
+];
+
+/**
+ * The stack's passwords, made on first use and kept readable by the owner only. A folder secured
+ * before the roles were separated lacks some: it must be reset (its brokers were formatted
+ * without the admin user).
+ */
 export function ensureSecrets(root: string): Secrets {
   const p = securePaths(root);
-  if (existsSync(p.secrets)) return JSON.parse(readFileSync(p.secrets, "utf8")) as Secrets;
+  if (existsSync(p.secrets)) {
+    const found = JSON.parse(readFileSync(p.secrets, "utf8")) as Partial<Secrets>;
+    const missing = SECRET_FIELDS.filter((f) => typeof found[f] !== "string");
+    if (missing.length > 0)
+      throw new GeoAnomalyError(
+        "SERVER_START_FAILED",
+        `${root} holds a secured stack made before its roles were separated (no ${missing.join(", ")}): ` +
+          "run 'geoanomaly servers reset' and 'servers up --secure' again",
+      );
+    return found as Secrets;
+  }
   mkdirSync(p.dir, { recursive: true, mode: 0o700 });
-  const secrets: Secrets = {
-    storePassword: password(),
-    kafkaPassword: password(),
-    cassandraPassword: password(),
-    cassandraAdminPassword: password(),
-  };
+  const secrets = Object.fromEntries(
+    SECRET_FIELDS.map((f) => [f, password()]),
+  ) as unknown as Secrets;
   writeFileSync(p.secrets, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   return secrets;
 }

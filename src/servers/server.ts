@@ -20,4 +20,6 @@ export interface LocalServerDefinition {
   command(javaBin: string): ProcessSpec;
   /** Resolves true only when a real client request to this node succeeded. */
   probe(): Promise<boolean>;
+  /** Settings the running node itself reports that `status` shows (undefined: none, or no answer). */
+  runningSettings?(): Promise<string | undefined>;
 }

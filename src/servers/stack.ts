@@ -8,16 +8,21 @@ import { stackAccess, type StackAccess } from "./access.js";
 import { cassandraNode } from "./cassandra.js";
 import { serverEnvironment } from "./environment.js";
 import { kafkaNode } from "./kafka.js";
-import { clientEnvFile, topologyFile } from "./paths.js";
-import { securePaths, SECURE_USER, type Secrets } from "./secure.js";
+import { roleEnvFile, topologyFile } from "./paths.js";
+import { ROLE_USERS, type RoleName } from "./roles.js";
+import { securePaths, type Secrets } from "./secure.js";
 import type { LocalServerDefinition } from "./server.js";
 import {
+  defaultCommitlogSync,
+  describeCommitlog,
   describeTopology,
   nodesOf,
   replicationFactor,
+  sameCommitlog,
   sameTopology,
   SINGLE_NODE,
   topologyProblems,
+  type CommitlogSync,
   type Topology,
 } from "./topology.js";
 
@@ -28,12 +33,17 @@ export interface TopologyRequest {
   readonly secure?: boolean | undefined;
   /** Overrides GEOANOMALY_LOOPBACK_OFFSET (tests that run their own stack). */
   readonly loopbackOffset?: number | undefined;
+  readonly commitlogSync?: CommitlogSync | undefined;
+  readonly concurrentWrites?: number | undefined;
 }
 
+/** The record; one written before commit log settings were recorded gets its shape's default. */
 export function recordedTopology(root: string): Topology | undefined {
   const file = topologyFile(root);
   if (!existsSync(file)) return undefined;
-  return { ...SINGLE_NODE, ...(JSON.parse(readFileSync(file, "utf8")) as Partial<Topology>) };
+  const record = JSON.parse(readFileSync(file, "utf8")) as Partial<Topology>;
+  const nodes = record.cassandraNodes ?? SINGLE_NODE.cassandraNodes;
+  return { ...SINGLE_NODE, commitlogSync: defaultCommitlogSync(nodes), ...record };
 }
 
 export function recordTopology(root: string, t: Topology): void {
@@ -60,8 +70,9 @@ export function currentTopology(root: string): Topology {
 }
 
 /**
- * The topology `up` should start: the request over the record over the defaults. A request that
- * differs from what the folder already holds is refused: the nodes' data belongs to that shape.
+ * The topology `up` should start: the request over the record over the defaults. A request for
+ * another shape than the folder already holds is refused: the nodes' data belongs to that shape.
+ * The commit log settings are the request's, else the record's, else the shape's default.
  */
 export function resolveTopology(
   root: string,
@@ -70,13 +81,17 @@ export function resolveTopology(
 ): Topology {
   const recorded = recordedTopology(root);
   const base = recorded ?? { ...SINGLE_NODE, loopbackOffset: envLoopbackOffset(envOffset) };
+  const cassandraNodes = request.cassandraNodes ?? base.cassandraNodes;
   const wanted: Topology = {
     kafkaBrokers: request.kafkaBrokers ?? base.kafkaBrokers,
-    cassandraNodes: request.cassandraNodes ?? base.cassandraNodes,
+    cassandraNodes,
     secure: request.secure ?? base.secure,
     loopbackOffset:
       request.loopbackOffset ??
       (envOffset === undefined ? base.loopbackOffset : envLoopbackOffset(envOffset)),
+    commitlogSync:
+      request.commitlogSync ?? recorded?.commitlogSync ?? defaultCommitlogSync(cassandraNodes),
+    concurrentWrites: request.concurrentWrites ?? base.concurrentWrites,
   };
   const problems = topologyProblems(wanted);
   if (problems.length > 0) throw new GeoAnomalyError("CONFIG_INVALID", problems.join("; "));
@@ -88,6 +103,24 @@ export function resolveTopology(
     );
   }
   return wanted;
+}
+
+/**
+ * Why `up` may not apply `wanted`'s commit log settings now, or undefined when it may: a running
+ * Cassandra node keeps the settings it was started with, so a change waits until they are down.
+ */
+export function commitlogChangeProblem(
+  recorded: Topology | undefined,
+  wanted: Topology,
+  runningCassandras: readonly string[],
+): string | undefined {
+  if (recorded === undefined || sameCommitlog(recorded, wanted) || runningCassandras.length === 0)
+    return undefined;
+  return (
+    `${runningCassandras.join(", ")} run with ${describeCommitlog(recorded)}; ` +
+    `${describeCommitlog(wanted)} was asked for. Stop the stack first ('geoanomaly servers down'): ` +
+    "a running node keeps the settings it started with."
+  );
 }
 
 /** The node definitions of a stack, brokers first. */
@@ -107,8 +140,30 @@ export interface ClientSetting {
   readonly secret: boolean;
 }
 
-/** The product settings that point it at this stack, with the replication the stack supports. */
-export function clientSettings(t: Topology, root: string, secrets?: Secrets): ClientSetting[] {
+/** Each role's login on a secured stack (the schema and API roles have no Kafka login). */
+function logins(secrets: Secrets, role: RoleName): { kafka?: string; cassandra: string } {
+  switch (role) {
+    case "detector":
+      return { kafka: secrets.kafkaPassword, cassandra: secrets.cassandraPassword };
+    case "admin":
+      return { kafka: secrets.adminPassword, cassandra: secrets.adminPassword };
+    case "schema":
+      return { cassandra: secrets.schemaPassword };
+    case "api":
+      return { cassandra: secrets.apiPassword };
+  }
+}
+
+/**
+ * The product settings that point it at this stack, with the replication the stack supports;
+ * on a secured stack with the login of `role` (the detector's unless asked otherwise).
+ */
+export function clientSettings(
+  t: Topology,
+  root: string,
+  secrets?: Secrets,
+  role: RoleName = "detector",
+): ClientSetting[] {
   const nodes = stackNodes(t, root, { secure: false });
   const endpoints = (kind: "kafka" | "cassandra"): string =>
     nodes
@@ -126,14 +181,19 @@ export function clientSettings(t: Topology, root: string, secrets?: Secrets): Cl
   ];
   if (t.secure && secrets !== undefined) {
     const ca = securePaths(root).caPem;
+    const user = ROLE_USERS[role];
+    const login = logins(secrets, role);
+    if (login.kafka !== undefined)
+      out.push(plain("KAFKA_SASL_MECHANISM", "scram-sha-512"), plain("KAFKA_USERNAME", user), {
+        name: "KAFKA_PASSWORD",
+        value: login.kafka,
+        secret: true,
+      });
     out.push(
-      plain("KAFKA_SASL_MECHANISM", "scram-sha-512"),
-      plain("KAFKA_USERNAME", SECURE_USER),
-      { name: "KAFKA_PASSWORD", value: secrets.kafkaPassword, secret: true },
       plain("KAFKA_TLS", "true"),
       plain("KAFKA_CA_FILE", ca),
-      plain("CASSANDRA_USERNAME", SECURE_USER),
-      { name: "CASSANDRA_PASSWORD", value: secrets.cassandraPassword, secret: true },
+      plain("CASSANDRA_USERNAME", user),
+      { name: "CASSANDRA_PASSWORD", value: login.cassandra, secret: true },
       plain("CASSANDRA_TLS", "true"),
       plain("CASSANDRA_CA_FILE", ca),
     );
@@ -141,11 +201,22 @@ export function clientSettings(t: Topology, root: string, secrets?: Secrets): Cl
   return out;
 }
 
-/** Writes client.env (readable by the owner only: it may hold passwords); returns its path. */
-export function writeClientEnv(root: string, settings: readonly ClientSetting[]): string {
-  const file = clientEnvFile(root);
+const ENV_PURPOSE: Readonly<Record<RoleName, string>> = {
+  detector: "the detector ('geoanomaly detect'): reads its input, writes its alerts and tables",
+  schema: "'geoanomaly schema apply': creates the keyspace and tables",
+  api: "the query API ('geoanomaly serve'): reads the tables only",
+  admin: "the tools only (topics, ACLs, roles, feeding test events); never the product",
+};
+
+/** Writes a role's settings file (readable by the owner only: it holds passwords); returns its path. */
+export function writeClientEnv(
+  root: string,
+  settings: readonly ClientSetting[],
+  role: RoleName = "detector",
+): string {
+  const file = roleEnvFile(root, role);
   const lines = [
-    "# Written by 'geoanomaly servers up': the settings that point the product at this stack.",
+    `# Written by 'geoanomaly servers up': the settings that point ${ENV_PURPOSE[role]} at this stack.`,
     "# Load with: set -a; . <this file>; set +a",
     ...settings.map((s) => `${s.name}=${s.value}`),
   ];

@@ -6,6 +6,22 @@
  */
 export type ServerKind = "kafka" | "cassandra";
 
+/**
+ * When a Cassandra node acknowledges a write: `group` after the commit log is synced (within a
+ * 2 ms window), `periodic` at once, syncing every 10 s. A SIGKILLed node replays only what was
+ * synced, so under `periodic` it forgets up to 10 s of acknowledged writes; on a cluster with
+ * RF 3 and LOCAL_QUORUM the other replicas still hold them (bench/commitlog/REPORT.md).
+ */
+export type CommitlogSync = "group" | "periodic";
+
+export const COMMITLOG_SYNCS: readonly CommitlogSync[] = ["group", "periodic"];
+
+/** The group window: a sync takes well under a millisecond here, so a short wait is enough. */
+export const COMMITLOG_GROUP_WINDOW_MS = 2;
+
+/** Cassandra's default period, and so the most acknowledged writes a killed node forgets. */
+export const COMMITLOG_SYNC_PERIOD_MS = 10_000;
+
 export const SERVER_KINDS: readonly ServerKind[] = ["kafka", "cassandra"];
 
 export interface Topology {
@@ -14,6 +30,22 @@ export interface Topology {
   readonly secure: boolean;
   /** Added to the last byte of 127.0.0.i; 0 puts node i on 127.0.0.i. */
   readonly loopbackOffset: number;
+  /** The Cassandra nodes' commit log mode; may change while they are stopped. */
+  readonly commitlogSync: CommitlogSync;
+  /** Cassandra's mutation threads (`concurrent_writes`); may change while they are stopped. */
+  readonly concurrentWrites: number;
+}
+
+/** Cassandra's own default; in group mode it also bounds the writes waiting for one sync. */
+export const DEFAULT_CONCURRENT_WRITES = 32;
+
+/**
+ * The commit log mode a stack gets unless asked otherwise: `group` where one node is the only
+ * copy (a SIGKILL must not lose an acknowledged write), `periodic` where every write is
+ * acknowledged by a quorum of replicas, which keep it when one of them is killed.
+ */
+export function defaultCommitlogSync(cassandraNodes: number): CommitlogSync {
+  return replicationFactor(cassandraNodes) >= 3 ? "periodic" : "group";
 }
 
 export const SINGLE_NODE: Topology = {
@@ -21,7 +53,12 @@ export const SINGLE_NODE: Topology = {
   cassandraNodes: 1,
   secure: false,
   loopbackOffset: 0,
+  commitlogSync: "group",
+  concurrentWrites: DEFAULT_CONCURRENT_WRITES,
 };
+
+/** Most mutation threads a node may be given (each is a thread and a stack). */
+export const MAX_CONCURRENT_WRITES = 1024;
 
 /** Most nodes of one kind: the loopback addresses must stay below 127.0.0.255. */
 export const MAX_NODES = 9;
@@ -73,6 +110,13 @@ export function topologyProblems(t: Topology): string[] {
     if (!Number.isInteger(n) || n < 1 || n > MAX_NODES)
       problems.push(`${what} must be a whole number from 1 to ${MAX_NODES}, got ${n}`);
   }
+  if (!COMMITLOG_SYNCS.includes(t.commitlogSync))
+    problems.push(`--commitlog must be ${COMMITLOG_SYNCS.join(" or ")}, got ${t.commitlogSync}`);
+  const w = t.concurrentWrites;
+  if (!Number.isInteger(w) || w < 1 || w > MAX_CONCURRENT_WRITES)
+    problems.push(
+      `--concurrent-writes must be a whole number from 1 to ${MAX_CONCURRENT_WRITES}, got ${w}`,
+    );
   const o = t.loopbackOffset;
   if (!Number.isInteger(o) || o < 0 || o + MAX_NODES > 254)
     problems.push(
@@ -118,6 +162,12 @@ export function cassandraInitialToken(index: number, nodes: number): string {
   return (-(2n ** 63n) + BigInt(index - 1) * span).toString();
 }
 
+/** True when both ask for the same commit log mode and mutation threads. */
+export function sameCommitlog(a: Topology, b: Topology): boolean {
+  return a.commitlogSync === b.commitlogSync && a.concurrentWrites === b.concurrentWrites;
+}
+
+/** Compares the shape only: the data belongs to it (the commit log settings may change). */
 export function sameTopology(a: Topology, b: Topology): boolean {
   return (
     a.kafkaBrokers === b.kafkaBrokers &&
@@ -133,4 +183,13 @@ export function describeTopology(t: Topology): string {
     `${t.kafkaBrokers} Kafka broker(s), ${t.cassandraNodes} Cassandra node(s)` +
     `${t.secure ? ", secured (SASL/SCRAM + TLS, password authentication + TLS)" : ""}, from ${first}`
   );
+}
+
+/** E.g. "commit log group (2 ms window), concurrent_writes 32", for `status` and `up`. */
+export function describeCommitlog(t: Pick<Topology, "commitlogSync" | "concurrentWrites">): string {
+  const mode =
+    t.commitlogSync === "group"
+      ? `group (acknowledged after a sync, ${COMMITLOG_GROUP_WINDOW_MS} ms window)`
+      : `periodic (acknowledged at once, synced every ${COMMITLOG_SYNC_PERIOD_MS / 1000} s)`;
+  return `commit log ${mode}, concurrent_writes ${t.concurrentWrites}`;
 }

@@ -61,8 +61,10 @@ describe("security settings", () => {
         KAFKA_SASL_MECHANISM: "plain",
         KAFKA_USERNAME: "u",
         KAFKA_PASSWORD: "kafka-secret",
+        KAFKA_TLS: "true",
         CASSANDRA_USERNAME: "u",
         CASSANDRA_PASSWORD: "cassandra-secret",
+        CASSANDRA_TLS: "true",
       },
     );
     const shown = JSON.stringify(redactedConfig(c));

@@ -3,14 +3,17 @@ import { cassandraYaml } from "../../../src/servers/cassandra-config.js";
 import { kafkaServerProperties } from "../../../src/servers/kafka-config.js";
 import { newClusterId } from "../../../src/servers/kafka.js";
 import { serverPaths } from "../../../src/servers/paths.js";
-import { nodeRef } from "../../../src/servers/topology.js";
+import { nodeRef, SINGLE_NODE } from "../../../src/servers/topology.js";
 
-const three = { kafkaBrokers: 3, cassandraNodes: 3, secure: false, loopbackOffset: 10 };
+const three = { ...SINGLE_NODE, kafkaBrokers: 3, cassandraNodes: 3, loopbackOffset: 10 };
 const secrets = {
   storePassword: "store-pass",
   kafkaPassword: "kafka-pass",
   cassandraPassword: "c",
   cassandraAdminPassword: "a",
+  adminPassword: "admin-pass",
+  schemaPassword: "schema-pass",
+  apiPassword: "api-pass",
 };
 
 describe("node configuration", () => {
@@ -47,6 +50,8 @@ describe("node configuration", () => {
       host: node.host,
       seeds: ["127.0.0.11"],
       clusterNodes: 3,
+      commitlogSync: "group",
+      concurrentWrites: 32,
       tls: { keystore: "/state/secure/node.p12", password: "store-pass" },
     });
     expect(yaml).toContain('- seeds: "127.0.0.11"');
@@ -54,6 +59,7 @@ describe("node configuration", () => {
     expect(yaml).toContain("auto_bootstrap: false");
     expect(yaml).toContain("commitlog_sync: group");
     expect(yaml).toContain("authenticator: PasswordAuthenticator");
+    expect(yaml).toContain("authorizer: CassandraAuthorizer");
     expect(yaml).toMatch(/client_encryption_options:\n {2}enabled: true\n {2}optional: false/);
   });
 

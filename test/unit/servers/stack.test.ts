@@ -19,13 +19,14 @@ describe("a state folder's stack", () => {
       ...SINGLE_NODE,
       cassandraNodes: 3,
       loopbackOffset: 10,
+      commitlogSync: "periodic",
     });
     expect(() => resolveTopology(tmp(), {}, "ten")).toThrow(/GEOANOMALY_LOOPBACK_OFFSET/);
   });
 
   it("keeps its recorded shape, and refuses another until it is reset", () => {
     const root = tmp();
-    const three = { kafkaBrokers: 3, cassandraNodes: 3, secure: false, loopbackOffset: 10 };
+    const three = { ...SINGLE_NODE, kafkaBrokers: 3, cassandraNodes: 3, loopbackOffset: 10 };
     recordTopology(root, three);
     expect(resolveTopology(root, {}, undefined)).toEqual(three);
     expect(() => resolveTopology(root, { cassandraNodes: 1 }, undefined)).toThrow(/servers reset/);
@@ -34,7 +35,7 @@ describe("a state folder's stack", () => {
 
   it("tells the product where the nodes are and how much to replicate", () => {
     const root = tmp();
-    const three = { kafkaBrokers: 3, cassandraNodes: 3, secure: false, loopbackOffset: 0 };
+    const three = { ...SINGLE_NODE, kafkaBrokers: 3, cassandraNodes: 3 };
     const settings = Object.fromEntries(clientSettings(three, root).map((s) => [s.name, s.value]));
     expect(settings).toEqual({
       KAFKA_BROKERS: "127.0.0.1:9092,127.0.0.2:9092,127.0.0.3:9092",
@@ -53,6 +54,9 @@ describe("a state folder's stack", () => {
       kafkaPassword: "kp",
       cassandraPassword: "cp",
       cassandraAdminPassword: "a",
+      adminPassword: "admin-pass",
+      schemaPassword: "schema-pass",
+      apiPassword: "api-pass",
     };
     const settings = clientSettings({ ...SINGLE_NODE, secure: true }, root, secrets);
     expect(settings.filter((s) => s.secret).map((s) => s.name)).toEqual([

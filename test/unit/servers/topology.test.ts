@@ -9,7 +9,7 @@ import {
   topologyProblems,
 } from "../../../src/servers/topology.js";
 
-const cluster = { kafkaBrokers: 3, cassandraNodes: 3, secure: false, loopbackOffset: 0 };
+const cluster = { ...SINGLE_NODE, kafkaBrokers: 3, cassandraNodes: 3 };
 
 describe("local stack topology", () => {
   it("puts node i on 127.0.0.i, or on 127.0.0.(offset + i) beside another stack", () => {
