@@ -22,18 +22,22 @@ const whole =
 const wholeList = (raw: string): number[] =>
   raw.split(",").map((s) => whole("--rows-per-partition")(s));
 
-/** `writes,partitions,rows[,statements]`: the mean cost of one check. */
+/** `writes,partitions,rows[,statements[,rowsWritten]]`: the mean cost of one check. */
 function checkCost(raw: string): CheckCost {
   const parts = raw.split(",").map((s) => Number(s.trim()));
-  if (parts.length < 3 || parts.length > 4 || parts.some((v) => !(Number.isFinite(v) && v >= 0))) {
+  if (parts.length < 3 || parts.length > 5 || parts.some((v) => !(Number.isFinite(v) && v >= 0))) {
     throw new InvalidArgumentError(
-      "--check must be three or four numbers >= 0: writes,partitions,rows[,statements]",
+      "--check must be three to five numbers >= 0: writes,partitions,rows[,statements[,rowsWritten]]",
     );
   }
-  const [writes = 0, partitionsRead = 0, rowsRead = 0, readStatements] = parts;
-  return readStatements === undefined
-    ? { writes, partitionsRead, rowsRead }
-    : { writes, partitionsRead, rowsRead, readStatements };
+  const [writes = 0, partitionsRead = 0, rowsRead = 0, readStatements, rowsWritten] = parts;
+  return {
+    writes,
+    partitionsRead,
+    rowsRead,
+    ...(readStatements === undefined ? {} : { readStatements }),
+    ...(rowsWritten === undefined ? {} : { rowsWritten }),
+  };
 }
 
 interface Parsed {
@@ -62,8 +66,8 @@ function parseOptions(argv: readonly string[]): Parsed {
       (raw: string) => (raw.trim() === "0" ? 0 : whole("--in-partitions")(raw)),
     )
     .option(
-      "--check <writes,partitions,rows[,statements]>",
-      "also print the limit in checks/s for a check of this mean cost, e.g. 8,36,300,2",
+      "--check <writes,partitions,rows[,statements[,rowsWritten]]>",
+      "also print the limit in checks/s for a check of this mean cost, e.g. 0.19,15,37,0.34,7 (write statements, partitions, rows read, read statements, rows written)",
       checkCost,
     )
     .option("--out <file>", "write the figures as JSON")

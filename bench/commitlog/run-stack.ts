@@ -47,6 +47,8 @@ async function capacityFigure(
       storedRowsPerPartition: 20,
       partitions: 16,
       inPartitions: 0,
+      groupedRows: 0,
+      groupedConcurrency: 0,
       geohashLength: 8,
       seed: 42 + round,
     },

@@ -14,7 +14,12 @@
  *
  *     seconds per check = writes / insertsPerSecond + statements · s + partitions · a + rows · b
  *
- * and the limit is its inverse. Costs are linear, so the mean cost per check gives the mean time
+ * and the limit is its inverse. When grouped inserts (one unlogged batch of B rows, as the
+ * detector writes) were measured too, a write statement and a written row are priced apart, from
+ * the two points (1 row at insertsPerSecond, B rows at groupedInserts.statementsPerSecond):
+ * `writes · w + rowsWritten · r` replaces `writes / insertsPerSecond` (see {@link fitWriteCost}).
+ * Without that point every write statement is charged as one single-row insert, which prices a
+ * grouped write of 40 rows as if it were one row. Costs are linear, so the mean cost per check gives the mean time
  * exactly: pass means, not medians. The capacity is measured with the driver in one client
  * process on the same machine, as the detector runs it, so the client's CPU is inside the figure;
  * Kafka and the detector's own work are not, so the limit is an upper bound for the pipeline.
@@ -33,9 +38,16 @@ export interface MultiPartitionReadPoint {
   readonly readsPerSecond: number;
 }
 
+/** Statements/s of one unlogged batch of `rowsPerStatement` rows (the detector's grouped write). */
+export interface GroupedInsertPoint {
+  readonly rowsPerStatement: number;
+  readonly statementsPerSecond: number;
+}
+
 /** The measured capacity the model needs (a subset of the capacity scenario's figures). */
 export interface CapacityInput {
   readonly insertsPerSecond: number;
+  readonly groupedInserts?: GroupedInsertPoint | null;
   readonly byRowsPerPartition: readonly ReadCapacityPoint[];
   readonly multiPartitionReads?: MultiPartitionReadPoint | null;
 }
@@ -57,8 +69,10 @@ export interface ReadCost {
 
 /** The mean cost of one check, as the detector's metrics or trace report it. */
 export interface CheckCost {
-  /** Single-row inserts per check (one per stored geohash length). */
+  /** Write statements per check (a single-row insert, or one grouped write of many rows). */
   readonly writes: number;
+  /** Rows written per check (one per stored geohash length); priced apart when known. */
+  readonly rowsWritten?: number;
   /** Partitions read per check (each partition of a multi-partition `IN` counts). */
   readonly partitionsRead: number;
   /** Rows returned per check, over all its partitions. */
@@ -80,6 +94,13 @@ export interface CheckLimit {
     readonly rows: number;
   };
   readonly readCost: ReadCost | null;
+  readonly writeCost: WriteCost | null;
+}
+
+/** Seconds of machine time per write statement and per row written. */
+export interface WriteCost {
+  readonly secondsPerStatement: number;
+  readonly secondsPerRow: number;
 }
 
 const usable = (v: number): boolean => Number.isFinite(v) && v > 0;
@@ -218,6 +239,28 @@ export function fitReadCost(
   };
 }
 
+/**
+ * The cost of writes from single-row inserts/s and, when measured, grouped inserts/s of B rows:
+ * `1/insertsPerSecond = w + r` and `1/statementsPerSecond = w + B·r`, solved with w, r >= 0
+ * (noise that makes rows look free charges all to rows' share of the single insert). Null when
+ * the grouped point is missing or unusable.
+ */
+export function fitWriteCost(
+  insertsPerSecond: number,
+  grouped: GroupedInsertPoint | null | undefined,
+): WriteCost | null {
+  if (grouped == null || !usable(insertsPerSecond) || !usable(grouped.statementsPerSecond)) {
+    return null;
+  }
+  const b = grouped.rowsPerStatement;
+  if (!(Number.isInteger(b) && b > 1)) return null;
+  const single = 1 / insertsPerSecond;
+  const batch = 1 / grouped.statementsPerSecond;
+  const perRow = Math.max(0, (batch - single) / (b - 1));
+  if (perRow > single) return { secondsPerStatement: 0, secondsPerRow: batch / b };
+  return { secondsPerStatement: single - perRow, secondsPerRow: perRow };
+}
+
 /** Seconds of machine time one read statement of `partitions` partitions and `rows` rows takes. */
 export function readSeconds(cost: ReadCost, partitions: number, rows: number): number {
   if (partitions <= 0) return 0;
@@ -252,10 +295,20 @@ export function checkLimit(cost: CheckCost, capacity: CapacityInput): CheckLimit
     secondsPerCheck: null,
     shares: { writes: 0, statements: 0, partitions: 0, rows: 0 },
     readCost,
+    writeCost: null,
   };
   if (cost.writes > 0 && !usable(capacity.insertsPerSecond)) return none;
   if (cost.partitionsRead > 0 && readCost === null) return none;
-  const writeSeconds = cost.writes > 0 ? cost.writes / capacity.insertsPerSecond : 0;
+  const writeCost =
+    cost.rowsWritten === undefined
+      ? null
+      : fitWriteCost(capacity.insertsPerSecond, capacity.groupedInserts);
+  const writeSeconds =
+    cost.writes <= 0
+      ? 0
+      : writeCost !== null && cost.rowsWritten !== undefined
+        ? cost.writes * writeCost.secondsPerStatement + cost.rowsWritten * writeCost.secondsPerRow
+        : cost.writes / capacity.insertsPerSecond;
   let statementSeconds = 0;
   let partitionSeconds = 0;
   let rowSeconds = 0;
@@ -281,6 +334,7 @@ export function checkLimit(cost: CheckCost, capacity: CapacityInput): CheckLimit
       rows: rowSeconds / total,
     },
     readCost,
+    writeCost,
   };
 }
 

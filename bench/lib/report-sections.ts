@@ -184,6 +184,11 @@ export function renderCapacity(
     "## Cassandra capacity (product driver settings, no detector, no Kafka)",
     "",
     `- single-row inserts: **${f(c.insertsPerSecond, 0)}/s** (${c.inserts.count} in ${c.seconds} s, ${c.inserts.errors} errors, client ${f(c.inserts.clientCores, 2)} cores${steadiness(c.inserts.perSecond)})`,
+    ...(c.groupedInserts == null
+      ? []
+      : [
+          `- grouped inserts (unlogged batches of ${c.groupedInserts.rowsPerStatement} rows, each in its own partition): **${f(c.groupedInserts.statementsPerSecond, 0)}/s**, ${f(c.groupedInserts.rowsPerSecond, 0)} rows/s (${c.groupedInserts.errors} errors, ${c.groupedInserts.concurrency} in flight, client ${f(c.groupedInserts.clientCores, 2)} cores${steadiness(c.groupedInserts.perSecond)})`,
+        ]),
     ...c.byRowsPerPartition.map(
       (r) =>
         `- single-partition reads of ${r.rowsPerPartition} rows: **${f(r.partitionReadsPerSecond, 0)}/s**, ${f(r.rowsPerSecond, 0)} rows/s (${r.errors} errors${r.unexpectedRowCounts > 0 ? `, ${r.unexpectedRowCounts} with an unexpected row count` : ""}, client ${f(r.clientCores, 2)} cores${steadiness(r.perSecond)})`,
@@ -198,7 +203,7 @@ export function renderCapacity(
   if (limit !== null) {
     const share = (v: number): string => `${f(v * 100, 0)}%`;
     lines.push(
-      `- limit for a check of ${f(limit.cost.writes, 2)} write statements (each charged as one insert), ${f(limit.cost.partitionsRead, 2)} partitions in ${f(limit.cost.readStatements ?? limit.cost.partitionsRead, 2)} read statements and ${f(limit.cost.rowsRead, 1)} rows read: **${f(limit.limitChecksPerSecond, 0)} checks/s** (time per check: writes ${share(limit.shares.writes)}, statements ${share(limit.shares.statements)}, partitions ${share(limit.shares.partitions)}, rows ${share(limit.shares.rows)})${limit.readCost?.statementCostKnown === false ? "; no multi-partition read measured, so a statement's fixed cost is charged per partition" : ""}`,
+      `- limit for a check of ${f(limit.cost.writes, 2)} write statements ${limit.writeCost === null || limit.cost.rowsWritten === undefined ? "(each charged as one single-row insert)" : `carrying ${f(limit.cost.rowsWritten, 1)} rows (priced apart from the grouped inserts: ${f(limit.writeCost.secondsPerStatement * 1e6, 0)} µs per statement, ${f(limit.writeCost.secondsPerRow * 1e6, 0)} µs per row)`}, ${f(limit.cost.partitionsRead, 2)} partitions in ${f(limit.cost.readStatements ?? limit.cost.partitionsRead, 2)} read statements and ${f(limit.cost.rowsRead, 1)} rows read: **${f(limit.limitChecksPerSecond, 0)} checks/s** (time per check: writes ${share(limit.shares.writes)}, statements ${share(limit.shares.statements)}, partitions ${share(limit.shares.partitions)}, rows ${share(limit.shares.rows)})${limit.readCost?.statementCostKnown === false ? "; no multi-partition read measured, so a statement's fixed cost is charged per partition" : ""}`,
     );
   }
   if (c.firstError !== null) lines.push(`- first error: ${c.firstError}`);

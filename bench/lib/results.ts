@@ -96,6 +96,7 @@ export function checkCostOf(run: RowResult | undefined): CheckCost | null {
     partitionsRead: partitions,
     rowsRead,
     readStatements: c.readStatementsPerCheck ?? partitions,
+    ...(c.rowsWrittenPerCheck === null ? {} : { rowsWritten: c.rowsWrittenPerCheck }),
   };
 }
 

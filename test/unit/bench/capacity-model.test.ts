@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   checkLimit,
   fitReadCost,
+  fitWriteCost,
   readSeconds,
   shareOfLimit,
 } from "../../../bench/lib/capacity-model.js";
@@ -152,6 +153,49 @@ describe("checkLimit", () => {
       { writes: 1, partitionsRead: 2, rowsRead: 3, readStatements: 0 },
     ];
     for (const cost of bad) expect(() => checkLimit(cost, capacity)).toThrow(RangeError);
+  });
+});
+
+describe("fitWriteCost", () => {
+  // A single-row insert takes 200 µs; a grouped insert of 40 rows 1,760 µs: 160 µs a statement,
+  // 40 µs a row.
+  const GROUPED = { rowsPerStatement: 40, statementsPerSecond: 1e6 / 1760 };
+
+  it("prices a write statement and a written row apart from the two inserts", () => {
+    const cost = fitWriteCost(5000, GROUPED);
+    expect(cost?.secondsPerStatement).toBeCloseTo(0.00016, 12);
+    expect(cost?.secondsPerRow).toBeCloseTo(0.00004, 12);
+  });
+
+  it("never makes a statement cost less than nothing when rows look dearer than a single insert", () => {
+    const cost = fitWriteCost(5000, { rowsPerStatement: 10, statementsPerSecond: 100 });
+    expect(cost).toEqual({ secondsPerStatement: 0, secondsPerRow: 0.001 });
+  });
+
+  it("charges rows nothing extra when a batch is no dearer than one insert", () => {
+    const cost = fitWriteCost(1000, { rowsPerStatement: 40, statementsPerSecond: 2000 });
+    expect(cost).toEqual({ secondsPerStatement: 0.001, secondsPerRow: 0 });
+  });
+
+  it("has no cost without a usable grouped point", () => {
+    expect(fitWriteCost(5000, null)).toBeNull();
+    expect(fitWriteCost(5000, { rowsPerStatement: 1, statementsPerSecond: 100 })).toBeNull();
+    expect(fitWriteCost(5000, { rowsPerStatement: 40, statementsPerSecond: 0 })).toBeNull();
+    expect(fitWriteCost(0, GROUPED)).toBeNull();
+  });
+
+  it("makes a grouped check's writes cost their rows, not one insert per statement", () => {
+    const capacity = { insertsPerSecond: 5000, byRowsPerPartition: [], groupedInserts: GROUPED };
+    // 0.2 statements carrying 7 rows: 0.2 * 160 + 7 * 40 = 312 µs, not 0.2 * 200 = 40 µs.
+    const priced = checkLimit(
+      { writes: 0.2, rowsWritten: 7, partitionsRead: 0, rowsRead: 0 },
+      capacity,
+    );
+    expect(priced.secondsPerCheck).toBeCloseTo(0.000312, 12);
+    expect(priced.writeCost).not.toBeNull();
+    const unpriced = checkLimit({ writes: 0.2, partitionsRead: 0, rowsRead: 0 }, capacity);
+    expect(unpriced.secondsPerCheck).toBeCloseTo(0.00004, 12);
+    expect(unpriced.writeCost).toBeNull();
   });
 });
 

@@ -54,7 +54,7 @@ describe("report sections", () => {
     expect(text).toContain("per second 19000–21000, median 20500");
     expect(text).toContain("reads of 100 rows: **2000/s**, 200000 rows/s (1 errors");
     expect(text).toMatch(
-      /limit for a check of 8\.00 write statements \(each charged as one insert\), 18\.00 partitions .* \*\*\d+ checks\/s\*\*/,
+      /limit for a check of 8\.00 write statements \(each charged as one single-row insert\), 18\.00 partitions .* \*\*\d+ checks\/s\*\*/,
     );
     expect(text).toContain("no multi-partition read measured");
     expect(text).toContain("first error: Operation timed out");
