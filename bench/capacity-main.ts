@@ -11,14 +11,7 @@ import { checkLimit, type CheckCost } from "./lib/capacity-model.js";
 import { renderCapacity } from "./lib/report-sections.js";
 import { capacityPreset, measureCapacity, type CapacityOptions } from "./scenarios/capacity.js";
 
-const whole =
-  (name: string) =>
-  (raw: string): number => {
-    if (!/^[1-9]\d*$/.test(raw.trim()))
-      throw new InvalidArgumentError(`${name} must be a positive whole number`);
-    return Number(raw);
-  };
-
+import { whole } from "./lib/cli-numbers.js";
 const wholeList = (raw: string): number[] =>
   raw.split(",").map((s) => whole("--rows-per-partition")(s));
 

@@ -17,15 +17,8 @@ import { runStack } from "./run-stack.js";
 import { capacityTable, lostWritesTable, type StackRun } from "./summary.js";
 import { parseVariants, type StackName } from "./variants.js";
 
+import { whole } from "../lib/cli-numbers.js";
 const say = (line: string): void => void process.stdout.write(`[commitlog] ${line}\n`);
-
-const whole =
-  (name: string) =>
-  (raw: string): number => {
-    if (!/^[1-9]\d*$/.test(raw.trim()))
-      throw new InvalidArgumentError(`${name} must be a positive whole number`);
-    return Number(raw);
-  };
 
 interface Options {
   stacks: StackName[];
