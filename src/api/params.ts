@@ -183,7 +183,3 @@ export const nearQuery = z.object({
   }).optional(),
   time: time("search as of this time (default: now)"),
 });
-
-export type EventsQuery = z.output<typeof eventsQuery>;
-export type ClustersQuery = z.output<typeof clustersQuery>;
-export type NearQuery = z.output<typeof nearQuery>;

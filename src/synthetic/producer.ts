@@ -3,6 +3,7 @@
  * one producer, acks from all in-sync replicas, a clean stop that flushes and disconnects.
  */
 import { Partitioners, type Kafka } from "kafkajs";
+import { ensureTopicsOn } from "../kafka/topics.js";
 import type { DistributionName } from "./distributions.js";
 import { runFeed, type FeedMessage } from "./feed.js";
 import type { SigmaMode } from "./field.js";
@@ -71,24 +72,6 @@ function chunksByBytes(messages: FeedMessage[]): FeedMessage[][] {
   return chunks;
 }
 
-async function ensureTopic(
-  kafka: Kafka,
-  topic: string,
-  spec: NonNullable<ProduceOptions["createTopic"]>,
-): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    if ((await admin.listTopics()).includes(topic)) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [{ topic, numPartitions: spec.partitions, replicationFactor: spec.replication }],
-    });
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /** Starts a synthetic feed into `opts.topic` on `kafka`; the caller owns nothing but the handle. */
 export function buildProducerFeed(kafka: Kafka, opts: ProduceOptions): ProducerFeed {
   const source = createMessageSource(opts);
@@ -102,7 +85,12 @@ export function buildProducerFeed(kafka: Kafka, opts: ProduceOptions): ProducerF
   };
 
   const run = async (): Promise<ProduceSummary> => {
-    if (opts.createTopic !== undefined) await ensureTopic(kafka, opts.topic, opts.createTopic);
+    if (opts.createTopic !== undefined)
+      await ensureTopicsOn(
+        kafka,
+        [{ topic: opts.topic, partitions: opts.createTopic.partitions }],
+        opts.createTopic.replication,
+      );
     await producer.connect();
     try {
       const result = await runFeed({

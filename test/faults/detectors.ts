@@ -3,20 +3,23 @@
  * variables like a deployment. Tracks which exits were asked for (kills, stops) and which were
  * not (crashes), and samples memory from /proc and health from /healthz.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createWriteStream, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
+import {
+  awaitReady,
+  routeStatus,
+  spawnDetector,
+  type DetectorExit,
+} from "../../bench/lib/detector-process.js";
 import { STOP_GRACE_SECONDS } from "./report.js";
-import { ENTRY } from "./stack.js";
 
 export interface Detector {
   readonly name: string;
   readonly pid: number;
   readonly port: number;
   readonly child: ChildProcess;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly exited: Promise<DetectorExit>;
   alive: boolean;
   expectedExit: boolean;
 }
@@ -26,26 +29,6 @@ export interface Crash {
   readonly atMs: number;
   readonly code: number | null;
   readonly signal: string | null;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-async function status(port: number, route: string): Promise<number> {
-  try {
-    return (await fetch(`http://127.0.0.1:${port}${route}`, { signal: AbortSignal.timeout(2000) }))
-      .status;
-  } catch {
-    return 0;
-  }
 }
 
 /** Resident memory of a process in MiB, from /proc. */
@@ -79,20 +62,13 @@ export class DetectorGroup {
   async add(timeoutMs = 120_000): Promise<Detector> {
     this.started += 1;
     const name = `detector-${this.started}`;
-    const port = await freePort();
+    const { child, pid, port, exited } = await spawnDetector(this.env);
     const out = createWriteStream(path.join(this.logDir, `${name}.log`));
-    const child = spawn(process.execPath, [ENTRY, "detect"], {
-      env: { ...process.env, ...this.env, METRICS_PORT: String(port) },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.once("exit", (code, signal) => resolve({ code, signal })),
-    );
     const d: Detector = {
       name,
-      pid: child.pid ?? 0,
+      pid,
       port,
       child,
       exited,
@@ -107,12 +83,9 @@ export class DetectorGroup {
         this.log(`${name} exited on its own (code ${code}, signal ${signal}): a crash`);
       }
     });
-    const deadline = Date.now() + timeoutMs;
-    while ((await status(port, "/readyz")) !== 200) {
-      if (!d.alive) throw new Error(`${name} exited before it was ready; see its log`);
-      if (Date.now() > deadline) throw new Error(`${name} not ready after ${timeoutMs} ms`);
-      await sleep(250);
-    }
+    const readiness = await awaitReady(port, () => d.alive, timeoutMs);
+    if (readiness === "exited") throw new Error(`${name} exited before it was ready; see its log`);
+    if (readiness === "timeout") throw new Error(`${name} not ready after ${timeoutMs} ms`);
     this.log(`${name} ready (pid ${d.pid}, metrics port ${port})`);
     return d;
   }
@@ -156,7 +129,7 @@ export class DetectorGroup {
 
   /** /healthz of each live detector: the ones that did not answer 200. */
   async unhealthy(): Promise<string[]> {
-    const codes = await Promise.all(this.alive.map((d) => status(d.port, "/healthz")));
+    const codes = await Promise.all(this.alive.map((d) => routeStatus(d.port, "/healthz")));
     return this.alive.filter((_, i) => codes[i] !== 200).map((d) => d.name);
   }
 }
