@@ -16,9 +16,9 @@ import type cassandra from "cassandra-driver";
 import { createCassandraClient } from "../../src/cassandra/client.js";
 import { schemaStatements } from "../../src/cassandra/schema.js";
 import type { Config } from "../../src/config/load.js";
-import { encode } from "../../src/domain/geo.js";
+import { encode } from "../../src/domain/geo/geo.js";
 import { configuredLayout } from "../../src/config/layout.js";
-import { bucketStart, tableName, type LevelSpec } from "../../src/domain/levels.js";
+import { bucketStart, tableName, type LevelSpec } from "../../src/domain/sizing/levels.js";
 import { createRng, type Rng } from "../../src/synthetic/index.js";
 import {
   forEachConcurrently,

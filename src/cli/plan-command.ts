@@ -3,19 +3,19 @@ import { createCassandraClient } from "../cassandra/client.js";
 import { observePartitionSizes } from "../cassandra/partition-sizes.js";
 import { ALERTS_TABLE } from "../cassandra/schema.js";
 import { loadConfig } from "../config/load.js";
-import { DEFAULT_WINDOW_MS } from "../domain/query-window.js";
+import { DEFAULT_WINDOW_MS } from "../domain/query/query-window.js";
 import { configuredLayout } from "../config/layout.js";
-import { DEFAULT_LAYOUT_BASIS } from "../domain/layout.js";
-import { tableName } from "../domain/levels.js";
-import { zoomCosts } from "../domain/map-cost.js";
+import { DEFAULT_LAYOUT_BASIS } from "../domain/sizing/layout.js";
+import { tableName } from "../domain/sizing/levels.js";
+import { zoomCosts } from "../domain/query/map-cost.js";
 import {
   humanDuration,
   partitionVerdict,
   planLevels,
   UNIFORM_SHARE,
   type PlanLevel,
-} from "../domain/plan.js";
-import { partitionBytesAfter } from "../domain/sizing.js";
+} from "../domain/sizing/plan.js";
+import { partitionBytesAfter } from "../domain/sizing/sizing.js";
 
 interface PlanFlags {
   rate: number;

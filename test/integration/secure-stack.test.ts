@@ -9,7 +9,7 @@ import { createCassandraClient } from "../../src/cassandra/client.js";
 import { applySchema } from "../../src/cassandra/schema.js";
 import { configuredLayout } from "../../src/config/layout.js";
 import { loadConfig, type Config, type ConfigOverrides } from "../../src/config/load.js";
-import type { AnomalyAlert } from "../../src/domain/alert.js";
+import type { AnomalyAlert } from "../../src/domain/detect/alert.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { grantProductAccess } from "../../src/servers/grants.js";
 import { findJava17 } from "../../src/servers/java.js";

@@ -5,7 +5,7 @@ import {
   trendScore,
   type ScoreInput,
   type Verdict,
-} from "../../../src/domain/scoring.js";
+} from "../../../src/domain/detect/scoring.js";
 
 /** Deterministic noise within ±1 (so tests do not depend on a random seed). */
 const noise = (i: number): number => (((i * 37) % 11) - 5) / 5;

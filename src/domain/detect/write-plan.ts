@@ -6,7 +6,7 @@
  * sent and a batch costs one request, not one per partition. Pure: no I/O.
  */
 import type { GeoEvent } from "./event.js";
-import { bucketStart, type LevelLayout } from "./levels.js";
+import { bucketStart, type LevelLayout } from "../sizing/levels.js";
 
 /** Rows of one partition written in one statement. */
 export interface PartitionWrite {

@@ -3,10 +3,10 @@
  * request reads (the cells shown, times the finer cells rolled up into each, times the buckets of
  * the window) given the lengths stored. The answer to "which lengths must the map keep".
  */
-import { WORLD, boxCellCount, type Box } from "./cover.js";
+import { WORLD, boxCellCount, type Box } from "../geo/cover.js";
 import { chooseCoverLength, snapToCells } from "./box-query.js";
-import { ALERT_BUCKET_MS, ALERT_REGION_LENGTH } from "./alert-archive.js";
-import type { LevelLayout } from "./levels.js";
+import { ALERT_BUCKET_MS, ALERT_REGION_LENGTH } from "../detect/alert-archive.js";
+import type { LevelLayout } from "../sizing/levels.js";
 import { clusterSource, MAX_ZOOM, MIN_ZOOM } from "./zoom.js";
 
 export interface Viewport {

@@ -12,9 +12,9 @@
  *
  * Pure: the caller runs each read against storage and hands the rows back.
  */
-import { cellsInCircle, circleCellBound, circleCover } from "./cover.js";
-import { gridShape } from "./grid.js";
-import { EARTH_RADIUS_METERS, haversineMeters } from "./geo.js";
+import { cellsInCircle, circleCellBound, circleCover } from "../geo/cover.js";
+import { gridShape } from "../geo/grid.js";
+import { EARTH_RADIUS_METERS, haversineMeters } from "../geo/geo.js";
 import {
   byDistance,
   isEligible,

@@ -3,7 +3,7 @@
  * cell (counts add, centroids are weighted by count), as the source notes build coarser clusters
  * from finer ones. Partial sums per (cell, bucket) partition combine the same way.
  */
-import { encode } from "./geo.js";
+import { encode } from "../geo/geo.js";
 
 /** Sums over the events of one cell (or one partition of it). */
 export interface CellSums {

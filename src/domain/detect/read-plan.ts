@@ -4,7 +4,7 @@
  * batch, minus what the batch has already read, and grouped into a few multi-partition statements.
  * Pure: the caller runs the statements and keeps what they return in a {@link PartitionCache}.
  */
-import { bucketsInRange } from "./levels.js";
+import { bucketsInRange } from "../sizing/levels.js";
 import { entryOf } from "./maps.js";
 import type { PartitionCache } from "./partition-cache.js";
 import type { CellRead } from "./search.js";

@@ -3,7 +3,7 @@
  * derived from a stated traffic basis by the sizing arithmetic and from the neighbour distance
  * bound (a length whose cells are far larger than the bound cannot help a search).
  */
-import { circleCellBound } from "./cover.js";
+import { circleCellBound } from "../geo/cover.js";
 import { validateLayout, type LevelLayout } from "./levels.js";
 import { sizeLayout } from "./sizing.js";
 

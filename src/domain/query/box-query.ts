@@ -3,9 +3,9 @@
  * with so the number of (cell, bucket) partitions stays bounded, the exact inside test applied to
  * every row read, and the children of a cell at a finer length (to total whole cells).
  */
-import { boxCellCount, type Box } from "./cover.js";
-import { columnCount, columnOf, gridShape, rowOf } from "./grid.js";
-import type { LevelLayout, LevelSpec } from "./levels.js";
+import { boxCellCount, type Box } from "../geo/cover.js";
+import { columnCount, columnOf, gridShape, rowOf } from "../geo/grid.js";
+import type { LevelLayout, LevelSpec } from "../sizing/levels.js";
 import { bucketCount, servedWindow, type TimeWindow } from "./query-window.js";
 
 const BASE32 = "0123456789bcdefghjkmnpqrstuvwxyz";

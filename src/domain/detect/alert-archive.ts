@@ -9,8 +9,8 @@
  * reads 1,024 regions per bucket, which keeps the live map's polling affordable.
  */
 import type { AnomalyAlert } from "./alert.js";
-import { encode } from "./geo.js";
-import { bucketStart } from "./levels.js";
+import { encode } from "../geo/geo.js";
+import { bucketStart } from "../sizing/levels.js";
 
 /** Geohash length of the archive's region partition key. */
 export const ALERT_REGION_LENGTH = 2;

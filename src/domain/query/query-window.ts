@@ -2,7 +2,7 @@
  * The time window a query asks for and the one a geohash length can serve: each length keeps rows
  * only for its TTL, so a window reaching further back is clipped, and the answer says so.
  */
-import { bucketStart, type LevelSpec } from "./levels.js";
+import { bucketStart, type LevelSpec } from "../sizing/levels.js";
 
 /** A closed time window [fromMs, toMs] in epoch milliseconds. */
 export interface TimeWindow {

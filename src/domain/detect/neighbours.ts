@@ -3,7 +3,7 @@
  * and within the distance bound; the k nearest of them by great-circle distance. The search and
  * the benchmark's brute-force reference share these definitions, so "exact" means the same thing.
  */
-import { haversineMeters } from "./geo.js";
+import { haversineMeters } from "../geo/geo.js";
 
 /** A stored event as read back from storage. */
 export interface Candidate {

@@ -4,7 +4,7 @@
  * complete when a partition held more rows than a read takes. Pure: no I/O.
  */
 import type { Candidate } from "./neighbours.js";
-import { bucketsInRange } from "./levels.js";
+import { bucketsInRange } from "../sizing/levels.js";
 import { entryOf } from "./maps.js";
 import { clipToBucket, type BucketSizes, type PartitionRead } from "./read-plan.js";
 import type { CellRead, CellReadResult } from "./search.js";
