@@ -1,5 +1,4 @@
 import type cassandra from "cassandra-driver";
-import { Partitioners, type Admin, type Consumer, type Producer } from "kafkajs";
 import { exposureWarning } from "./api/exposure.js";
 import { buildApiServer } from "./api/server.js";
 import { loadTokensFile } from "./api/tokens.js";
@@ -17,10 +16,10 @@ import { configuredLayout, searchedLevels } from "./config/layout.js";
 import { redactedConfig, type Config } from "./config/load.js";
 import { verifyKafkaAccess } from "./kafka/access-check.js";
 import { KafkaAlertSink } from "./kafka/alert-sink.js";
-import { CONSUMER_FAILOVER, createKafka } from "./kafka/client.js";
+import { createKafka } from "./kafka/client.js";
 import { ConsumerLoop } from "./kafka/consumer-loop.js";
 import { KafkaDeadLetterSink } from "./kafka/dead-letter-sink.js";
-import { ensureTopics } from "./kafka/topics.js";
+import { openDetectorKafka } from "./kafka/detector-clients.js";
 import { startHttpServer, type HealthReport, type HttpServer } from "./observability/http.js";
 import { componentLogger, type Logger } from "./observability/logger.js";
 import { createMetrics, type Metrics } from "./observability/metrics.js";
@@ -82,32 +81,14 @@ export async function startDetectorApp(
   state.cassandra = true;
 
   const kafka = createKafka(config, componentLogger(logger, "kafka"));
-  const admin: Admin = kafka.admin();
-  await admin.connect();
-  const created = await ensureTopics(
-    admin,
-    [config.inputTopic, config.deadLetterTopic, config.alertTopic].map((topic) => ({
-      topic,
-      partitions: config.topicPartitions,
-    })),
-    config.topicReplication,
-  );
+  const {
+    clients: { admin, producer, consumer },
+    created,
+  } = await openDetectorKafka(kafka, config);
   if (created.length > 0) log.info({ created }, "created missing topics");
   state.topics = true;
 
-  const producer: Producer = kafka.producer({
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
   await producer.connect();
-  const consumer: Consumer = kafka.consumer({
-    groupId: config.groupId,
-    sessionTimeout: config.sessionTimeoutMs,
-    heartbeatInterval: 3_000,
-    maxBytesPerPartition: 256 * 1024,
-    allowAutoTopicCreation: false,
-    ...CONSUMER_FAILOVER,
-  });
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     state.joined = true;
     log.info({ assignment: e.payload.memberAssignment }, "joined consumer group");

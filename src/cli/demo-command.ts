@@ -13,7 +13,7 @@ import {
   type DistributionName,
 } from "../synthetic/distributions.js";
 import { describeNearestPlace } from "../synthetic/places.js";
-import { buildProducerFeed } from "../synthetic/producer.js";
+import { buildProducerFeed } from "../kafka/synthetic-producer.js";
 import { startAlertPrinter } from "./alert-printer.js";
 import { onShutdownSignal } from "./detect-command.js";
 

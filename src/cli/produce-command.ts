@@ -8,14 +8,14 @@ import {
   buildProducerFeed,
   type ProduceProgress,
   type ProduceSummary,
-} from "../synthetic/producer.js";
+} from "../kafka/synthetic-producer.js";
 
 export {
   buildProducerFeed,
   type ProduceOptions,
   type ProducerFeed,
   type ProduceSummary,
-} from "../synthetic/producer.js";
+} from "../kafka/synthetic-producer.js";
 
 interface ProduceFlags {
   count?: number;

@@ -3,11 +3,11 @@
  * one producer, acks from all in-sync replicas, a clean stop that flushes and disconnects.
  */
 import { Partitioners, type Kafka } from "kafkajs";
-import { ensureTopicsOn } from "../kafka/topics.js";
-import type { DistributionName } from "./distributions.js";
-import { runFeed, type FeedMessage } from "./feed.js";
-import type { SigmaMode } from "./field.js";
-import { createMessageSource, type SourceCounts } from "./source.js";
+import { ensureTopicsOn } from "./topics.js";
+import type { DistributionName } from "../synthetic/distributions.js";
+import { runFeed, type FeedMessage } from "../synthetic/feed.js";
+import type { SigmaMode } from "../synthetic/field.js";
+import { createMessageSource, type SourceCounts } from "../synthetic/source.js";
 
 export interface ProduceOptions {
   readonly topic: string;
