@@ -13,178 +13,30 @@
  * Pure: the caller runs each read against storage and hands the rows back.
  */
 import { cellsInCircle, circleCellBound, circleCover } from "../geo/cover.js";
-import { gridShape } from "../geo/grid.js";
-import { EARTH_RADIUS_METERS, haversineMeters } from "../geo/geo.js";
+import { haversineMeters } from "../geo/geo.js";
+import { byDistance, isEligible, type Neighbour, type Origin } from "./neighbours.js";
 import {
-  byDistance,
-  isEligible,
-  type Candidate,
-  type Neighbour,
-  type Origin,
-} from "./neighbours.js";
+  cellExtentMeters,
+  chooseLength,
+  MAX_REFINEMENTS,
+  METERS_PER_DEGREE,
+  MIN_GROWTH,
+  MIN_RADIUS_METERS,
+  nextRadius,
+  RADIUS_MARGIN,
+  stopRule,
+} from "./search-steps.js";
+import type {
+  CellRead,
+  CellReadResult,
+  SearchLevel,
+  SearchOutcome,
+  SearchPolicy,
+  SearchResult,
+} from "./search-types.js";
 
-/** A stored length as the search sees it: how far back it looks, and its partitions' time bucket. */
-export interface SearchLevel {
-  readonly length: number;
-  readonly horizonMs: number;
-  readonly bucketMs: number;
-}
-
-/** What bounds a search. */
-export interface SearchPolicy {
-  readonly k: number;
-  /** Farther events are never neighbours: the spatial scale of "the same place". */
-  readonly maxDistanceMeters: number;
-  /** A read touches at most about this many cells (a length needing more is not used for it). */
-  readonly maxCellsPerRead: number;
-  /**
-   * What reading one more partition costs, in rows: the exchange rate between finer cells (more
-   * partitions, fewer rows from beyond the circle) and coarser ones, from measured capacity.
-   */
-  readonly partitionCostRows: number;
-  /** Reads after which the search stops whatever it found (a hot spot cannot blow up a check). */
-  readonly maxReads: number;
-  /** Newest rows taken from one partition; a partition that fills it cuts the time window. */
-  readonly rowsPerPartition: number;
-  /** The stored lengths, any order. */
-  readonly levels: readonly SearchLevel[];
-}
-
-/** One read: every stored row of these cells of one length with fromMs <= time <= toMs. */
-export interface CellRead {
-  readonly length: number;
-  readonly cells: readonly string[];
-  readonly fromMs: number;
-  readonly toMs: number;
-  readonly rowsPerPartition: number;
-}
-
-/** What storage returned for a read. */
-export interface CellReadResult {
-  readonly rows: readonly Candidate[];
-  /** Partitions the read touched (cells × time buckets in a bucketed store). */
-  readonly partitions: number;
-  /**
-   * Set when some partition returned `rowsPerPartition` rows: older rows may be missing, so the
-   * read is complete only for rows at or after this time.
-   */
-  readonly completeFromMs?: number;
-}
-
-/**
- * How a search ended: `complete` (the k nearest within the bound, exactly), `bounded` (everything
- * within the distance bound was read and fewer than k are there), `budget` (maxReads reached:
- * the neighbours are exact only within `coveredRadiusMeters`).
- */
-export type SearchOutcome = "complete" | "bounded" | "budget";
-
-export interface SearchResult {
-  /** Nearest first; at most k. */
-  readonly neighbours: readonly Neighbour[];
-  readonly outcome: SearchOutcome;
-  /** The length of the last read (0 when nothing was read). */
-  readonly stopLength: number;
-  /** Every stored event within this distance and the window was read. */
-  readonly coveredRadiusMeters: number;
-  readonly maxDistanceMeters: number;
-  readonly windowFromMs: number;
-  readonly windowToMs: number;
-  /** True when a partition's row limit shortened the window. */
-  readonly windowCut: boolean;
-  readonly reads: number;
-  readonly rowsRead: number;
-  readonly partitionsRead: number;
-}
-
-/** Metres per degree of latitude on the mean sphere. */
-const METERS_PER_DEGREE = (EARTH_RADIUS_METERS * Math.PI) / 180;
-/** A circle smaller than this is not worth a read of its own. */
-export const MIN_RADIUS_METERS = 5;
-/** Margin on density estimates: a little more area than the estimate says, to finish in one read. */
-const RADIUS_MARGIN = 1.1;
-/** Each widening grows the circle at least this much. */
-const MIN_GROWTH = 1.3;
-/** Cut reads redone at a finer length per search; after these, a cut shortens the window. */
-const MAX_REFINEMENTS = 2;
-
-/**
- * The cheapest stored length for a read of the circle: each length's cells around it (at most
- * `maxCells`) cost a partition each per time bucket, and their area brings rows, about k for the
- * circle's own area (the radius is what held k last time around here). Coarse cells read many rows
- * from beyond the circle; fine ones many partitions. `levels` longest first; the coarsest stored
- * length when none fits under `maxCells`.
- */
-export function chooseLength(
-  lat: number,
-  lon: number,
-  radiusMeters: number,
-  levels: readonly SearchLevel[],
-  policy: Pick<SearchPolicy, "k" | "maxCellsPerRead" | "partitionCostRows">,
-): SearchLevel {
-  const circle = Math.PI * radiusMeters * radiusMeters;
-  const cosLat = Math.max(0.01, Math.cos((lat * Math.PI) / 180));
-  let best: SearchLevel | undefined;
-  let bestCost = Number.POSITIVE_INFINITY;
-  for (const level of levels) {
-    const cells = circleCellBound(lat, lon, radiusMeters, level.length);
-    if (cells > policy.maxCellsPerRead) continue;
-    const shape = gridShape(level.length);
-    const cellArea = shape.widthDeg * shape.heightDeg * METERS_PER_DEGREE ** 2 * cosLat;
-    // About two time buckets per read (horizon = bucket), so two partitions per cell.
-    const cost = (policy.k * cells * cellArea) / circle + policy.partitionCostRows * cells * 2;
-    if (cost < bestCost) {
-      best = level;
-      bestCost = cost;
-    }
-  }
-  const chosen = best ?? levels[levels.length - 1];
-  if (chosen === undefined) throw new Error("no geohash lengths to search");
-  return chosen;
-}
-
-/** The largest side of a cell of `length` at latitude `lat`, in metres. */
-function cellExtentMeters(length: number, lat: number): number {
-  const shape = gridShape(length);
-  const height = shape.heightDeg * METERS_PER_DEGREE;
-  const width = shape.widthDeg * METERS_PER_DEGREE * Math.max(0, Math.cos((lat * Math.PI) / 180));
-  return Math.max(height, width);
-}
-
-/**
- * The next radius when the k nearest are not yet certain: the circle that would hold k events at
- * the density found inside the covered one (at least MIN_GROWTH wider, at most the bound, and the
- * bound itself when it is less than one more growth step away). With nothing found, the density is
- * below one event per covered area, so k need sqrt(2k) times the radius at least.
- */
-export function nextRadius(
-  coveredRadius: number,
-  foundInside: number,
-  k: number,
-  maxDistance: number,
-): number {
-  const factor = Math.sqrt(k / Math.max(foundInside, 0.5)) * RADIUS_MARGIN;
-  const next = Math.max(coveredRadius * MIN_GROWTH, coveredRadius * factor);
-  // Within one growth step of the bound, take the bound: a thin last annulus costs a read of its own.
-  return next * MIN_GROWTH >= maxDistance ? maxDistance : next;
-}
-
-/**
- * The stop rule: enough when the k-th nearest candidate lies inside the covered circle (nothing
- * unread can be nearer); bounded when the covered circle reaches the distance bound; budget when
- * the reads are used up.
- */
-export function stopRule(
-  kthDistance: number | undefined,
-  coveredRadius: number,
-  maxDistance: number,
-  reads: number,
-  maxReads: number,
-): SearchOutcome | undefined {
-  if (kthDistance !== undefined && kthDistance <= coveredRadius) return "complete";
-  if (coveredRadius >= maxDistance) return "bounded";
-  if (reads >= maxReads) return "budget";
-  return undefined;
-}
+export { chooseLength, MIN_RADIUS_METERS, nextRadius, stopRule } from "./search-steps.js";
+export type * from "./search-types.js";
 
 /** One search for one event: ask `nextRead()`, run it, hand the result to `absorb()`, repeat. */
 export class KnnSearch {

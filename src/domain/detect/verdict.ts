@@ -4,7 +4,8 @@
  */
 import type { Neighbour } from "./neighbours.js";
 import type { SearchResult } from "./search.js";
-import { SCORERS, type InsufficientReason, type ScorerName, type Verdict } from "./scoring.js";
+import { SCORERS } from "./scorers.js";
+import type { InsufficientReason, ScorerName, Verdict } from "./scoring.js";
 
 export interface VerdictSettings {
   readonly scorer: ScorerName;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { SCORERS } from "../../../src/domain/detect/scorers.js";
 import {
   isAnomalous,
   SCORER_NAMES,
-  SCORERS,
   SPREAD_FLOOR_RELATIVE,
   type ScoreInput,
   type Verdict,
