@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { REPO_ROOT } from "../../src/servers/paths.js";
+import { REPO_ROOT } from "../src/servers/paths.js";
 
 export const ENTRY = path.join(REPO_ROOT, "bin", "geoanomaly.js");
 

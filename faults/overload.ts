@@ -10,10 +10,10 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Command, InvalidArgumentError } from "commander";
-import { loadConfig } from "../../src/config/load.js";
-import type { LatencySummary } from "../../src/observability/latency.js";
-import { createKafka } from "../../src/kafka/client.js";
-import { REPO_ROOT } from "../../src/servers/paths.js";
+import { loadConfig } from "../src/config/load.js";
+import type { LatencySummary } from "../src/observability/latency.js";
+import { createKafka } from "../src/kafka/client.js";
+import { REPO_ROOT } from "../src/servers/paths.js";
 import { Ledger } from "./accounting.js";
 import { DetectorGroup, rssMiB, type Detector } from "./detectors.js";
 import { LabelledFeed } from "./feed.js";
@@ -90,7 +90,6 @@ async function main(): Promise<void> {
     flags.out ??
     path.join(
       REPO_ROOT,
-      "test",
       "faults",
       "results",
       `overload-${startedAt.toISOString().replace(/[:.]/g, "-")}`,

@@ -6,8 +6,8 @@
 import ngeohash from "ngeohash";
 import { Partitioners, type Kafka, type Producer } from "kafkajs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createGenerator, type Generator } from "../../src/synthetic/generator.js";
-import { runFeed, type FeedMessage } from "../../src/synthetic/feed.js";
+import { createGenerator, type Generator } from "../src/synthetic/generator.js";
+import { runFeed, type FeedMessage } from "../src/synthetic/feed.js";
 import type { Ledger } from "./accounting.js";
 
 /** Geohash length of the message key: places a few kilometres apart share a partition. */

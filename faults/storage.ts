@@ -1,6 +1,6 @@
 /** What the detector stored: rows per event id in each length's table, read back in full. */
 import type cassandra from "cassandra-driver";
-import { tableName, type LevelLayout } from "../../src/domain/sizing/levels.js";
+import { tableName, type LevelLayout } from "../src/domain/sizing/levels.js";
 
 export async function storedRows(
   client: cassandra.Client,

@@ -11,7 +11,7 @@ import {
   routeStatus,
   spawnDetector,
   type DetectorExit,
-} from "../../bench/lib/detector-process.js";
+} from "../bench/lib/detector-process.js";
 import { STOP_GRACE_SECONDS } from "./report.js";
 
 export interface Detector {

@@ -10,12 +10,12 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Command, InvalidArgumentError } from "commander";
-import { createCassandraClient } from "../../src/cassandra/client.js";
-import { loadConfig } from "../../src/config/load.js";
-import { configuredLayout } from "../../src/config/layout.js";
-import { createKafka } from "../../src/kafka/client.js";
-import { REPO_ROOT } from "../../src/servers/paths.js";
-import { createRng } from "../../src/synthetic/random.js";
+import { createCassandraClient } from "../src/cassandra/client.js";
+import { loadConfig } from "../src/config/load.js";
+import { configuredLayout } from "../src/config/layout.js";
+import { createKafka } from "../src/kafka/client.js";
+import { REPO_ROOT } from "../src/servers/paths.js";
+import { createRng } from "../src/synthetic/random.js";
 import { Ledger } from "./accounting.js";
 import { AlertCounter } from "./alerts.js";
 import { DetectorGroup } from "./detectors.js";
@@ -349,13 +349,7 @@ async function main(): Promise<void> {
     ci: flags.ci === true,
     out:
       flags.out ??
-      path.join(
-        REPO_ROOT,
-        "test",
-        "faults",
-        "results",
-        startedAt.toISOString().replace(/[:.]/g, "-"),
-      ),
+      path.join(REPO_ROOT, "faults", "results", startedAt.toISOString().replace(/[:.]/g, "-")),
     ...(flags.rate === undefined ? {} : { rate: flags.rate }),
     seed: Math.trunc(flags.seed ?? Date.now() % 1_000_000),
     stateDir: flags.stateDir,

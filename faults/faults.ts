@@ -4,7 +4,7 @@
  * then waits for the group to catch up and measures.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Rng } from "../../src/synthetic/random.js";
+import type { Rng } from "../src/synthetic/random.js";
 import type { DetectorGroup } from "./detectors.js";
 import { CliStack } from "./stack.js";
 
