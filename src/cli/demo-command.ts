@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from "commander";
-import { startDetectorApp, startQueryApp, type QueryApp } from "../app.js";
+import { startDetectorApp, startQueryApp, type QueryApp } from "../app/detector-app.js";
 import { loadConfig } from "../config/load.js";
 import { describeError } from "../errors.js";
 import { createKafka } from "../kafka/client.js";

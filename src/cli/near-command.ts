@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from "commander";
 import { createCassandraClient } from "../cassandra/client.js";
-import { assembleDetector } from "../compose.js";
+import { assembleDetector } from "../app/assembly.js";
 import { loadConfig } from "../config/load.js";
 import { createMetrics } from "../observability/metrics.js";
 import { addConfigOptions, overridesFrom } from "./config-options.js";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDetectorApp } from "../../src/app.js";
+import { startDetectorApp } from "../../src/app/detector-app.js";
 import { createCassandraClient } from "../../src/cassandra/client.js";
 import { applySchema } from "../../src/cassandra/schema.js";
 import { configuredLayout } from "../../src/config/layout.js";

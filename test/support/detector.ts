@@ -1,8 +1,8 @@
 import { Kafka, Partitioners, logLevel, type KafkaMessage } from "kafkajs";
 import { onTestFinished } from "vitest";
-import { startDetectorApp, type DetectorApp } from "../../src/app.js";
+import { startDetectorApp, type DetectorApp } from "../../src/app/detector-app.js";
 import { createCassandraClient } from "../../src/cassandra/client.js";
-import { assembleDetector, type DetectorParts, type StoreFactory } from "../../src/compose.js";
+import { assembleDetector, type DetectorParts, type StoreFactory } from "../../src/app/assembly.js";
 import type { GeoEvent } from "../../src/domain/detect/event.js";
 import { encode } from "../../src/domain/geo/geo.js";
 import { planWrites } from "../../src/domain/detect/write-plan.js";

@@ -1,31 +1,31 @@
 import type cassandra from "cassandra-driver";
-import { exposureWarning } from "./api/exposure.js";
-import { buildApiServer } from "./api/server.js";
-import { loadTokensFile } from "./api/tokens.js";
-import { CassandraAlertStore } from "./cassandra/alert-store.js";
-import { connectCassandra } from "./cassandra/access-check.js";
-import { createCassandraClient } from "./cassandra/client.js";
-import { CassandraEventReader } from "./cassandra/event-reader.js";
+import { exposureWarning } from "../api/exposure.js";
+import { buildApiServer } from "../api/server.js";
+import { loadTokensFile } from "../api/tokens.js";
+import { CassandraAlertStore } from "../cassandra/alert-store.js";
+import { connectCassandra } from "../cassandra/access-check.js";
+import { createCassandraClient } from "../cassandra/client.js";
+import { CassandraEventReader } from "../cassandra/event-reader.js";
 import {
   assembleDetector,
   createNearEvaluator,
   retryOptions,
   type StoreFactory,
-} from "./compose.js";
-import { configuredLayout, searchedLevels } from "./config/layout.js";
-import { redactedConfig, type Config } from "./config/load.js";
-import { verifyKafkaAccess } from "./kafka/access-check.js";
-import { KafkaAlertSink } from "./kafka/alert-sink.js";
-import { createKafka } from "./kafka/client.js";
-import { ConsumerLoop } from "./kafka/consumer-loop.js";
-import { KafkaDeadLetterSink } from "./kafka/dead-letter-sink.js";
-import { openDetectorKafka } from "./kafka/detector-clients.js";
-import { startHttpServer, type HealthReport, type HttpServer } from "./observability/http.js";
-import { componentLogger, type Logger } from "./observability/logger.js";
-import { createMetrics, type Metrics } from "./observability/metrics.js";
-import { CheckTraceBuffer } from "./observability/trace.js";
-import { createBatchHandler } from "./pipeline/batch-processor.js";
-import type { QueryContext } from "./query/context.js";
+} from "./assembly.js";
+import { configuredLayout, searchedLevels } from "../config/layout.js";
+import { redactedConfig, type Config } from "../config/load.js";
+import { verifyKafkaAccess } from "../kafka/access-check.js";
+import { KafkaAlertSink } from "../kafka/alert-sink.js";
+import { createKafka } from "../kafka/client.js";
+import { ConsumerLoop } from "../kafka/consumer-loop.js";
+import { KafkaDeadLetterSink } from "../kafka/dead-letter-sink.js";
+import { openDetectorKafka } from "../kafka/detector-clients.js";
+import { startHttpServer, type HealthReport, type HttpServer } from "../observability/http.js";
+import { componentLogger, type Logger } from "../observability/logger.js";
+import { createMetrics, type Metrics } from "../observability/metrics.js";
+import { CheckTraceBuffer } from "../observability/trace.js";
+import { createBatchHandler } from "../pipeline/batch-processor.js";
+import type { QueryContext } from "../query/context.js";
 
 /** The running detector service: what `geoanomaly detect` starts and stops. */
 export interface DetectorApp {

@@ -4,17 +4,17 @@
  * query API, the benchmark and the tests all assemble the detector here, never by hand.
  */
 import type cassandra from "cassandra-driver";
-import { CassandraEventStore } from "./cassandra/event-store.js";
-import { applySchema } from "./cassandra/schema.js";
-import { configuredLayout, searchedLevels } from "./config/layout.js";
-import type { Config } from "./config/load.js";
-import type { GeoEvent } from "./domain/detect/event.js";
-import type { LevelLayout } from "./domain/sizing/levels.js";
-import type { Verdict } from "./domain/detect/scoring.js";
-import type { SearchResult } from "./domain/detect/search.js";
-import { Detector, type DetectorSettings } from "./pipeline/detector.js";
-import type { CheckTracer, EventStore, PipelineMetrics } from "./pipeline/ports.js";
-import type { RetryOptions } from "./pipeline/failure-policy.js";
+import { CassandraEventStore } from "../cassandra/event-store.js";
+import { applySchema } from "../cassandra/schema.js";
+import { configuredLayout, searchedLevels } from "../config/layout.js";
+import type { Config } from "../config/load.js";
+import type { GeoEvent } from "../domain/detect/event.js";
+import type { LevelLayout } from "../domain/sizing/levels.js";
+import type { Verdict } from "../domain/detect/scoring.js";
+import type { SearchResult } from "../domain/detect/search.js";
+import { Detector, type DetectorSettings } from "../pipeline/detector.js";
+import type { CheckTracer, EventStore, PipelineMetrics } from "../pipeline/ports.js";
+import type { RetryOptions } from "../pipeline/failure-policy.js";
 
 /** A store with the means to create its tables. */
 export interface StoreParts {
