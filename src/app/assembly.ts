@@ -1,7 +1,8 @@
 /**
- * The one factory of the detector's core, next to the composition root: the layout, the store
- * and its schema, and the Detector, from one frozen config. The service (app.ts), `near`, the
- * query API, the benchmark and the tests all assemble the detector here, never by hand.
+ * The assembly part of the composition root (src/app/): the layout, the store and its schema, and
+ * the Detector, from one frozen config. The detector service (detector-app.ts), `near` and
+ * GET /v1/near (one near evaluator), the query API, the benchmark and the tests all assemble the
+ * detector here, never by hand.
  */
 import type cassandra from "cassandra-driver";
 import { CassandraEventStore } from "../cassandra/event-store.js";

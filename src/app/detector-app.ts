@@ -1,18 +1,12 @@
+/**
+ * The detector service as `geoanomaly detect` runs it: assembled from one frozen config (the
+ * Cassandra client and store, the Kafka clients, sinks, detector, batch handler, consumer loop and
+ * HTTP server), started in dependency order, watched by its health, stopped in steps.
+ */
 import type cassandra from "cassandra-driver";
-import { exposureWarning } from "../api/exposure.js";
-import { buildApiServer } from "../api/server.js";
-import { loadTokensFile } from "../api/tokens.js";
 import { CassandraAlertStore } from "../cassandra/alert-store.js";
 import { connectCassandra } from "../cassandra/access-check.js";
 import { createCassandraClient } from "../cassandra/client.js";
-import { CassandraEventReader } from "../cassandra/event-reader.js";
-import {
-  assembleDetector,
-  createNearEvaluator,
-  retryOptions,
-  type StoreFactory,
-} from "./assembly.js";
-import { configuredLayout, searchedLevels } from "../config/layout.js";
 import { redactedConfig, type Config } from "../config/load.js";
 import { verifyKafkaAccess } from "../kafka/access-check.js";
 import { KafkaAlertSink } from "../kafka/alert-sink.js";
@@ -25,7 +19,9 @@ import { componentLogger, type Logger } from "../observability/logger.js";
 import { createMetrics, type Metrics } from "../observability/metrics.js";
 import { CheckTraceBuffer } from "../observability/trace.js";
 import { createBatchHandler } from "../pipeline/batch-processor.js";
-import type { QueryContext } from "../query/context.js";
+import { assembleDetector, retryOptions, type StoreFactory } from "./assembly.js";
+import { DetectorHealth } from "./health.js";
+import { orderedShutdown } from "./shutdown.js";
 
 /** The running detector service: what `geoanomaly detect` starts and stops. */
 export interface DetectorApp {
@@ -41,9 +37,8 @@ export interface DetectorApp {
 }
 
 /**
- * The one composition root: builds the Cassandra client, the Kafka clients,
- * the store, sinks, detector, batch handler, consumer loop and HTTP server
- * from one frozen config, then starts them in dependency order.
+ * Starts the detector: Kafka access checked, Cassandra connected and its schema applied, the
+ * topics made, the consumer loop and the metrics server running.
  */
 export async function startDetectorApp(
   config: Config,
@@ -53,13 +48,7 @@ export async function startDetectorApp(
   const log = componentLogger(logger, "app");
   const metrics = createMetrics();
   const trace = new CheckTraceBuffer(config.traceSampleRate, config.traceCapacity);
-  const state = {
-    cassandra: false,
-    topics: false,
-    joined: false,
-    stopping: false,
-    crashed: undefined as unknown,
-  };
+  const health = new DetectorHealth();
   let resolveStopped: (v: { error?: unknown }) => void = () => undefined;
   const stopped = new Promise<{ error?: unknown }>((resolve) => (resolveStopped = resolve));
 
@@ -78,7 +67,7 @@ export async function startDetectorApp(
   // Alerts are kept in Cassandra too (before their offsets commit), for the query API.
   const archive = new CassandraAlertStore(client, config.cassandraKeyspace);
   await archive.applySchema();
-  state.cassandra = true;
+  health.cassandra = true;
 
   const kafka = createKafka(config, componentLogger(logger, "kafka"));
   const {
@@ -86,11 +75,11 @@ export async function startDetectorApp(
     created,
   } = await openDetectorKafka(kafka, config);
   if (created.length > 0) log.info({ created }, "created missing topics");
-  state.topics = true;
+  health.topics = true;
 
   await producer.connect();
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
-    state.joined = true;
+    health.joined = true;
     log.info({ assignment: e.payload.memberAssignment }, "joined consumer group");
   });
 
@@ -123,21 +112,7 @@ export async function startDetectorApp(
     retry,
   });
 
-  const health = (): HealthReport => ({
-    live: state.crashed === undefined,
-    ready:
-      state.cassandra &&
-      state.topics &&
-      state.joined &&
-      !state.stopping &&
-      state.crashed === undefined,
-    details: {
-      cassandra: state.cassandra,
-      topics: state.topics,
-      joinedGroup: state.joined,
-      stopping: state.stopping,
-    },
-  });
+  const report = (): HealthReport => health.report();
   const http: HttpServer | undefined =
     config.metricsPort === 0
       ? undefined
@@ -147,132 +122,63 @@ export async function startDetectorApp(
           registry: metrics.registry,
           latency: metrics.latency,
           trace,
-          health,
+          health: report,
           logger: componentLogger(logger, "http"),
         });
 
-  let stopPromise: Promise<void> | undefined;
-  let stopStep = "";
-  const step = (name: string): void => {
-    stopStep = name;
-    log.debug({ step: name }, "stopping");
-  };
-  const stop = (): Promise<void> => {
-    stopPromise ??= (async () => {
-      state.stopping = true;
-      log.info("stopping: no new fetches, finishing in-flight work, committing");
-      step("finishing in-flight batches and leaving the consumer group");
-      await loop.stop().catch((err: unknown) => log.warn({ err }, "consumer stop failed"));
-      step("disconnecting the alert and dead-letter producer");
-      await producer
-        .disconnect()
-        .catch((err: unknown) => log.warn({ err }, "producer disconnect failed"));
-      step("disconnecting the Kafka admin client");
-      await admin.disconnect().catch(() => undefined);
-      step("closing the Cassandra session");
-      await client.shutdown().catch(() => undefined);
-      step("closing the metrics server");
-      await http?.close();
-      step("stopped");
-      log.info("stopped");
-      resolveStopped(state.crashed === undefined ? {} : { error: state.crashed });
-    })();
-    return stopPromise;
-  };
+  const shutdown = orderedShutdown(
+    log,
+    [
+      {
+        name: "finishing in-flight batches and leaving the consumer group",
+        run: () => loop.stop().catch((err: unknown) => log.warn({ err }, "consumer stop failed")),
+      },
+      {
+        name: "disconnecting the alert and dead-letter producer",
+        run: () =>
+          producer
+            .disconnect()
+            .catch((err: unknown) => log.warn({ err }, "producer disconnect failed")),
+      },
+      {
+        name: "disconnecting the Kafka admin client",
+        run: () => admin.disconnect().catch(() => undefined),
+      },
+      {
+        name: "closing the Cassandra session",
+        run: () => client.shutdown().catch(() => undefined),
+      },
+      { name: "closing the metrics server", run: async () => await http?.close() },
+    ],
+    {
+      first: () => {
+        health.stopping = true;
+        log.info("stopping: no new fetches, finishing in-flight work, committing");
+      },
+      last: () => {
+        log.info("stopped");
+        resolveStopped(health.crashed === undefined ? {} : { error: health.crashed });
+      },
+    },
+  );
   consumer.on(consumer.events.CRASH, (e) => {
     if (e.payload.restart) {
       log.warn({ err: e.payload.error }, "consumer crashed; kafkajs restarts it");
       return;
     }
-    state.crashed = e.payload.error;
+    health.crashed = e.payload.error;
     log.error({ err: e.payload.error }, "consumer crashed and will not restart: stopping");
-    void stop();
+    void shutdown.stop();
   });
 
   await loop.start();
   log.info({ topic: config.inputTopic, metricsPort: http?.port }, "detector running");
-  return { metrics, httpPort: http?.port, health, stopped, stop, stopStep: () => stopStep };
-}
-
-/** The running query API: what `geoanomaly serve` (and the demo) start and stop. */
-export interface QueryApp {
-  readonly port: number;
-  /** The page's address, for people. */
-  readonly url: string;
-  stop(): Promise<void>;
-}
-
-/**
- * The query side's composition root: a Cassandra client, the readers of the stored lengths and
- * the alert archive, the near evaluator, and the HTTP server. It reads Cassandra only.
- */
-export async function startQueryApp(config: Config, logger: Logger): Promise<QueryApp> {
-  const log = componentLogger(logger, "api");
-  const layout = configuredLayout(config);
-  const tokens = config.apiTokensFile === "" ? undefined : loadTokensFile(config.apiTokensFile);
-  const client: cassandra.Client = createCassandraClient(config, {
-    readTimeoutMs: config.apiRequestTimeoutMs,
-  });
-  await client.connect();
-  const ctx: QueryContext = {
-    layout,
-    events: new CassandraEventReader(client, config.cassandraKeyspace),
-    alerts: new CassandraAlertStore(client, config.cassandraKeyspace),
-    maxPartitions: config.apiMaxPartitions,
-    now: Date.now,
-  };
-  const server = await buildApiServer({
-    ctx,
-    near: createNearEvaluator(config, client, createMetrics().pipeline),
-    defaultK: config.searchK,
-    nearLimits: {
-      layout: searchedLevels(config, layout),
-      maxReads: config.searchMaxReads,
-      maxCellsPerRead: config.searchMaxCells,
-      rowsPerPartition: config.rowsPerPartition,
-      maxDistanceMeters: config.maxNeighbourDistanceM,
-    },
-    page: {
-      tileUrl: config.mapTileUrl,
-      storedLengths: layout.map((l) => l.length),
-      maxPartitions: config.apiMaxPartitions,
-    },
-    guard: {
-      maxRows: config.apiMaxRows,
-      requestTimeoutMs: config.apiRequestTimeoutMs,
-      maxConcurrent: config.apiMaxConcurrent,
-      tokens,
-      corsOrigins: config.apiCorsOrigins
-        .split(",")
-        .map((o) => o.trim())
-        .filter((o) => o !== ""),
-    },
-    logger: componentLogger(logger, "http-api"),
-  });
-  const exposed = exposureWarning(config.apiHost, config.apiTokensFile);
-  if (exposed !== undefined) log.warn(exposed);
-  try {
-    await server.listen({ port: config.apiPort, host: config.apiHost });
-  } catch (err) {
-    await client.shutdown().catch(() => undefined);
-    throw err;
-  }
-  const address = server.server.address();
-  const port = typeof address === "object" && address !== null ? address.port : config.apiPort;
-  const host =
-    config.apiHost === "0.0.0.0" || config.apiHost === "::" ? "127.0.0.1" : config.apiHost;
-  const url = `http://${host}:${port}/`;
-  log.info(
-    { url, lengths: layout.map((l) => l.length), tokens: tokens?.byDigest.size ?? 0 },
-    "query API listening",
-  );
   return {
-    port,
-    url,
-    async stop() {
-      await server.close();
-      await client.shutdown().catch(() => undefined);
-      log.info("query API stopped");
-    },
+    metrics,
+    httpPort: http?.port,
+    health: report,
+    stopped,
+    stop: () => shutdown.stop(),
+    stopStep: () => shutdown.step(),
   };
 }

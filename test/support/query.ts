@@ -1,6 +1,6 @@
 import ngeohash from "ngeohash";
 import { onTestFinished } from "vitest";
-import { startQueryApp, type QueryApp } from "../../src/app/detector-app.js";
+import { startQueryApp, type QueryApp } from "../../src/app/query-app.js";
 import type { Config } from "../../src/config/load.js";
 import { DEFAULT_FULL_LAYOUT as DEFAULT_LAYOUT } from "../../src/domain/sizing/layout.js";
 import { createLogger } from "../../src/observability/logger.js";
