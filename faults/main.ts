@@ -14,9 +14,9 @@ import { createCassandraClient } from "../src/cassandra/client.js";
 import { loadConfig } from "../src/config/load.js";
 import { configuredLayout } from "../src/config/layout.js";
 import { createKafka } from "../src/kafka/client.js";
-import { REPO_ROOT } from "../src/servers/paths.js";
 import { createRng } from "../src/synthetic/random.js";
 import { Ledger } from "./accounting.js";
+import { DEFAULT_STATE_DIR, positive, resultsDir, runSettings } from "./options.js";
 import { AlertCounter } from "./alerts.js";
 import { DetectorGroup } from "./detectors.js";
 import {
@@ -136,17 +136,10 @@ async function runStack(plan: StackPlan, opts: Options, rngSeed: number): Promis
   );
   const nodeReadySeconds = CliStack.readySeconds(up.output);
   const nodeRssMiB = await stack.rssMiB();
-  const env: Record<string, string> = {
-    ...stack.clientSettings(),
-    INPUT_TOPIC: `${run}.events`,
-    DLQ_TOPIC: `${run}.dlq`,
-    ALERT_TOPIC: `${run}.alerts`,
-    KAFKA_GROUP_ID: `${run}.detectors`,
-    CASSANDRA_KEYSPACE: run.replace(/-/g, "_"),
-    TOPIC_PARTITIONS: "6",
+  const env = runSettings(stack.clientSettings(), run, {
     KAFKA_SESSION_TIMEOUT_MS: "10000",
     LOG_LEVEL: "warn",
-  };
+  });
   const config = loadConfig({}, env);
   const logDir = path.join(opts.out, plan.name);
   mkdirSync(logDir, { recursive: true });
@@ -307,12 +300,6 @@ async function runStack(plan: StackPlan, opts: Options, rngSeed: number): Promis
   }
 }
 
-function positive(raw: string): number {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("must be a number > 0.");
-  return n;
-}
-
 async function main(): Promise<void> {
   const program = new Command("faults")
     .description(
@@ -330,11 +317,7 @@ async function main(): Promise<void> {
       "--only <names>",
       "comma-separated faults to run (after the baseline), e.g. kafka-kill or detector-kill-1; stacks with none of them are skipped",
     )
-    .option(
-      "--state-dir <dir>",
-      "state folder of the suite's stacks",
-      path.join(REPO_ROOT, ".local", "faults"),
-    )
+    .option("--state-dir <dir>", "state folder of the suite's stacks", DEFAULT_STATE_DIR)
     .parse();
   const flags = program.opts<{
     ci?: boolean;
@@ -347,9 +330,7 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const opts: Options = {
     ci: flags.ci === true,
-    out:
-      flags.out ??
-      path.join(REPO_ROOT, "faults", "results", startedAt.toISOString().replace(/[:.]/g, "-")),
+    out: flags.out ?? resultsDir("", startedAt),
     ...(flags.rate === undefined ? {} : { rate: flags.rate }),
     seed: Math.trunc(flags.seed ?? Date.now() % 1_000_000),
     stateDir: flags.stateDir,

@@ -9,12 +9,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { loadConfig } from "../src/config/load.js";
 import type { LatencySummary } from "../src/observability/latency.js";
 import { createKafka } from "../src/kafka/client.js";
-import { REPO_ROOT } from "../src/servers/paths.js";
 import { Ledger } from "./accounting.js";
+import { DEFAULT_STATE_DIR, positive, resultsDir, runSettings } from "./options.js";
 import { DetectorGroup, rssMiB, type Detector } from "./detectors.js";
 import { LabelledFeed } from "./feed.js";
 import { OffsetWatcher } from "./offsets.js";
@@ -59,12 +59,6 @@ async function heapUsedMiB(d: Detector): Promise<number> {
   }
 }
 
-function positive(raw: string): number {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("must be a number > 0.");
-  return n;
-}
-
 async function main(): Promise<void> {
   const flags = new Command("overload")
     .description(
@@ -78,22 +72,11 @@ async function main(): Promise<void> {
       positive,
     )
     .option("--out <dir>", "where overload.json and overload.md go")
-    .option(
-      "--state-dir <dir>",
-      "state folder of the stack",
-      path.join(REPO_ROOT, ".local", "faults"),
-    )
+    .option("--state-dir <dir>", "state folder of the stack", DEFAULT_STATE_DIR)
     .parse()
     .opts<{ minutes: number; factor: number; rate?: number; out?: string; stateDir: string }>();
   const startedAt = new Date();
-  const out =
-    flags.out ??
-    path.join(
-      REPO_ROOT,
-      "faults",
-      "results",
-      `overload-${startedAt.toISOString().replace(/[:.]/g, "-")}`,
-    );
+  const out = flags.out ?? resultsDir("overload-", startedAt);
   mkdirSync(out, { recursive: true });
   const run = `overload-${Date.now().toString(36)}-${randomBytes(2).toString("hex")}`;
   const stack = new CliStack(
@@ -102,17 +85,8 @@ async function main(): Promise<void> {
     log,
   );
   await stack.servers("up", "--kafka-brokers", "1", "--cassandra-nodes", "1");
-  const env: Record<string, string> = {
-    ...stack.clientSettings(),
-    INPUT_TOPIC: `${run}.events`,
-    DLQ_TOPIC: `${run}.dlq`,
-    ALERT_TOPIC: `${run}.alerts`,
-    KAFKA_GROUP_ID: `${run}.detectors`,
-    CASSANDRA_KEYSPACE: run.replace(/-/g, "_"),
-    TOPIC_PARTITIONS: "6",
-    // Info: start, stop (with the signal that asked for it), pauses; no line per event.
-    LOG_LEVEL: "info",
-  };
+  // Info: start, stop (with the signal that asked for it), pauses; no line per event.
+  const env = runSettings(stack.clientSettings(), run, { LOG_LEVEL: "info" });
   const config = loadConfig({}, env);
   const detectors = new DetectorGroup(env, out, log);
   const kafka = createKafka(config);
