@@ -13,7 +13,7 @@ import { createCassandraClient } from "../../src/cassandra/client.js";
 import { schemaStatements } from "../../src/cassandra/schema.js";
 import type { Config } from "../../src/config/load.js";
 import { configuredLayout } from "../../src/config/layout.js";
-import { bucketStart, tableName } from "../../src/domain/levels.js";
+import { bucketStart, tableName } from "../../src/domain/sizing/levels.js";
 import { serverKill, serverStart } from "../../src/servers/local.js";
 import { capacityKeyspace } from "../scenarios/capacity.js";
 import type { KillScenario } from "./variants.js";

@@ -2,7 +2,7 @@
  * Shared data preparation: every scenario draws its events from here, so the events produced,
  * the labels scored and the brute-force neighbour reference are one and the same list.
  */
-import type { GeoEvent } from "../../src/domain/event.js";
+import type { GeoEvent } from "../../src/domain/detect/event.js";
 import {
   createGenerator,
   encodeEvent,

@@ -50,12 +50,69 @@ export async function freePort(): Promise<number> {
 
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function ready(port: number): Promise<boolean> {
+/** The HTTP status of a route on the detector's metrics port; 0 when it does not answer. */
+export async function routeStatus(port: number, route: string): Promise<number> {
   try {
-    return (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200;
+    return (await fetch(`http://127.0.0.1:${port}${route}`, { signal: AbortSignal.timeout(2000) }))
+      .status;
   } catch {
-    return false;
+    return 0;
   }
+}
+
+/** How a detector process ended: its exit code, or the signal that ended it. */
+export interface DetectorExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** A detector child process on a free metrics port, started but not yet known to be ready. */
+export interface SpawnedDetector {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  readonly port: number;
+  readonly exited: Promise<DetectorExit>;
+}
+
+/**
+ * Spawns `geoanomaly detect` with `env` (SETTINGS variables) on a free metrics port: the one
+ * launcher of the bench and the fault suite, so both run the detector as a deployment would.
+ */
+export async function spawnDetector(
+  env: Record<string, string>,
+  how: DetectorEntry = {},
+): Promise<SpawnedDetector> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...(how.nodeArgs ?? []), ...entryArgs(how)],
+    {
+      env: { ...process.env, ...env, METRICS_PORT: String(port) },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const exited = new Promise<DetectorExit>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  return { child, pid: child.pid ?? 0, port, exited };
+}
+
+/**
+ * Polls /readyz (schema applied, topics there, group joined) until it answers 200: "ready", or
+ * "exited" once `alive()` turns false, or "timeout" after `timeoutMs`.
+ */
+export async function awaitReady(
+  port: number,
+  alive: () => boolean,
+  timeoutMs: number,
+): Promise<"ready" | "exited" | "timeout"> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await routeStatus(port, "/readyz")) !== 200) {
+    if (!alive()) return "exited";
+    if (Date.now() > deadline) return "timeout";
+    await pause(200);
+  }
+  return "ready";
 }
 
 /**
@@ -67,15 +124,7 @@ export async function startDetector(
   how: DetectorEntry = {},
 ): Promise<DetectorProcess> {
   const timeoutMs = how.timeoutMs ?? 90_000;
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...(how.nodeArgs ?? []), ...entryArgs(how)],
-    {
-      env: { ...process.env, ...env, METRICS_PORT: String(port) },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const { child, port, exited } = await spawnDetector(env, how);
   const log: string[] = [];
   const keep = (chunk: Buffer): void => {
     for (const line of chunk.toString("utf8").split("\n")) if (line !== "") log.push(line);
@@ -83,18 +132,15 @@ export async function startDetector(
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
-  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
   let alive = true;
   void exited.then(() => (alive = false));
 
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ready(port))) {
-    if (!alive) throw new Error(`detector exited before ready: ${log.slice(-5).join(" | ")}`);
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`detector not ready after ${timeoutMs} ms: ${log.slice(-5).join(" | ")}`);
-    }
-    await pause(200);
+  const readiness = await awaitReady(port, () => alive, timeoutMs);
+  if (readiness === "exited")
+    throw new Error(`detector exited before ready: ${log.slice(-5).join(" | ")}`);
+  if (readiness === "timeout") {
+    child.kill("SIGKILL");
+    throw new Error(`detector not ready after ${timeoutMs} ms: ${log.slice(-5).join(" | ")}`);
   }
   const pid = child.pid ?? 0;
   return {

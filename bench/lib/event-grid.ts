@@ -6,7 +6,7 @@
  * when the circle holds a pole), then keeps events by great-circle distance, the product's own
  * `haversineMeters`, so the index only prunes and never decides.
  */
-import { EARTH_RADIUS_METERS, haversineMeters } from "../../src/domain/geo.js";
+import { EARTH_RADIUS_METERS, haversineMeters } from "../../src/domain/geo/geo.js";
 
 /** What the index needs of an event. */
 export interface GridEvent {

@@ -4,6 +4,7 @@
  */
 import { SingleBar } from "cli-progress";
 import { Kafka, Partitioners, logLevel, type Producer } from "kafkajs";
+import { ensureTopicsOn } from "../../src/kafka/topics.js";
 import type { BenchEvent } from "./data.js";
 import { pacedFeed, type PacedFeedResult, type PacedMessage } from "./paced-feed.js";
 
@@ -18,16 +19,11 @@ export async function createTopics(
   topics: readonly string[],
   partitions: number,
 ): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
-    });
-  } finally {
-    await admin.disconnect();
-  }
+  await ensureTopicsOn(
+    kafka,
+    topics.map((topic) => ({ topic, partitions })),
+    1,
+  );
 }
 
 export async function deleteTopics(kafka: Kafka, topics: readonly string[]): Promise<void> {

@@ -10,7 +10,7 @@
  *   LOST when the final store has no row for it (a loss, never excused), else a SEARCH MISS.
  * Pure: inputs are plain maps, so the rules are unit-tested without servers.
  */
-import { nearestK, type Candidate } from "../../src/domain/neighbours.js";
+import { nearestK, type Candidate } from "../../src/domain/detect/neighbours.js";
 import { EventGrid } from "./event-grid.js";
 import { mean, quantile, recallAtK } from "./stats.js";
 import type { TraceCheck } from "./trace.js";

@@ -10,7 +10,7 @@ import type { Kafka, Producer } from "kafkajs";
 import { configuredLayout } from "../../src/config/layout.js";
 import { loadConfig, type Config, type ConfigOverrides } from "../../src/config/load.js";
 import { SETTINGS, type SettingKey } from "../../src/config/settings.js";
-import type { LevelLayout } from "../../src/domain/levels.js";
+import type { LevelLayout } from "../../src/domain/sizing/levels.js";
 import type { Endpoints } from "../../src/servers/endpoints.js";
 import type { DistributionName } from "../../src/synthetic/index.js";
 import { EventLog, eventSource, type EventSource } from "./data.js";

@@ -5,7 +5,7 @@
  * check's search began was in flight for that check.
  */
 import type cassandra from "cassandra-driver";
-import { tableName } from "../../src/domain/levels.js";
+import { tableName } from "../../src/domain/sizing/levels.js";
 
 /**
  * Write time in ms (WRITETIME is microseconds, taken by the detector's driver when it sent the

@@ -20,10 +20,10 @@ import type cassandra from "cassandra-driver";
 import { createCassandraClient } from "../../src/cassandra/client.js";
 import { schemaStatements } from "../../src/cassandra/schema.js";
 import type { Config } from "../../src/config/load.js";
-import { encode } from "../../src/domain/geo.js";
+import { encode } from "../../src/domain/geo/geo.js";
 import { configuredLayout } from "../../src/config/layout.js";
-import { bucketStart, tableName, type LevelSpec } from "../../src/domain/levels.js";
-import { MAX_ROWS_PER_WRITE } from "../../src/domain/write-plan.js";
+import { bucketStart, tableName, type LevelSpec } from "../../src/domain/sizing/levels.js";
+import { MAX_ROWS_PER_WRITE } from "../../src/domain/detect/write-plan.js";
 import { createRng, type Rng } from "../../src/synthetic/index.js";
 import {
   forEachConcurrently,

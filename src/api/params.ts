@@ -3,9 +3,9 @@
  * parameter and the rule), turn text into typed values, and document the routes in OpenAPI.
  */
 import { z } from "zod";
-import type { Box } from "../domain/cover.js";
-import { QUERY_TIME_MAX_MS, QUERY_TIME_MIN_MS } from "../domain/query-window.js";
-import { MAX_ZOOM, MIN_ZOOM } from "../domain/zoom.js";
+import type { Box } from "../domain/geo/cover.js";
+import { QUERY_TIME_MAX_MS, QUERY_TIME_MIN_MS } from "../domain/query/query-window.js";
+import { MAX_ZOOM, MIN_ZOOM } from "../domain/query/zoom.js";
 
 /** Most rows one request may ask for. */
 export const MAX_LIMIT = 10_000;
@@ -183,7 +183,3 @@ export const nearQuery = z.object({
   }).optional(),
   time: time("search as of this time (default: now)"),
 });
-
-export type EventsQuery = z.output<typeof eventsQuery>;
-export type ClustersQuery = z.output<typeof clustersQuery>;
-export type NearQuery = z.output<typeof nearQuery>;

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { requestedWindow } from "../domain/query-window.js";
+import { requestedWindow } from "../domain/query/query-window.js";
 import { queryAnomalies } from "../query/anomalies-query.js";
 import { RequestBudget, type BudgetLimits } from "../query/budget.js";
 import { queryClusters } from "../query/clusters-query.js";

@@ -3,8 +3,8 @@
  * event id), and the query API reads alerts back by region, bucket and time.
  */
 import type cassandra from "cassandra-driver";
-import type { AnomalyAlert } from "../domain/alert.js";
-import { alertRow } from "../domain/alert-archive.js";
+import type { AnomalyAlert } from "../domain/detect/alert.js";
+import { alertRow } from "../domain/detect/alert-archive.js";
 import type { AlertArchive } from "../pipeline/ports.js";
 import type { AlertReader, BoxRead, BoxResult } from "../query/ports.js";
 import { readNewestInBox, type BoxTable } from "./box-reader.js";

@@ -11,7 +11,7 @@
  * rows read never exceed it: when what is left cannot finish the read exactly, it refuses.
  */
 import type cassandra from "cassandra-driver";
-import { boxContains } from "../domain/box-query.js";
+import { boxContains } from "../domain/query/box-query.js";
 import type { BoxRead, BoxResult } from "../query/ports.js";
 import { allRows, chunks, mapBounded } from "./paging.js";
 

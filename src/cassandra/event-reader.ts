@@ -6,9 +6,9 @@
  * service checked before calling.
  */
 import type cassandra from "cassandra-driver";
-import { tableName } from "../domain/levels.js";
-import type { TimeWindow } from "../domain/query-window.js";
-import type { CellSums } from "../domain/rollup.js";
+import { tableName } from "../domain/sizing/levels.js";
+import type { TimeWindow } from "../domain/query/query-window.js";
+import type { CellSums } from "../domain/query/rollup.js";
 import type { BoxRead, BoxResult, EventReader, ReadBudget, StoredEvent } from "../query/ports.js";
 import { readNewestInBox, type BoxTable } from "./box-reader.js";
 import { allRows, chunks, mapBounded } from "./paging.js";

@@ -1,11 +1,11 @@
 import type cassandra from "cassandra-driver";
-import { encode } from "../domain/geo.js";
-import { cellIndexOf, columnOf, gridShape, rowOf } from "../domain/grid.js";
-import { bucketStart, tableName, type LevelLayout } from "../domain/levels.js";
-import type { Candidate } from "../domain/neighbours.js";
-import type { PartitionRows } from "../domain/partition-cache.js";
-import type { PartitionRead } from "../domain/read-plan.js";
-import type { PartitionWrite } from "../domain/write-plan.js";
+import { encode } from "../domain/geo/geo.js";
+import { cellIndexOf, columnOf, gridShape, rowOf } from "../domain/geo/grid.js";
+import { bucketStart, tableName, type LevelLayout } from "../domain/sizing/levels.js";
+import type { Candidate } from "../domain/detect/neighbours.js";
+import type { PartitionRows } from "../domain/detect/partition-cache.js";
+import type { PartitionRead } from "../domain/detect/read-plan.js";
+import type { PartitionWrite } from "../domain/detect/write-plan.js";
 import type { EventStore } from "../pipeline/ports.js";
 import { storeError } from "./errors.js";
 

@@ -5,7 +5,7 @@
  * rows still in memtables. Each node answers for its own data, so every node is asked.
  */
 import type cassandra from "cassandra-driver";
-import type { ObservedTable } from "../domain/plan.js";
+import type { ObservedTable } from "../domain/sizing/plan.js";
 
 const MIB = 1024 * 1024;
 

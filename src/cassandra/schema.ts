@@ -3,8 +3,13 @@ import {
   ALERT_BUCKET_MS,
   ALERT_REGION_LENGTH,
   ALERT_TTL_SECONDS,
-} from "../domain/alert-archive.js";
-import { compactionWindow, tableName, type LevelLayout, type LevelSpec } from "../domain/levels.js";
+} from "../domain/detect/alert-archive.js";
+import {
+  compactionWindow,
+  tableName,
+  type LevelLayout,
+  type LevelSpec,
+} from "../domain/sizing/levels.js";
 import { GeoAnomalyError } from "../errors.js";
 
 /** Keyspace replication as CQL map text, from `SimpleStrategy:N` or `NetworkTopologyStrategy:dc=N,...`. */

@@ -1,5 +1,5 @@
 import type { Consumer, Kafka } from "kafkajs";
-import type { AnomalyAlert } from "../domain/alert.js";
+import type { AnomalyAlert } from "../domain/detect/alert.js";
 
 /** A distance for people: metres below 10 km, kilometres above. */
 function metres(m: number): string {

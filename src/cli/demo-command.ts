@@ -1,8 +1,9 @@
 import { Command, InvalidArgumentError } from "commander";
-import { startDetectorApp, startQueryApp, type QueryApp } from "../app.js";
+import { commandKafka } from "../app/clients.js";
+import { startDetectorApp } from "../app/detector-app.js";
+import { startQueryApp, type QueryApp } from "../app/query-app.js";
 import { loadConfig } from "../config/load.js";
 import { describeError } from "../errors.js";
-import { createKafka } from "../kafka/client.js";
 import { createLogger } from "../observability/logger.js";
 import { metricsSnapshot } from "../observability/metrics.js";
 import { resolveLocalEndpoints } from "../servers/endpoints.js";
@@ -13,7 +14,7 @@ import {
   type DistributionName,
 } from "../synthetic/distributions.js";
 import { describeNearestPlace } from "../synthetic/places.js";
-import { buildProducerFeed } from "../synthetic/producer.js";
+import { buildProducerFeed } from "../kafka/synthetic-producer.js";
 import { startAlertPrinter } from "./alert-printer.js";
 import { onShutdownSignal } from "./detect-command.js";
 
@@ -96,7 +97,7 @@ export function demoCommand(): Command {
           return undefined;
         },
       );
-      const kafka = createKafka(config);
+      const kafka = commandKafka(config);
       const printer = await startAlertPrinter(kafka, config.alertTopic, say, describeNearestPlace);
       const feed = buildProducerFeed(kafka, {
         topic: config.inputTopic,

@@ -1,6 +1,6 @@
 import { Command } from "commander";
-import { startDetectorApp } from "../app.js";
-import type { StoreFactory } from "../compose.js";
+import { startDetectorApp } from "../app/detector-app.js";
+import type { StoreFactory } from "../app/assembly.js";
 import { loadConfig, type Config } from "../config/load.js";
 import { describeError, isGeoAnomalyError, type ErrorCode } from "../errors.js";
 import { createLogger } from "../observability/logger.js";

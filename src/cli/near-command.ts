@@ -1,8 +1,9 @@
 import { Command, InvalidArgumentError } from "commander";
-import { createCassandraClient } from "../cassandra/client.js";
-import { assembleDetector } from "../compose.js";
+import { createNearEvaluator } from "../app/assembly.js";
+import { withCassandra } from "../app/clients.js";
 import { loadConfig } from "../config/load.js";
 import { createMetrics } from "../observability/metrics.js";
+import { queryNear } from "../query/near.js";
 import { addConfigOptions, overridesFrom } from "./config-options.js";
 
 function number(name: string, min: number, max: number) {
@@ -42,45 +43,40 @@ export function nearCommand(): Command {
     const timeMs = opts.time === undefined ? Date.now() : Date.parse(opts.time);
     if (!Number.isFinite(timeMs))
       throw new InvalidArgumentError("--time must be an ISO-8601 date-time");
-    const client = createCassandraClient(config);
-    try {
-      await client.connect();
-      const { detector } = assembleDetector(config, client, { metrics: createMetrics().pipeline });
-      const event = {
-        id: "(query point)",
+    // The same path as GET /v1/near: the detector's evaluation of the point, as the API answers it.
+    const { search, neighbours, verdict } = await withCassandra(config, (client) =>
+      queryNear(createNearEvaluator(config, client, createMetrics().pipeline), {
         lat: opts.lat,
         lon: opts.lon,
-        value: opts.value ?? Number.NaN,
+        k: config.searchK,
         timeMs,
-      };
-      const { search, verdict } = await detector.evaluate(event);
-      const window = `${new Date(search.windowFromMs).toISOString()} .. ${new Date(search.windowToMs).toISOString()}`;
+        ...(opts.value === undefined ? {} : { value: opts.value }),
+      }),
+    );
+    const window = `${new Date(search.windowFromMs).toISOString()} .. ${new Date(search.windowToMs).toISOString()}`;
+    console.log(
+      `${neighbours.length} neighbours (k=${config.searchK}, within ${config.maxNeighbourDistanceM} m, ${window}); ` +
+        `search ${search.outcome} after ${search.reads} reads (${search.rowsRead} rows), last at geohash length ` +
+        `${search.stopLength}, everything within ${Math.round(search.coveredRadiusMeters)} m read` +
+        (search.windowCut ? "; window shortened by the per-partition row limit" : ""),
+    );
+    console.log("  #  distance_m  time                      value        lat         lon  id");
+    neighbours.forEach((n, i) => {
       console.log(
-        `${search.neighbours.length} neighbours (k=${config.searchK}, within ${config.maxNeighbourDistanceM} m, ${window}); ` +
-          `search ${search.outcome} after ${search.reads} reads (${search.rowsRead} rows), last at geohash length ` +
-          `${search.stopLength}, everything within ${Math.round(search.coveredRadiusMeters)} m read` +
-          (search.windowCut ? "; window shortened by the per-partition row limit" : ""),
+        `${String(i + 1).padStart(3)}  ${n.distanceMeters.toFixed(1).padStart(10)}  ${n.time}  ` +
+          `${n.value.toFixed(4).padStart(10)}  ${n.lat.toFixed(6).padStart(10)}  ${n.lon.toFixed(6).padStart(11)}  ${n.id}`,
       );
-      console.log("  #  distance_m  time                      value        lat         lon  id");
-      search.neighbours.forEach((n, i) => {
+    });
+    if (verdict !== undefined) {
+      if (verdict.kind === "insufficient")
         console.log(
-          `${String(i + 1).padStart(3)}  ${n.distanceMeters.toFixed(1).padStart(10)}  ${new Date(n.timeMs).toISOString()}  ` +
-            `${n.value.toFixed(4).padStart(10)}  ${n.lat.toFixed(6).padStart(10)}  ${n.lon.toFixed(6).padStart(11)}  ${n.id}`,
+          `verdict: insufficient (${verdict.reason}: ${verdict.neighbourCount} neighbours, minimum ${config.minNeighbours})`,
         );
-      });
-      if (opts.value !== undefined) {
-        if (verdict.kind === "insufficient")
-          console.log(
-            `verdict: insufficient (${verdict.reason}: ${verdict.neighbourCount} neighbours, minimum ${config.minNeighbours})`,
-          );
-        else
-          console.log(
-            `verdict: ${verdict.anomalous ? "ANOMALY" : "normal"} — ${verdict.scorer} score ${verdict.score.toFixed(3)} ` +
-              `(threshold ${verdict.threshold}), expected ${verdict.expected.toFixed(4)} ± ${verdict.spread.toFixed(4)}`,
-          );
-      }
-    } finally {
-      await client.shutdown();
+      else
+        console.log(
+          `verdict: ${verdict.anomalous ? "ANOMALY" : "normal"} — ${verdict.scorer} score ${verdict.score.toFixed(3)} ` +
+            `(threshold ${verdict.threshold}), expected ${verdict.expected.toFixed(4)} ± ${verdict.spread.toFixed(4)}`,
+        );
     }
   });
   return cmd;

@@ -1,21 +1,21 @@
 import { Command, InvalidArgumentError, Option } from "commander";
-import { createCassandraClient } from "../cassandra/client.js";
+import { withCassandra } from "../app/clients.js";
 import { observePartitionSizes } from "../cassandra/partition-sizes.js";
 import { ALERTS_TABLE } from "../cassandra/schema.js";
 import { loadConfig } from "../config/load.js";
-import { DEFAULT_WINDOW_MS } from "../domain/query-window.js";
+import { DEFAULT_WINDOW_MS } from "../domain/query/query-window.js";
 import { configuredLayout } from "../config/layout.js";
-import { DEFAULT_LAYOUT_BASIS } from "../domain/layout.js";
-import { tableName } from "../domain/levels.js";
-import { zoomCosts } from "../domain/map-cost.js";
+import { DEFAULT_LAYOUT_BASIS } from "../domain/sizing/layout.js";
+import { tableName } from "../domain/sizing/levels.js";
+import { zoomCosts } from "../domain/query/map-cost.js";
 import {
   humanDuration,
   partitionVerdict,
   planLevels,
   UNIFORM_SHARE,
   type PlanLevel,
-} from "../domain/plan.js";
-import { partitionBytesAfter } from "../domain/sizing.js";
+} from "../domain/sizing/plan.js";
+import { partitionBytesAfter } from "../domain/sizing/sizing.js";
 
 interface PlanFlags {
   rate: number;
@@ -114,10 +114,8 @@ function printPlan(levels: readonly PlanLevel[], flags: PlanFlags): void {
 async function observe(flags: PlanFlags): Promise<void> {
   const config = loadConfig();
   const layout = configuredLayout(config);
-  const client = createCassandraClient(config);
   const target = flags.partitionMb * 1e6;
-  try {
-    await client.connect();
+  await withCassandra(config, async (client) => {
     const tables = [...layout.map((l) => tableName(l.length)), ALERTS_TABLE];
     const observed = await observePartitionSizes(client, config.cassandraKeyspace, tables);
     console.log(
@@ -146,9 +144,7 @@ async function observe(flags: PlanFlags): Promise<void> {
         : `${over} table(s) have partitions over the target: shorten their buckets (re-plan with the real rate)`,
     );
     if (over > 0) process.exitCode = 2;
-  } finally {
-    await client.shutdown();
-  }
+  });
 }
 
 function printZooms(flags: PlanFlags): void {

@@ -1,21 +1,22 @@
 import { randomInt } from "node:crypto";
 import { Presets, SingleBar } from "cli-progress";
 import { Command, InvalidArgumentError, Option } from "commander";
+import { commandKafka } from "../app/clients.js";
 import { loadConfig } from "../config/load.js";
-import { createKafka, type LogSink } from "../kafka/client.js";
+import type { LogSink } from "../kafka/client.js";
 import { DISTRIBUTION_NAMES, type DistributionName } from "../synthetic/distributions.js";
 import {
   buildProducerFeed,
   type ProduceProgress,
   type ProduceSummary,
-} from "../synthetic/producer.js";
+} from "../kafka/synthetic-producer.js";
 
 export {
   buildProducerFeed,
   type ProduceOptions,
   type ProducerFeed,
   type ProduceSummary,
-} from "../synthetic/producer.js";
+} from "../kafka/synthetic-producer.js";
 
 interface ProduceFlags {
   count?: number;
@@ -134,7 +135,7 @@ async function produce(flags: ProduceFlags): Promise<void> {
   const config = loadConfig({ inputTopic: flags.topic, kafkaBrokers: flags.kafkaBrokers });
   const seed = flags.seed ?? randomInt(2 ** 32);
   const display = createDisplay(flags.count, flags.quiet === true);
-  const feed = buildProducerFeed(createKafka(config, stderrSink, "-produce"), {
+  const feed = buildProducerFeed(commandKafka(config, stderrSink, "-produce"), {
     topic: config.inputTopic,
     count: flags.count,
     rate: flags.rate === 0 ? undefined : flags.rate,

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { createCassandraClient } from "../cassandra/client.js";
+import { withCassandra } from "../app/clients.js";
 import { applySchema, schemaFile } from "../cassandra/schema.js";
 import { loadConfig, type SettingKey } from "../config/load.js";
 import { configuredLayout } from "../config/layout.js";
@@ -33,17 +33,13 @@ export function schemaCommand(): Command {
       .description("create the keyspace and tables if missing (idempotent)")
       .action(async (opts: Record<string, unknown>) => {
         const config = loadConfig(overridesFrom(opts, KEYS));
-        const client = createCassandraClient(config);
-        try {
-          await client.connect();
-          const layout = configuredLayout(config);
-          await applySchema(client, layout, config.cassandraKeyspace, config.cassandraReplication);
-          console.log(
-            `schema applied: keyspace ${config.cassandraKeyspace}, tables for lengths ${layout.map((l) => l.length).join(",")}`,
-          );
-        } finally {
-          await client.shutdown();
-        }
+        const layout = configuredLayout(config);
+        await withCassandra(config, (client) =>
+          applySchema(client, layout, config.cassandraKeyspace, config.cassandraReplication),
+        );
+        console.log(
+          `schema applied: keyspace ${config.cassandraKeyspace}, tables for lengths ${layout.map((l) => l.length).join(",")}`,
+        );
       }),
     KEYS,
   );

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { startQueryApp } from "../app.js";
+import { startQueryApp } from "../app/query-app.js";
 import { loadConfig, type SettingKey } from "../config/load.js";
 import { describeError } from "../errors.js";
 import { createLogger } from "../observability/logger.js";

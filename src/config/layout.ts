@@ -3,8 +3,8 @@
  * and TTL, from GEOHASH_LENGTHS, the LAYOUT_* sizing basis and the neighbour distance bound.
  * Every entry point asks this module, so the detector, the schema and the query side agree.
  */
-import { buildLayout, searchLengths, type LayoutBasis } from "../domain/layout.js";
-import type { LevelLayout } from "../domain/levels.js";
+import { buildLayout, searchLengths, type LayoutBasis } from "../domain/sizing/layout.js";
+import type { LevelLayout } from "../domain/sizing/levels.js";
 import type { Config } from "./settings.js";
 
 type LayoutConfig = Pick<

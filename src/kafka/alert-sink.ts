@@ -1,6 +1,6 @@
 import { busError } from "./errors.js";
 import type { Producer } from "kafkajs";
-import type { AnomalyAlert } from "../domain/alert.js";
+import type { AnomalyAlert } from "../domain/detect/alert.js";
 import type { AlertSink } from "../pipeline/ports.js";
 
 /**

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Admin } from "kafkajs";
+import type { Admin, Kafka } from "kafkajs";
 import { GeoAnomalyError } from "../errors.js";
 
 export interface TopicSpec {
@@ -74,4 +74,22 @@ export async function ensureTopics(
     missing.map((t) => t.topic),
   );
   return missing.map((t) => t.topic);
+}
+
+/**
+ * ensureTopics with an admin of `kafka` opened for the call and closed after it: the one way the
+ * product, the synthetic producer, the bench and the tests create topics.
+ */
+export async function ensureTopicsOn(
+  kafka: Kafka,
+  topics: readonly TopicSpec[],
+  replication: number,
+): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await ensureTopics(admin, topics, replication);
+  } finally {
+    await admin.disconnect();
+  }
 }

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import { DEAD_LETTER_REASONS } from "../domain/event.js";
-import { INSUFFICIENT_REASONS } from "../domain/scoring.js";
+import { DEAD_LETTER_REASONS } from "../domain/detect/event.js";
+import { INSUFFICIENT_REASONS } from "../domain/detect/scoring.js";
 import type { PipelineMetrics } from "../pipeline/ports.js";
 import { LatencyRecorder } from "./latency.js";
 

@@ -1,5 +1,5 @@
-import type { AnomalyAlert } from "../domain/alert.js";
-import { parseEvent, type ValidationLimits } from "../domain/event.js";
+import type { AnomalyAlert } from "../domain/detect/alert.js";
+import { parseEvent, type ValidationLimits } from "../domain/detect/event.js";
 import { describeError, isGeoAnomalyError } from "../errors.js";
 import type { CheckItem, CheckOutcome, Detector } from "./detector.js";
 import type {

@@ -5,17 +5,17 @@
  * came back, plus the batch's earlier events. A dense place checked 200 times in one batch reads
  * its partitions once, not 200 times.
  */
-import { BatchVisibility } from "../domain/batch-visibility.js";
-import { DensityHints, radiusHint } from "../domain/density-hints.js";
-import type { Candidate } from "../domain/neighbours.js";
-import { PartitionCache } from "../domain/partition-cache.js";
-import { planReads, type BucketSizes } from "../domain/read-plan.js";
+import { BatchVisibility } from "../domain/detect/batch-visibility.js";
+import { DensityHints, radiusHint } from "../domain/detect/density-hints.js";
+import type { Candidate } from "../domain/detect/neighbours.js";
+import { PartitionCache } from "../domain/detect/partition-cache.js";
+import { planReads, type BucketSizes } from "../domain/detect/read-plan.js";
 import {
   KnnSearch,
   type CellRead,
   type SearchPolicy,
   type SearchResult,
-} from "../domain/search.js";
+} from "../domain/detect/search.js";
 import type { EventStore } from "./ports.js";
 
 /** How the reads of a batch went, for metrics. */

@@ -1,10 +1,10 @@
-import type { AnomalyAlert } from "../domain/alert.js";
-import type { DeadLetterReason } from "../domain/event.js";
-import type { InsufficientReason, Verdict } from "../domain/scoring.js";
-import type { PartitionRows } from "../domain/partition-cache.js";
-import type { PartitionRead } from "../domain/read-plan.js";
-import type { SearchOutcome } from "../domain/search.js";
-import type { PartitionWrite } from "../domain/write-plan.js";
+import type { AnomalyAlert } from "../domain/detect/alert.js";
+import type { DeadLetterReason } from "../domain/detect/event.js";
+import type { InsufficientReason, Verdict } from "../domain/detect/scoring.js";
+import type { PartitionRows } from "../domain/detect/partition-cache.js";
+import type { PartitionRead } from "../domain/detect/read-plan.js";
+import type { SearchOutcome } from "../domain/detect/search.js";
+import type { PartitionWrite } from "../domain/detect/write-plan.js";
 
 /**
  * What the pipeline needs from storage, one statement per call so each is retried on its own:

@@ -2,22 +2,22 @@
  * GET /v1/anomalies: the archived alerts of events inside a box and window, newest first, as the
  * alert schema's objects. The archive is partitioned by region (ALERT_REGION_LENGTH) and bucket.
  */
-import type { AnomalyAlert } from "../domain/alert.js";
+import type { AnomalyAlert } from "../domain/detect/alert.js";
 import {
   ALERT_BUCKET_MS,
   ALERT_REGION_LENGTH,
   ALERT_TTL_SECONDS,
-} from "../domain/alert-archive.js";
-import { boxCellCount, cellsInBox, type Box } from "../domain/cover.js";
+} from "../domain/detect/alert-archive.js";
+import { boxCellCount, cellsInBox, type Box } from "../domain/geo/cover.js";
 import {
   bucketCount,
   bucketsBetween,
   servedWindow,
   type TimeWindow,
-} from "../domain/query-window.js";
+} from "../domain/query/query-window.js";
 import { iso, refuse, type QueryContext } from "./context.js";
 import type { BoxResult, ReadBudget } from "./ports.js";
-import { boxHoldsCell } from "../domain/box-query.js";
+import { boxHoldsCell } from "../domain/query/box-query.js";
 
 export interface AnomaliesRequest {
   readonly box: Box;

@@ -5,16 +5,16 @@
  * finer stored length whose cells roll up into p. Past the cluster zooms, or finer than every
  * stored length, the answer is the individual events.
  */
-import { childCells, snapToCells } from "../domain/box-query.js";
-import { boxCellCount, cellsInBox, type Box } from "../domain/cover.js";
+import { childCells, snapToCells } from "../domain/query/box-query.js";
+import { boxCellCount, cellsInBox, type Box } from "../domain/geo/cover.js";
 import {
   bucketCount,
   bucketsBetween,
   servedWindow,
   type TimeWindow,
-} from "../domain/query-window.js";
-import { anomaliesPerCell, rollUp, toClusters, type Cluster } from "../domain/rollup.js";
-import { clusterSource } from "../domain/zoom.js";
+} from "../domain/query/query-window.js";
+import { anomaliesPerCell, rollUp, toClusters, type Cluster } from "../domain/query/rollup.js";
+import { clusterSource } from "../domain/query/zoom.js";
 import { alertPartitions, readAnomalies } from "./anomalies-query.js";
 import { iso, refuse, type QueryContext } from "./context.js";
 import { queryEvents, type EventJson } from "./events-query.js";

@@ -2,7 +2,7 @@
  * What every query needs: the stored layout, the readers, the partition budget and a clock.
  * Built once by the composition root; the services are plain functions of it.
  */
-import type { LevelLayout } from "../domain/levels.js";
+import type { LevelLayout } from "../domain/sizing/levels.js";
 import { GeoAnomalyError } from "../errors.js";
 import type { AlertReader, EventReader } from "./ports.js";
 

@@ -3,9 +3,9 @@
  * cells of one stored length chosen so the partitions stay bounded; rows of edge cells are tested
  * one by one; the newest `limit` are answered, `truncated` when more exist.
  */
-import { boxHoldsCell, chooseCoverLength } from "../domain/box-query.js";
-import { cellsInBox, type Box } from "../domain/cover.js";
-import { bucketsBetween, type TimeWindow } from "../domain/query-window.js";
+import { boxHoldsCell, chooseCoverLength } from "../domain/query/box-query.js";
+import { cellsInBox, type Box } from "../domain/geo/cover.js";
+import { bucketsBetween, type TimeWindow } from "../domain/query/query-window.js";
 import { iso, refuse, type QueryContext } from "./context.js";
 import type { ReadBudget, StoredEvent } from "./ports.js";
 

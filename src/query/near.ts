@@ -4,11 +4,11 @@
  * (minus its neighbour list, answered separately with times as text), so fields the search gains
  * reach the API without touching the route.
  */
-import { circleCellBound } from "../domain/cover.js";
-import type { GeoEvent } from "../domain/event.js";
-import type { LevelLayout } from "../domain/levels.js";
-import type { SearchResult } from "../domain/search.js";
-import type { Verdict } from "../domain/scoring.js";
+import { circleCellBound } from "../domain/geo/cover.js";
+import type { GeoEvent } from "../domain/detect/event.js";
+import type { LevelLayout } from "../domain/sizing/levels.js";
+import type { SearchResult } from "../domain/detect/search.js";
+import type { Verdict } from "../domain/detect/scoring.js";
 import { iso, refuse } from "./context.js";
 
 /** Evaluates a point as the detector would (nothing stored), with `k` neighbours wanted. */

@@ -2,10 +2,10 @@
  * What the query side needs from storage, as interfaces: the HTTP routes and the query services
  * depend on these, the Cassandra readers implement them, and unit tests use fakes.
  */
-import type { AnomalyAlert } from "../domain/alert.js";
-import type { Box } from "../domain/cover.js";
-import type { TimeWindow } from "../domain/query-window.js";
-import type { CellSums } from "../domain/rollup.js";
+import type { AnomalyAlert } from "../domain/detect/alert.js";
+import type { Box } from "../domain/geo/cover.js";
+import type { TimeWindow } from "../domain/query/query-window.js";
+import type { CellSums } from "../domain/query/rollup.js";
 
 /** A stored event as the API answers it (time in epoch ms until serialised). */
 export interface StoredEvent {

@@ -4,6 +4,7 @@
  * roles.ts are added for the detector's principal. Idempotent: Kafka keeps one copy of an ACL.
  */
 import kafkajs, { type AclEntry } from "kafkajs";
+import { ensureTopics } from "../kafka/topics.js";
 import { toolKafka, type StackAccess } from "./access.js";
 import { detectorAcls, ROLE_USERS, type AclGrant, type ProductNames } from "./roles.js";
 import { replicationFactor, type Topology } from "./topology.js";
@@ -34,20 +35,14 @@ export async function grantTopics(
   const admin = toolKafka(access, brokers).admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const topics = [names.inputTopic, names.alertTopic, names.deadLetterTopic];
-    const missing = [...new Set(topics)].filter((t) => !existing.has(t));
-    if (missing.length > 0)
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({
-          topic,
-          numPartitions: names.topicPartitions,
-          replicationFactor: replicationFactor(topology.kafkaBrokers),
-        })),
-      });
+    const topics = [...new Set([names.inputTopic, names.alertTopic, names.deadLetterTopic])];
+    const created = await ensureTopics(
+      admin,
+      topics.map((topic) => ({ topic, partitions: names.topicPartitions })),
+      replicationFactor(topology.kafkaBrokers),
+    );
     await admin.createAcls({ acl: detectorAcls(names).map((g) => aclEntry(g)) });
-    return missing;
+    return created;
   } finally {
     await admin.disconnect().catch(() => undefined);
   }

@@ -1,6 +1,6 @@
+/** The local stack as a whole: bring it up, report on it, stop it, wipe it. */
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { GeoAnomalyError } from "../errors.js";
 import { stackAccess } from "./access.js";
 import { ensureCassandraRoles } from "./cassandra-roles.js";
@@ -10,16 +10,16 @@ import { ensureJars } from "./jars.js";
 import { withStateLock } from "./lock.js";
 import { clientEnvFile, roleEnvFile, stateDir, topologyFile } from "./paths.js";
 import {
-  portOpen,
-  residentMiB,
-  runningPid,
-  startDetached,
-  stopProcess,
-  tailFile,
-  waitPortsClosed,
-} from "./process.js";
+  busyPort,
+  startNodes,
+  statusOf,
+  stopNode,
+  type Reporter,
+  type ServerStatus,
+  type UpResult,
+} from "./node-control.js";
+import { runningPid } from "./process.js";
 import { ensureCertificates, ensureSecrets, securePaths } from "./secure.js";
-import type { LocalServerDefinition } from "./server.js";
 import {
   clientSettings,
   commitlogChangeProblem,
@@ -31,31 +31,15 @@ import {
   writeClientEnv,
   type TopologyRequest,
 } from "./stack.js";
-import { findNode, nodesOf, SERVER_KINDS, type ServerKind, type Topology } from "./topology.js";
+import { nodesOf, SERVER_KINDS, type ServerKind, type Topology } from "./topology.js";
 
-export interface ServerStatus {
-  /** The node's name, e.g. kafka-1 or cassandra-3. */
-  readonly name: string;
-  readonly kind: ServerKind;
-  readonly state: "up" | "not-answering" | "down";
-  readonly pid?: number;
-  readonly rssMiB?: number;
-  readonly endpoint: string;
-  readonly logFile: string;
-  /** A running Cassandra node's commit log settings, as the node itself reports them. */
-  readonly settings?: string;
-}
-
-export interface UpResult extends ServerStatus {
-  /** True when this call started the node; false when it was already running. */
-  readonly started: boolean;
-  readonly jarFetchSeconds: number;
-  /** Seconds from this node's start until it answered (0 when it was already running). */
-  readonly readySeconds: number;
-}
-
-/** Progress lines for people; the CLI prints them, tests may discard them. */
-export type Reporter = (line: string) => void;
+export {
+  serverKill,
+  serverStart,
+  type Reporter,
+  type ServerStatus,
+  type UpResult,
+} from "./node-control.js";
 
 export interface UpSummary {
   readonly topology: Topology;
@@ -63,88 +47,6 @@ export interface UpSummary {
   /** The product settings for this stack (see client.env). */
   readonly clientEnvFile: string;
   readonly seconds: number;
-}
-
-function statusOf(def: LocalServerDefinition, pid: number | undefined): ServerStatus {
-  const rss = pid === undefined ? undefined : residentMiB(pid);
-  return {
-    name: def.node.name,
-    kind: def.node.kind,
-    state: pid === undefined ? "down" : "up",
-    ...(pid === undefined ? {} : { pid }),
-    ...(rss === undefined ? {} : { rssMiB: rss }),
-    endpoint: def.endpoint,
-    logFile: def.logFile,
-  };
-}
-
-async function busyPort(def: LocalServerDefinition): Promise<number | undefined> {
-  for (const port of def.ports) if (await portOpen(def.node.host, port, 500)) return port;
-  return undefined;
-}
-
-async function waitReady(def: LocalServerDefinition): Promise<number> {
-  const deadline = Date.now() + def.readyTimeoutMs;
-  for (;;) {
-    const pid = runningPid(def.paths.pidFile, def.marker);
-    if (pid === undefined) {
-      throw new GeoAnomalyError(
-        "SERVER_START_FAILED",
-        `${def.node.name} exited during start. Last lines of ${def.logFile}:\n` +
-          `${tailFile(def.logFile)}\n--- console (${def.paths.console}):\n${tailFile(def.paths.console, 15)}`,
-      );
-    }
-    if (await def.probe()) return pid;
-    if (Date.now() > deadline) {
-      throw new GeoAnomalyError(
-        "SERVER_START_FAILED",
-        `${def.node.name} (pid ${pid}) did not answer within ${def.readyTimeoutMs / 1000} s. ` +
-          `Last lines of ${def.logFile}:\n${tailFile(def.logFile)}`,
-      );
-    }
-    await sleep(1000);
-  }
-}
-
-/**
- * Starts the given nodes (the others are only waited for): brokers all at once, since a KRaft
- * controller quorum needs a majority of its voters; Cassandra nodes one after another, each
- * joining once the one before it answers.
- */
-async function startNodes(
-  defs: readonly LocalServerDefinition[],
-  toStart: ReadonlySet<string>,
-  javaBin: string,
-  report: Reporter,
-): Promise<Map<string, { pid: number; readySeconds: number }>> {
-  const out = new Map<string, { pid: number; readySeconds: number }>();
-  const launch = async (def: LocalServerDefinition): Promise<void> => {
-    const t0 = Date.now();
-    const starting = toStart.has(def.node.name);
-    if (starting) {
-      const pid = startDetached(def.command(javaBin));
-      report(
-        `${def.node.name}: started pid ${pid} on ${def.node.host}, waiting until it answers...`,
-      );
-    }
-    const pid = await waitReady(def);
-    const readySeconds = starting ? (Date.now() - t0) / 1000 : 0;
-    out.set(def.node.name, { pid, readySeconds });
-    report(
-      starting
-        ? `${def.node.name}: ready at ${def.endpoint} after ${readySeconds.toFixed(1)} s`
-        : `${def.node.name}: already running (pid ${pid}) at ${def.endpoint}`,
-    );
-  };
-  const brokers = defs.filter((d) => d.node.kind === "kafka");
-  const cassandras = defs.filter((d) => d.node.kind === "cassandra");
-  await Promise.all([
-    Promise.all(brokers.map(launch)),
-    (async () => {
-      for (const def of cassandras) await launch(def);
-    })(),
-  ]);
-  return out;
 }
 
 /**
@@ -266,20 +168,6 @@ export async function serversStatus(root = stateDir()): Promise<ServerStatus[]> 
   );
 }
 
-async function stopNode(def: LocalServerDefinition, report: Reporter): Promise<void> {
-  const pid = runningPid(def.paths.pidFile, def.marker);
-  if (pid === undefined) {
-    report(`${def.node.name}: not running`);
-    return;
-  }
-  const how = await stopProcess(pid, def.marker, 45_000);
-  rmSync(def.paths.pidFile, { force: true });
-  const free = await waitPortsClosed(def.node.host, def.ports, 30_000);
-  report(
-    `${def.node.name}: stopped pid ${pid} (${how})${free ? "" : `; port still busy: ${def.ports.join(",")}`}`,
-  );
-}
-
 /** Stops every node `up` started (by recorded pid), all at once, and waits until their ports are free. */
 export async function serversDown(
   report: Reporter = () => undefined,
@@ -287,77 +175,6 @@ export async function serversDown(
 ): Promise<void> {
   await withStateLock(root, async () => {
     await Promise.all(stackNodes(currentTopology(root), root).map((d) => stopNode(d, report)));
-  });
-}
-
-function nodeOrThrow(name: string, root: string): LocalServerDefinition {
-  const topology = currentTopology(root);
-  const node = findNode(name, topology);
-  const defs = stackNodes(topology, root);
-  const def = node === undefined ? undefined : defs.find((d) => d.node.name === node.name);
-  if (def === undefined) {
-    const names = defs.map((d) => d.node.name);
-    throw new GeoAnomalyError(
-      "CONFIG_INVALID",
-      `no node named ${JSON.stringify(name)} in this stack; its nodes are ${names.join(", ")}`,
-    );
-  }
-  return def;
-}
-
-/** SIGKILL of one node, for fault injection: no shutdown hooks, no flush, no handover. */
-export async function serverKill(
-  name: string,
-  report: Reporter = () => undefined,
-  root = stateDir(),
-): Promise<void> {
-  const def = nodeOrThrow(name, root);
-  await withStateLock(root, async () => {
-    const pid = runningPid(def.paths.pidFile, def.marker);
-    if (pid === undefined) {
-      report(`${def.node.name}: not running`);
-      return;
-    }
-    process.kill(pid, "SIGKILL");
-    while (runningPid(def.paths.pidFile, def.marker) !== undefined) await sleep(50);
-    rmSync(def.paths.pidFile, { force: true });
-    report(`${def.node.name}: killed pid ${pid} (SIGKILL)`);
-  });
-}
-
-/** Starts one node of the recorded stack (a no-op when it runs) and waits until it answers. */
-export async function serverStart(
-  name: string,
-  report: Reporter = () => undefined,
-  root = stateDir(),
-): Promise<UpResult> {
-  const def = nodeOrThrow(name, root);
-  return withStateLock(root, async () => {
-    const running = runningPid(def.paths.pidFile, def.marker) !== undefined;
-    const javaBin = running ? "java" : findJava17();
-    if (!running) {
-      const busy = await busyPort(def);
-      if (busy !== undefined) {
-        throw new GeoAnomalyError(
-          "SERVER_PORT_BUSY",
-          `${def.node.name}: ${def.node.host}:${busy} is already in use by a process this tool did not start.`,
-        );
-      }
-      def.prepare(javaBin);
-    }
-    const started = await startNodes(
-      [def],
-      new Set(running ? [] : [def.node.name]),
-      javaBin,
-      report,
-    );
-    const s = started.get(def.node.name);
-    return {
-      ...statusOf(def, s?.pid),
-      started: !running,
-      jarFetchSeconds: 0,
-      readySeconds: s?.readySeconds ?? 0,
-    };
   });
 }
 

@@ -1,6 +1,6 @@
 /**
- * The synthetic feed's public surface: pure generators for tests and benchmarks, and the Kafka
- * feed for `geoanomaly produce` and the in-process demo.
+ * The synthetic feed's public surface: pure generators for tests and benchmarks (the Kafka feed of
+ * `geoanomaly produce` and the demo is src/kafka/synthetic-producer.ts).
  */
 export { createRng, deriveSeed, type Rng } from "./random.js";
 export {
@@ -30,9 +30,3 @@ export {
   type SourceCounts,
 } from "./source.js";
 export { runFeed, type FeedOptions, type FeedResult } from "./feed.js";
-export {
-  buildProducerFeed,
-  type ProduceOptions,
-  type ProducerFeed,
-  type ProduceSummary,
-} from "./producer.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { GeoEvent } from "../../src/domain/event.js";
-import { cellBounds, encode } from "../../src/domain/geo.js";
-import { nearestK } from "../../src/domain/neighbours.js";
+import type { GeoEvent } from "../../src/domain/detect/event.js";
+import { cellBounds, encode } from "../../src/domain/geo/geo.js";
+import { nearestK } from "../../src/domain/detect/neighbours.js";
 import type { CheckItem, CheckOutcome } from "../../src/pipeline/detector.js";
 import { cassandraClient } from "../support/helpers.js";
 import { openTestDetector, storeEvents, testConfig } from "../support/detector.js";

@@ -6,7 +6,7 @@ import { configuredLayout } from "../../src/config/layout.js";
 import { describe, expect, it, onTestFinished } from "vitest";
 import type { Config } from "../../src/config/load.js";
 import { SETTINGS, type SettingKey } from "../../src/config/settings.js";
-import type { AnomalyAlert } from "../../src/domain/alert.js";
+import type { AnomalyAlert } from "../../src/domain/detect/alert.js";
 import { REPO_ROOT } from "../../src/servers/paths.js";
 import { cassandraClient } from "../support/helpers.js";
 import {

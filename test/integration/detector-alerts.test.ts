@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AnomalyAlert } from "../../src/domain/alert.js";
+import type { AnomalyAlert } from "../../src/domain/detect/alert.js";
 import {
   collectTopic,
   counter,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { GeoEvent } from "../../src/domain/event.js";
+import type { GeoEvent } from "../../src/domain/detect/event.js";
 import { launchChromium } from "../support/browser.js";
 import { openTestDetector, storeEvents, testConfig } from "../support/detector.js";
 import { startTestQueryApp } from "../support/query.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { cellBounds, encode } from "../../src/domain/geo.js";
-import { nearestK, type Candidate } from "../../src/domain/neighbours.js";
-import type { DetectorParts } from "../../src/compose.js";
+import { cellBounds, encode } from "../../src/domain/geo/geo.js";
+import { nearestK, type Candidate } from "../../src/domain/detect/neighbours.js";
+import type { DetectorParts } from "../../src/app/assembly.js";
 import { blockCells } from "../support/block.js";
 import { openTestDetector, storeEvents, testConfig } from "../support/detector.js";
 

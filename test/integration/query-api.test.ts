@@ -4,8 +4,8 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import ngeohash from "ngeohash";
 import { describe, expect, it } from "vitest";
-import type { AnomalyAlert } from "../../src/domain/alert.js";
-import { precisionForZoom } from "../../src/domain/zoom.js";
+import type { AnomalyAlert } from "../../src/domain/detect/alert.js";
+import { precisionForZoom } from "../../src/domain/query/zoom.js";
 import { REPO_ROOT } from "../../src/servers/paths.js";
 import {
   collectTopic,

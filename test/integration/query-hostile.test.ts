@@ -11,7 +11,7 @@ import { connect } from "node:net";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { tokenLine } from "../../src/api/tokens.js";
-import { startQueryApp } from "../../src/app.js";
+import { startQueryApp } from "../../src/app/query-app.js";
 import { createLogger } from "../../src/observability/logger.js";
 import {
   counter,

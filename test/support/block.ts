@@ -2,8 +2,8 @@
  * The 3x3 block of cells around a cell (the cell and its 8 neighbours), as the earlier ring
  * search read it: tests use it to build cases where that block misses nearer neighbours.
  */
-import { columnOf, gridShape, hashAt, rowOf } from "../../src/domain/grid.js";
-import { cellBounds } from "../../src/domain/geo.js";
+import { columnOf, gridShape, hashAt, rowOf } from "../../src/domain/geo/grid.js";
+import { cellBounds } from "../../src/domain/geo/geo.js";
 
 export function blockCells(hash: string): string[] {
   const shape = gridShape(hash.length);

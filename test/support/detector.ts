@@ -1,11 +1,11 @@
 import { Kafka, Partitioners, logLevel, type KafkaMessage } from "kafkajs";
 import { onTestFinished } from "vitest";
-import { startDetectorApp, type DetectorApp } from "../../src/app.js";
+import { startDetectorApp, type DetectorApp } from "../../src/app/detector-app.js";
 import { createCassandraClient } from "../../src/cassandra/client.js";
-import { assembleDetector, type DetectorParts, type StoreFactory } from "../../src/compose.js";
-import type { GeoEvent } from "../../src/domain/event.js";
-import { encode } from "../../src/domain/geo.js";
-import { planWrites } from "../../src/domain/write-plan.js";
+import { assembleDetector, type DetectorParts, type StoreFactory } from "../../src/app/assembly.js";
+import type { GeoEvent } from "../../src/domain/detect/event.js";
+import { encode } from "../../src/domain/geo/geo.js";
+import { planWrites } from "../../src/domain/detect/write-plan.js";
 import { kafkaSecurity } from "../../src/kafka/client.js";
 import { loadConfig, type Config, type ConfigOverrides } from "../../src/config/load.js";
 import { createLogger } from "../../src/observability/logger.js";

@@ -3,6 +3,7 @@ import cassandra from "cassandra-driver";
 import { Kafka, logLevel, type Admin } from "kafkajs";
 import { inject, onTestFinished } from "vitest";
 import type { Endpoints } from "../../src/servers/endpoints.js";
+import { ensureTopics } from "../../src/kafka/topics.js";
 
 /** The endpoints the global setup resolved (environment, containers or local servers). */
 export function endpoints(): Endpoints {
@@ -22,10 +23,11 @@ export function kafkaClient(clientId = uniqueName("test")): Kafka {
 export async function createTopics(names: readonly string[], partitions = 1): Promise<void> {
   const admin: Admin = kafkaClient().admin();
   await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
-  });
+  await ensureTopics(
+    admin,
+    names.map((topic) => ({ topic, partitions })),
+    1,
+  );
   onTestFinished(async () => {
     await admin.deleteTopics({ topics: [...names] }).catch(() => undefined);
     await admin.disconnect();

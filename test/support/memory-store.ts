@@ -3,14 +3,14 @@
  * (length, cell, time bucket), newest rows first, at most rowsPerPartition + 1 rows per partition
  * per read, upserts by (time, id) as Cassandra's primary key does.
  */
-import type { GeoEvent } from "../../src/domain/event.js";
-import { encode } from "../../src/domain/geo.js";
-import { entryOf } from "../../src/domain/maps.js";
-import { bucketStart, type LevelLayout } from "../../src/domain/levels.js";
-import type { Candidate } from "../../src/domain/neighbours.js";
-import type { PartitionRows } from "../../src/domain/partition-cache.js";
-import type { PartitionRead } from "../../src/domain/read-plan.js";
-import type { PartitionWrite } from "../../src/domain/write-plan.js";
+import type { GeoEvent } from "../../src/domain/detect/event.js";
+import { encode } from "../../src/domain/geo/geo.js";
+import { entryOf } from "../../src/domain/detect/maps.js";
+import { bucketStart, type LevelLayout } from "../../src/domain/sizing/levels.js";
+import type { Candidate } from "../../src/domain/detect/neighbours.js";
+import type { PartitionRows } from "../../src/domain/detect/partition-cache.js";
+import type { PartitionRead } from "../../src/domain/detect/read-plan.js";
+import type { PartitionWrite } from "../../src/domain/detect/write-plan.js";
 import type { EventStore } from "../../src/pipeline/ports.js";
 
 export interface MemoryStoreCalls {

@@ -1,8 +1,8 @@
 import ngeohash from "ngeohash";
 import { onTestFinished } from "vitest";
-import { startQueryApp, type QueryApp } from "../../src/app.js";
+import { startQueryApp, type QueryApp } from "../../src/app/query-app.js";
 import type { Config } from "../../src/config/load.js";
-import { DEFAULT_FULL_LAYOUT as DEFAULT_LAYOUT } from "../../src/domain/layout.js";
+import { DEFAULT_FULL_LAYOUT as DEFAULT_LAYOUT } from "../../src/domain/sizing/layout.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { createCassandraClient } from "../../src/cassandra/client.js";
 

@@ -5,8 +5,8 @@
 import type { FastifyInstance } from "fastify";
 import { onTestFinished } from "vitest";
 import { buildApiServer, type ApiGuard, type ApiOptions } from "../../../src/api/server.js";
-import { defaultLayout } from "../../../src/domain/layout.js";
-import type { LevelLayout } from "../../../src/domain/levels.js";
+import { defaultLayout } from "../../../src/domain/sizing/layout.js";
+import type { LevelLayout } from "../../../src/domain/sizing/levels.js";
 import { createLogger } from "../../../src/observability/logger.js";
 import type { AlertReader, EventReader } from "../../../src/query/ports.js";
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TimeWindow } from "../../../src/domain/query-window.js";
-import { defaultLayout } from "../../../src/domain/layout.js";
+import type { TimeWindow } from "../../../src/domain/query/query-window.js";
+import { defaultLayout } from "../../../src/domain/sizing/layout.js";
 import type { BoxRead, StoredEvent } from "../../../src/query/ports.js";
 import { apiOverFakes, NOW } from "./fixture.js";
 

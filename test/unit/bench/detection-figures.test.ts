@@ -4,7 +4,7 @@ import {
   localNeighbourhoods,
 } from "../../../bench/lib/detection-figures.js";
 import type { GridEvent } from "../../../bench/lib/event-grid.js";
-import { haversineMeters } from "../../../src/domain/geo.js";
+import { haversineMeters } from "../../../src/domain/geo/geo.js";
 import { createRng } from "../../../src/synthetic/index.js";
 
 /** The naive reference: for each event, every other event tested. */

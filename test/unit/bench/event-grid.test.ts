@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { boxLowerBoundMeters, EventGrid, type GridEvent } from "../../../bench/lib/event-grid.js";
-import { haversineMeters } from "../../../src/domain/geo.js";
-import { nearestK } from "../../../src/domain/neighbours.js";
+import { haversineMeters } from "../../../src/domain/geo/geo.js";
+import { nearestK } from "../../../src/domain/detect/neighbours.js";
 import { createRng } from "../../../src/synthetic/index.js";
 
 /** The naive reference: every event, tested one by one. */

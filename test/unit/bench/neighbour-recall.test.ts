@@ -5,7 +5,7 @@ import {
   type TopicPosition,
   type TracedCheck,
 } from "../../../bench/lib/neighbour-recall.js";
-import type { Candidate } from "../../../src/domain/neighbours.js";
+import type { Candidate } from "../../../src/domain/detect/neighbours.js";
 
 /** An event `east` metres east of (0, 0) at time `t`. */
 const at = (id: string, east: number, t: number): Candidate => ({

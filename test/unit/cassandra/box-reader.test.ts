@@ -2,8 +2,8 @@ import type cassandra from "cassandra-driver";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readNewestInBox, type BoxTable } from "../../../src/cassandra/box-reader.js";
-import { boxContains } from "../../../src/domain/box-query.js";
-import type { Box } from "../../../src/domain/cover.js";
+import { boxContains } from "../../../src/domain/query/box-query.js";
+import type { Box } from "../../../src/domain/geo/cover.js";
 import { isGeoAnomalyError } from "../../../src/errors.js";
 import { RequestBudget } from "../../../src/query/budget.js";
 

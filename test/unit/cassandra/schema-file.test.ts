@@ -9,8 +9,8 @@ import {
 } from "../../../src/cassandra/schema.js";
 import { configuredLayout } from "../../../src/config/layout.js";
 import { loadConfig } from "../../../src/config/load.js";
-import { ALERT_TTL_SECONDS } from "../../../src/domain/alert-archive.js";
-import { compactionWindow, tableName } from "../../../src/domain/levels.js";
+import { ALERT_TTL_SECONDS } from "../../../src/domain/detect/alert-archive.js";
+import { compactionWindow, tableName } from "../../../src/domain/sizing/levels.js";
 import { REPO_ROOT } from "../../../src/servers/paths.js";
 
 /** The layout of the default configuration. */

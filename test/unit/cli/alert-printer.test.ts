@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatAlert } from "../../../src/cli/alert-printer.js";
-import type { AnomalyAlert } from "../../../src/domain/alert.js";
+import type { AnomalyAlert } from "../../../src/domain/detect/alert.js";
 import { describeNearestPlace } from "../../../src/synthetic/places.js";
 
 function alertAt(lat: number, lon: number): AnomalyAlert {

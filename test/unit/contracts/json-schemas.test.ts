@@ -3,9 +3,9 @@ import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
-import { buildAlert } from "../../../src/domain/alert.js";
-import { DEFAULT_LIMITS, parseEvent } from "../../../src/domain/event.js";
-import type { SearchResult } from "../../../src/domain/search.js";
+import { buildAlert } from "../../../src/domain/detect/alert.js";
+import { DEFAULT_LIMITS, parseEvent } from "../../../src/domain/detect/event.js";
+import type { SearchResult } from "../../../src/domain/detect/search.js";
 import { REPO_ROOT } from "../../../src/servers/paths.js";
 import { createGenerator } from "../../../src/synthetic/generator.js";
 

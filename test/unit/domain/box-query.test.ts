@@ -9,13 +9,13 @@ import {
   COVER_CELL_TARGET,
   lengthCosts,
   snapToCells,
-} from "../../../src/domain/box-query.js";
-import { boxCellCount, cellsInBox, type Box } from "../../../src/domain/cover.js";
-import { cellBounds } from "../../../src/domain/geo.js";
+} from "../../../src/domain/query/box-query.js";
+import { boxCellCount, cellsInBox, type Box } from "../../../src/domain/geo/cover.js";
+import { cellBounds } from "../../../src/domain/geo/geo.js";
 import {
   DEFAULT_FULL_LAYOUT as DEFAULT_LAYOUT,
   defaultLayout,
-} from "../../../src/domain/layout.js";
+} from "../../../src/domain/sizing/layout.js";
 
 const NOW = Date.UTC(2026, 10, 21, 12);
 const HOUR = { fromMs: NOW - 3_600_000, toMs: NOW };

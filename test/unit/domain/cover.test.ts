@@ -8,9 +8,9 @@ import {
   circleBox,
   distanceToBoxMeters,
   type Box,
-} from "../../../src/domain/cover.js";
-import { haversineMeters } from "../../../src/domain/geo.js";
-import { columnOf, gridShape, hashAt, rowOf } from "../../../src/domain/grid.js";
+} from "../../../src/domain/geo/cover.js";
+import { haversineMeters } from "../../../src/domain/geo/geo.js";
+import { columnOf, gridShape, hashAt, rowOf } from "../../../src/domain/geo/grid.js";
 
 const lat = fc.double({ min: -90, max: 90, noNaN: true });
 const lon = fc.double({ min: -180, max: 180, noNaN: true });

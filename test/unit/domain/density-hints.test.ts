@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DensityHints, HINT_MARGIN, radiusHint } from "../../../src/domain/density-hints.js";
-import type { SearchResult } from "../../../src/domain/search.js";
+import { DensityHints, HINT_MARGIN, radiusHint } from "../../../src/domain/detect/density-hints.js";
+import type { SearchResult } from "../../../src/domain/detect/search.js";
 
 function result(outcome: SearchResult["outcome"], distances: number[]): SearchResult {
   return {

@@ -5,7 +5,7 @@ import {
   DEFAULT_LIMITS,
   parseEvent,
   type ParseResult,
-} from "../../../src/domain/event.js";
+} from "../../../src/domain/detect/event.js";
 
 const NOW = Date.UTC(2026, 10, 22, 12);
 const CTX = { topic: "geo-events", partition: 3, offset: "42", timestampMs: NOW - 1000 };

@@ -6,7 +6,7 @@ import {
   parseIsoDateTime,
   type ParseResult,
   type RecordContext,
-} from "../../../src/domain/event.js";
+} from "../../../src/domain/detect/event.js";
 
 const NOW = Date.UTC(2024, 4, 1, 12, 0, 0);
 const ctx: RecordContext = { topic: "events", partition: 3, offset: "42", timestampMs: NOW - 1000 };

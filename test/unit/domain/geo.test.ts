@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { encode, haversineMeters } from "../../../src/domain/geo.js";
+import { encode, haversineMeters } from "../../../src/domain/geo/geo.js";
 
 describe("encode", () => {
   it("matches known geohashes", () => {

@@ -4,7 +4,7 @@ import {
   DEFAULT_FULL_LAYOUT as DEFAULT_LAYOUT,
   DEFAULT_LAYOUT_BASIS,
   searchLengths,
-} from "../../../src/domain/layout.js";
+} from "../../../src/domain/sizing/layout.js";
 import {
   bucketStart,
   bucketsInRange,
@@ -12,8 +12,8 @@ import {
   tableName,
   validateLayout,
   type LevelSpec,
-} from "../../../src/domain/levels.js";
-import { partitionBytesAfter, secondsToFill } from "../../../src/domain/sizing.js";
+} from "../../../src/domain/sizing/levels.js";
+import { partitionBytesAfter, secondsToFill } from "../../../src/domain/sizing/sizing.js";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

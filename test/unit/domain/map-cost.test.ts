@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { boxCellCount } from "../../../src/domain/cover.js";
-import { defaultLayout } from "../../../src/domain/layout.js";
-import { viewportBox, zoomCosts } from "../../../src/domain/map-cost.js";
+import { boxCellCount } from "../../../src/domain/geo/cover.js";
+import { defaultLayout } from "../../../src/domain/sizing/layout.js";
+import { viewportBox, zoomCosts } from "../../../src/domain/query/map-cost.js";
 
 const VIEW = { widthPx: 1280, heightPx: 720, lat: 48.85, lon: 2.35 };
 

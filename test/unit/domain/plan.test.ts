@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import {
   DEFAULT_FULL_LAYOUT as DEFAULT_LAYOUT,
   DEFAULT_LAYOUT_BASIS,
-} from "../../../src/domain/layout.js";
-import { partitionVerdict, planLevels, UNIFORM_SHARE } from "../../../src/domain/plan.js";
-import { niceDurationFloor } from "../../../src/domain/sizing.js";
+} from "../../../src/domain/sizing/layout.js";
+import { partitionVerdict, planLevels, UNIFORM_SHARE } from "../../../src/domain/sizing/plan.js";
+import { niceDurationFloor } from "../../../src/domain/sizing/sizing.js";
 
 const MIN = 60;
 const HOUR = 3600;

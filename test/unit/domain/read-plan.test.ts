@@ -1,14 +1,18 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BatchVisibility } from "../../../src/domain/batch-visibility.js";
-import { encode } from "../../../src/domain/geo.js";
-import { bucketsInRange } from "../../../src/domain/levels.js";
-import type { Candidate } from "../../../src/domain/neighbours.js";
-import { PartitionCache, type RowVisibility } from "../../../src/domain/partition-cache.js";
-import { clipToBucket, planReads } from "../../../src/domain/read-plan.js";
-import type { CellRead } from "../../../src/domain/search.js";
-import { packWrites, planWrites, type PartitionWrite } from "../../../src/domain/write-plan.js";
-import { defaultLayout } from "../../../src/domain/layout.js";
+import { BatchVisibility } from "../../../src/domain/detect/batch-visibility.js";
+import { encode } from "../../../src/domain/geo/geo.js";
+import { bucketsInRange } from "../../../src/domain/sizing/levels.js";
+import type { Candidate } from "../../../src/domain/detect/neighbours.js";
+import { PartitionCache, type RowVisibility } from "../../../src/domain/detect/partition-cache.js";
+import { clipToBucket, planReads } from "../../../src/domain/detect/read-plan.js";
+import type { CellRead } from "../../../src/domain/detect/search.js";
+import {
+  packWrites,
+  planWrites,
+  type PartitionWrite,
+} from "../../../src/domain/detect/write-plan.js";
+import { defaultLayout } from "../../../src/domain/sizing/layout.js";
 
 const HOUR = 3_600_000;
 const T = Date.UTC(2026, 10, 1, 13, 30);

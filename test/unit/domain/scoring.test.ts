@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { SCORERS } from "../../../src/domain/detect/scorers.js";
 import {
   isAnomalous,
   SCORER_NAMES,
-  SCORERS,
   SPREAD_FLOOR_RELATIVE,
   type ScoreInput,
   type Verdict,
-} from "../../../src/domain/scoring.js";
+} from "../../../src/domain/detect/scoring.js";
 
 /** 50 neighbours cycling 102, 101, 100, 99, 98: median and mean 100, MAD 1, population std sqrt(2). */
 const NEIGHBOURS = Array.from({ length: 50 }, (_, i) => 100 + 2 - (i % 5));

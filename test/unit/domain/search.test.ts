@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cellBounds, encode } from "../../../src/domain/geo.js";
+import { cellBounds, encode } from "../../../src/domain/geo/geo.js";
 import { blockCells } from "../../support/block.js";
-import { bucketStart } from "../../../src/domain/levels.js";
-import { nearestK, type Candidate } from "../../../src/domain/neighbours.js";
+import { bucketStart } from "../../../src/domain/sizing/levels.js";
+import { nearestK, type Candidate } from "../../../src/domain/detect/neighbours.js";
 import {
   chooseLength,
   KnnSearch,
@@ -13,7 +13,7 @@ import {
   type CellReadResult,
   type SearchPolicy,
   type SearchResult,
-} from "../../../src/domain/search.js";
+} from "../../../src/domain/detect/search.js";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

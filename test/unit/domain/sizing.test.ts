@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { validateLayout } from "../../../src/domain/levels.js";
+import { validateLayout } from "../../../src/domain/sizing/levels.js";
 import {
   LAG_ALLOWANCE_MS,
   MAX_HORIZON_MS,
@@ -8,7 +8,7 @@ import {
   perCellRate,
   secondsToFill,
   sizeLayout,
-} from "../../../src/domain/sizing.js";
+} from "../../../src/domain/sizing/sizing.js";
 
 const MIN = 60;
 const HOUR = 3600;

@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  localScore,
-  robustScore,
-  trendScore,
-  type ScoreInput,
-  type Verdict,
-} from "../../../src/domain/scoring.js";
+import { robustScore, type ScoreInput, type Verdict } from "../../../src/domain/detect/scoring.js";
+import { localScore, trendScore } from "../../../src/domain/detect/spatial-scorers.js";
 
 /** Deterministic noise within ±1 (so tests do not depend on a random seed). */
 const noise = (i: number): number => (((i * 37) % 11) - 5) / 5;

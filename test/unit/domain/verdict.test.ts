@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Neighbour } from "../../../src/domain/neighbours.js";
-import type { SearchResult } from "../../../src/domain/search.js";
-import { insufficientReason, judge, offsetKm } from "../../../src/domain/verdict.js";
+import type { Neighbour } from "../../../src/domain/detect/neighbours.js";
+import type { SearchResult } from "../../../src/domain/detect/search.js";
+import { insufficientReason, judge, offsetKm } from "../../../src/domain/detect/verdict.js";
 
 function search(neighbours: Neighbour[], outcome: SearchResult["outcome"]): SearchResult {
   return {

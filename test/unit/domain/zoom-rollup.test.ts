@@ -1,8 +1,12 @@
 import fc from "fast-check";
 import ngeohash from "ngeohash";
 import { describe, expect, it } from "vitest";
-import { rollUp, toClusters, anomaliesPerCell } from "../../../src/domain/rollup.js";
-import { clusterSource, MAX_CLUSTER_ZOOM, precisionForZoom } from "../../../src/domain/zoom.js";
+import { rollUp, toClusters, anomaliesPerCell } from "../../../src/domain/query/rollup.js";
+import {
+  clusterSource,
+  MAX_CLUSTER_ZOOM,
+  precisionForZoom,
+} from "../../../src/domain/query/zoom.js";
 
 describe("zoom to precision", () => {
   it("follows the source table: zoom 0 -> 1, 1-3 -> 2, 4-5 -> 3, 6-8 -> 4, 9-10 -> 5, 11-13 -> 6, 14-16 -> 7", () => {

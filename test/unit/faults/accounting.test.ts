@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Ledger } from "../../../test/faults/accounting.js";
-import { judge } from "../../../test/faults/report.js";
+import { Ledger } from "../../../faults/accounting.js";
+import { judge } from "../../../faults/report.js";
 
 describe("the fault ledger", () => {
   const ledger = new Ledger();

@@ -3,7 +3,7 @@ import {
   judgeOverload,
   type OverloadRun,
   type OverloadSample,
-} from "../../../test/faults/overload-report.js";
+} from "../../../faults/overload-report.js";
 
 function run(
   overRss: (i: number) => number,

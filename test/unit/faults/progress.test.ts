@@ -6,7 +6,7 @@ import {
   peakBacklog,
   secondsUntilAllAdvance,
   type OffsetSample,
-} from "../../../test/faults/progress.js";
+} from "../../../faults/progress.js";
 
 /** Samples once a second for two partitions from [committed, end] pairs per second. */
 function series(p0: [number, number][], p1: [number, number][]): OffsetSample[] {

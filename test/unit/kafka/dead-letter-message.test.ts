@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import type { Message } from "kafkajs";
 import { describe, expect, it } from "vitest";
-import { DEAD_LETTER_REASONS } from "../../../src/domain/event.js";
+import { DEAD_LETTER_REASONS } from "../../../src/domain/detect/event.js";
 import {
   DEAD_LETTER_LIMITS,
   DLQ_HEADERS,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Histogram, Registry } from "prom-client";
-import type { Verdict } from "../../../src/domain/scoring.js";
+import type { Verdict } from "../../../src/domain/detect/scoring.js";
 import {
   createMetrics,
   histogramQuantile,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { AnomalyAlert } from "../../../src/domain/alert.js";
-import { DEFAULT_LIMITS, type GeoEvent } from "../../../src/domain/event.js";
+import type { AnomalyAlert } from "../../../src/domain/detect/alert.js";
+import { DEFAULT_LIMITS, type GeoEvent } from "../../../src/domain/detect/event.js";
 import { createMetrics } from "../../../src/observability/metrics.js";
 import { createBatchHandler } from "../../../src/pipeline/batch-processor.js";
 import type { CheckOutcome } from "../../../src/pipeline/detector.js";

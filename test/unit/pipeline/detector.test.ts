@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { GeoEvent } from "../../../src/domain/event.js";
-import { defaultLayout } from "../../../src/domain/layout.js";
-import { nearestK } from "../../../src/domain/neighbours.js";
+import type { GeoEvent } from "../../../src/domain/detect/event.js";
+import { defaultLayout } from "../../../src/domain/sizing/layout.js";
+import { nearestK } from "../../../src/domain/detect/neighbours.js";
 import { GeoAnomalyError } from "../../../src/errors.js";
 import { Detector, type CheckItem, type DetectorSettings } from "../../../src/pipeline/detector.js";
 import type {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_LIMITS, parseEvent, type RecordContext } from "../../../src/domain/event.js";
+import {
+  DEFAULT_LIMITS,
+  parseEvent,
+  type RecordContext,
+} from "../../../src/domain/detect/event.js";
 import {
   malformed,
   malformedOfKind,

@@ -1,0 +1,117 @@
+/**
+ * The labelled feed of a fault run: synthetic events with injected anomalies of known size, sent
+ * with acks from all in-sync replicas, each recorded in the ledger (with its phase) once Kafka has
+ * acknowledged it. A failed send is retried until it succeeds, so every generated event arrives.
+ */
+import ngeohash from "ngeohash";
+import { Partitioners, type Kafka, type Producer } from "kafkajs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { createGenerator, type Generator } from "../src/synthetic/generator.js";
+import { runFeed, type FeedMessage } from "../src/synthetic/feed.js";
+import type { Ledger } from "./accounting.js";
+
+/** Geohash length of the message key: places a few kilometres apart share a partition. */
+const KEY_LENGTH = 5;
+
+export interface FeedSettings {
+  readonly seed: number;
+  readonly idPrefix: string;
+  readonly anomalyFraction: number;
+  /** In local standard deviations: far above the threshold, so every one must be alerted. */
+  readonly magnitudes: readonly number[];
+}
+
+export class LabelledFeed {
+  phase = "warm-up";
+  sendErrors = 0;
+  private readonly producer: Producer;
+  private readonly warm: Generator;
+  private readonly labelled: Generator;
+  private readonly pending = new Map<string, boolean>();
+  private controller: AbortController | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(
+    kafka: Kafka,
+    private readonly topic: string,
+    private readonly ledger: Ledger,
+    settings: FeedSettings,
+  ) {
+    this.producer = kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    const base = { distribution: "narrow" as const, seed: settings.seed };
+    this.warm = createGenerator({
+      ...base,
+      anomalyFraction: 0,
+      magnitudes: [],
+      idPrefix: `${settings.idPrefix}w-`,
+    });
+    this.labelled = createGenerator({
+      ...base,
+      anomalyFraction: settings.anomalyFraction,
+      magnitudes: settings.magnitudes,
+      idPrefix: `${settings.idPrefix}s-`,
+    });
+  }
+
+  async connect(): Promise<void> {
+    await this.producer.connect();
+  }
+
+  private message(gen: Generator): FeedMessage {
+    const { event, label } = gen.next();
+    this.pending.set(event.id, label.anomaly);
+    return {
+      key: ngeohash.encode(event.lat, event.lon, KEY_LENGTH),
+      value: Buffer.from(JSON.stringify(event), "utf8"),
+    };
+  }
+
+  private async send(messages: FeedMessage[]): Promise<void> {
+    for (;;) {
+      try {
+        await this.producer.send({ topic: this.topic, acks: -1, messages });
+        break;
+      } catch {
+        this.sendErrors += 1;
+        await sleep(500);
+      }
+    }
+    const phase = this.phase;
+    for (const m of messages) {
+      const id = (JSON.parse(m.value.toString("utf8")) as { id: string }).id;
+      this.ledger.record(phase, id, this.pending.get(id) ?? false);
+      this.pending.delete(id);
+    }
+  }
+
+  /** `count` events without anomalies, as fast as acks allow: history for every later check. */
+  async warmUp(count: number): Promise<void> {
+    await runFeed({ send: (m) => this.send(m), next: () => this.message(this.warm), count });
+  }
+
+  /** Sends labelled events at `rate` per second until stopped or the rate changes. */
+  setRate(rate: number): void {
+    this.controller?.abort();
+    const controller = new AbortController();
+    this.controller = controller;
+    const previous = this.running ?? Promise.resolve();
+    this.running = previous.then(() =>
+      runFeed({
+        send: (m) => this.send(m),
+        next: () => this.message(this.labelled),
+        rate,
+        signal: controller.signal,
+      }),
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.controller?.abort();
+    await this.running;
+    await this.producer.disconnect();
+  }
+}

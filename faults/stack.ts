@@ -1,0 +1,81 @@
+/**
+ * A local stack driven only through the product's CLI (`geoanomaly servers ...`), in its own
+ * state folder and on its own loopback addresses, so it runs beside any other stack.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { REPO_ROOT } from "../src/servers/paths.js";
+
+export const ENTRY = path.join(REPO_ROOT, "bin", "geoanomaly.js");
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly output: string;
+  readonly seconds: number;
+}
+
+export class CliStack {
+  constructor(
+    readonly stateDir: string,
+    readonly loopbackOffset: number,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  private env(): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      GEOANOMALY_STATE_DIR: this.stateDir,
+      GEOANOMALY_LOOPBACK_OFFSET: String(this.loopbackOffset),
+    };
+  }
+
+  /** Runs `geoanomaly servers <args>`; throws with its output when it fails. */
+  async servers(...args: string[]): Promise<CliResult> {
+    const t0 = Date.now();
+    const child = spawn(process.execPath, [ENTRY, "servers", ...args], {
+      env: this.env(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (c: Buffer) => (output += c.toString("utf8")));
+    child.stderr.on("data", (c: Buffer) => (output += c.toString("utf8")));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const result = { code, output, seconds: (Date.now() - t0) / 1000 };
+    this.log(`servers ${args.join(" ")}: exit ${code} after ${result.seconds.toFixed(1)} s`);
+    if (code !== 0) throw new Error(`geoanomaly servers ${args.join(" ")} failed:\n${output}`);
+    return result;
+  }
+
+  /** Seconds each node took to answer, from the `ready at ... after N s` lines of `up`/`start`. */
+  static readySeconds(output: string): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const m of output.matchAll(/^(\S+): ready at \S+ after ([\d.]+) s$/gm))
+      if (m[1] !== undefined) out[m[1]] = Number(m[2]);
+    return out;
+  }
+
+  /** RSS per node in MiB, from `status --json`. */
+  async rssMiB(): Promise<Record<string, number>> {
+    const child = spawn(process.execPath, [ENTRY, "servers", "status", "--json"], {
+      env: this.env(),
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    let text = "";
+    child.stdout.on("data", (c: Buffer) => (text += c.toString("utf8")));
+    await new Promise((resolve) => child.once("exit", resolve));
+    const rows = JSON.parse(text) as { name: string; rssMiB?: number }[];
+    return Object.fromEntries(rows.map((r) => [r.name, r.rssMiB ?? 0]));
+  }
+
+  /** The product settings `servers up` wrote for this stack (client.env). */
+  clientSettings(): Record<string, string> {
+    const text = readFileSync(path.join(this.stateDir, "client.env"), "utf8");
+    const out: Record<string, string> = {};
+    for (const line of text.split("\n")) {
+      const m = /^([A-Z_]+)=(.*)$/.exec(line);
+      if (m?.[1] !== undefined && m[2] !== undefined) out[m[1]] = m[2];
+    }
+    return out;
+  }
+}

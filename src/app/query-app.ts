@@ -1,0 +1,98 @@
+/**
+ * The query API as `geoanomaly serve` (and the demo) runs it: a Cassandra client with the API's
+ * read timeout, the readers of the stored lengths and the alert archive, the near evaluator the
+ * detector's own assembly makes, and the HTTP server. It reads Cassandra only.
+ */
+import type cassandra from "cassandra-driver";
+import { exposureWarning } from "../api/exposure.js";
+import { buildApiServer } from "../api/server.js";
+import { loadTokensFile } from "../api/tokens.js";
+import { CassandraAlertStore } from "../cassandra/alert-store.js";
+import { createCassandraClient } from "../cassandra/client.js";
+import { CassandraEventReader } from "../cassandra/event-reader.js";
+import { configuredLayout, searchedLevels } from "../config/layout.js";
+import type { Config } from "../config/load.js";
+import { componentLogger, type Logger } from "../observability/logger.js";
+import { createMetrics } from "../observability/metrics.js";
+import type { QueryContext } from "../query/context.js";
+import { createNearEvaluator } from "./assembly.js";
+
+/** The running query API: what `geoanomaly serve` (and the demo) start and stop. */
+export interface QueryApp {
+  readonly port: number;
+  /** The page's address, for people. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the query API on API_HOST:API_PORT; stop() closes the server, then the Cassandra session. */
+export async function startQueryApp(config: Config, logger: Logger): Promise<QueryApp> {
+  const log = componentLogger(logger, "api");
+  const layout = configuredLayout(config);
+  const tokens = config.apiTokensFile === "" ? undefined : loadTokensFile(config.apiTokensFile);
+  const client: cassandra.Client = createCassandraClient(config, {
+    readTimeoutMs: config.apiRequestTimeoutMs,
+  });
+  await client.connect();
+  const ctx: QueryContext = {
+    layout,
+    events: new CassandraEventReader(client, config.cassandraKeyspace),
+    alerts: new CassandraAlertStore(client, config.cassandraKeyspace),
+    maxPartitions: config.apiMaxPartitions,
+    now: Date.now,
+  };
+  const server = await buildApiServer({
+    ctx,
+    near: createNearEvaluator(config, client, createMetrics().pipeline),
+    defaultK: config.searchK,
+    nearLimits: {
+      layout: searchedLevels(config, layout),
+      maxReads: config.searchMaxReads,
+      maxCellsPerRead: config.searchMaxCells,
+      rowsPerPartition: config.rowsPerPartition,
+      maxDistanceMeters: config.maxNeighbourDistanceM,
+    },
+    page: {
+      tileUrl: config.mapTileUrl,
+      storedLengths: layout.map((l) => l.length),
+      maxPartitions: config.apiMaxPartitions,
+    },
+    guard: {
+      maxRows: config.apiMaxRows,
+      requestTimeoutMs: config.apiRequestTimeoutMs,
+      maxConcurrent: config.apiMaxConcurrent,
+      tokens,
+      corsOrigins: config.apiCorsOrigins
+        .split(",")
+        .map((o) => o.trim())
+        .filter((o) => o !== ""),
+    },
+    logger: componentLogger(logger, "http-api"),
+  });
+  const exposed = exposureWarning(config.apiHost, config.apiTokensFile);
+  if (exposed !== undefined) log.warn(exposed);
+  try {
+    await server.listen({ port: config.apiPort, host: config.apiHost });
+  } catch (err) {
+    await client.shutdown().catch(() => undefined);
+    throw err;
+  }
+  const address = server.server.address();
+  const port = typeof address === "object" && address !== null ? address.port : config.apiPort;
+  const host =
+    config.apiHost === "0.0.0.0" || config.apiHost === "::" ? "127.0.0.1" : config.apiHost;
+  const url = `http://${host}:${port}/`;
+  log.info(
+    { url, lengths: layout.map((l) => l.length), tokens: tokens?.byDigest.size ?? 0 },
+    "query API listening",
+  );
+  return {
+    port,
+    url,
+    async stop() {
+      await server.close();
+      await client.shutdown().catch(() => undefined);
+      log.info("query API stopped");
+    },
+  };
+}
