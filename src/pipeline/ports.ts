@@ -3,7 +3,7 @@ import type { DeadLetterReason } from "../domain/detect/event.js";
 import type { InsufficientReason, Verdict } from "../domain/detect/scoring.js";
 import type { PartitionRows } from "../domain/detect/partition-cache.js";
 import type { PartitionRead } from "../domain/detect/read-plan.js";
-import type { SearchOutcome } from "../domain/detect/search.js";
+import type { SearchOutcome, SearchResult } from "../domain/detect/search.js";
 import type { PartitionWrite } from "../domain/detect/write-plan.js";
 
 /**
@@ -137,8 +137,21 @@ export interface PipelineMetrics {
   endToEndSeconds(seconds: number): void;
 }
 
+/** The figures of a check's search that a trace carries as the search reported them. */
+export type TracedSearch = Pick<
+  SearchResult,
+  | "outcome"
+  | "stopLength"
+  | "coveredRadiusMeters"
+  | "maxDistanceMeters"
+  | "windowFromMs"
+  | "windowToMs"
+  | "rowsRead"
+  | "partitionsRead"
+>;
+
 /** One check as the detector really ran it: what GET /trace serves for recall measurements. */
-export interface CheckTrace {
+export interface CheckTrace extends TracedSearch {
   readonly eventId: string;
   /** The Kafka partition and offset of the checked record. */
   readonly partition: number;
@@ -151,17 +164,11 @@ export interface CheckTrace {
   /** Nearest first. */
   readonly neighbourIds: readonly string[];
   readonly neighbourDistancesMeters: readonly number[];
-  readonly stopLength: number;
-  readonly coveredRadiusMeters: number;
-  readonly maxDistanceMeters: number;
-  readonly windowFromMs: number;
-  readonly windowToMs: number;
+  /** The outcome is not `budget`: the neighbours are the exact k nearest within the bound. */
   readonly complete: boolean;
-  readonly outcome: SearchOutcome;
   readonly verdict: Verdict["kind"];
   readonly reason: InsufficientReason | null;
-  readonly rowsRead: number;
-  readonly partitionsRead: number;
+  /** Reads the search made. */
   readonly steps: number;
 }
 

@@ -1,48 +1,28 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { isAuthRejection, toolCassandra, type StackAccess } from "./access.js";
+import { isAuthRejection, toolCassandra } from "./access.js";
 import {
   describeRunningSettings,
   cassandraYaml,
-  CASSANDRA_PORT,
-  CASSANDRA_STORAGE_PORT,
   JAVA17_MODULE_FLAGS,
   logbackXml,
 } from "./cassandra-config.js";
-import { serverEnvironment } from "./environment.js";
 import { findJar } from "./jars.js";
-import { serverPaths } from "./paths.js";
-import { keystoreFor } from "./secure.js";
-import type { LocalServerDefinition } from "./server.js";
-import { cassandraInitialToken, nodeHost, type NodeRef, type Topology } from "./topology.js";
+import { jvmProcess } from "./java.js";
+import { nodeTls } from "./secure.js";
+import { makeNodeFolders } from "./paths.js";
+import type { NodeFactory } from "./server.js";
+import { cassandraInitialToken, nodeHost } from "./topology.js";
 
 const MAIN_CLASS = "org.apache.cassandra.service.CassandraDaemon";
 
 /** Cassandra 5.0 node `node.index` of the stack on node.host:9042 (datacenter `datacenter1`). */
-export function cassandraNode(
-  node: NodeRef,
-  topology: Topology,
-  root: string,
-  access: StackAccess,
-): LocalServerDefinition {
-  const paths = serverPaths(node, root);
-  const yaml = path.join(paths.conf, "cassandra.yaml");
-  const endpoint = `${node.host}:${CASSANDRA_PORT}`;
+export const cassandraNode: NodeFactory = (basics, topology, root, access) => {
+  const { node, paths, endpoint, marker: yaml } = basics;
   return {
-    node,
-    paths,
-    ports: [CASSANDRA_PORT, CASSANDRA_STORAGE_PORT],
-    endpoint,
-    marker: yaml,
-    readyTimeoutMs: 240_000,
-    logFile: path.join(paths.logs, "system.log"),
-
     prepare() {
-      for (const dir of [paths.conf, paths.data, paths.logs]) mkdirSync(dir, { recursive: true });
-      const tls =
-        access.secrets === undefined
-          ? undefined
-          : { keystore: keystoreFor(root, node.host), password: access.secrets.storePassword };
+      makeNodeFolders(paths);
+      const tls = nodeTls(root, node.host, access.secrets);
       writeFileSync(
         yaml,
         cassandraYaml(paths, {
@@ -51,7 +31,7 @@ export function cassandraNode(
           clusterNodes: topology.cassandraNodes,
           commitlogSync: topology.commitlogSync,
           concurrentWrites: topology.concurrentWrites,
-          tls,
+          tls: tls && { keystore: tls.keystore, password: tls.secrets.storePassword },
         }),
         { mode: 0o600 },
       );
@@ -59,19 +39,13 @@ export function cassandraNode(
     },
 
     command(javaBin) {
-      const heap = serverEnvironment().cassandraHeap;
-      return {
-        command: javaBin,
-        args: [
-          `-Xms${heap}`,
-          `-Xmx${heap}`,
+      return jvmProcess(javaBin, basics, {
+        gcPauseMs: 300,
+        jvmOptions: [
           "-Xss512k",
-          "-XX:+UseG1GC",
           "-XX:+ParallelRefProcEnabled",
-          "-XX:MaxGCPauseMillis=300",
           "-XX:+PerfDisableSharedMem",
           "-XX:+AlwaysPreTouch",
-          "-XX:+ExitOnOutOfMemoryError",
           "-Djava.net.preferIPv4Stack=true",
           "-Djdk.attach.allowAttachSelf=true",
           "-Dio.netty.tryReflectionSetAccessible=true",
@@ -85,15 +59,10 @@ export function cassandraNode(
           "-Dcassandra.skip_wait_for_gossip_to_settle=0",
           `-Dcassandra.initial_token=${cassandraInitialToken(node.index, topology.cassandraNodes)}`,
           "-Dcassandra.superuser_setup_delay_ms=0",
-          "-cp",
-          `${paths.conf}:${paths.lib}/*`,
-          MAIN_CLASS,
         ],
-        cwd: paths.data,
-        consoleLog: paths.console,
-        pidFile: paths.pidFile,
-        marker: yaml,
-      };
+        classpath: `${paths.conf}:${paths.lib}/*`,
+        main: [MAIN_CLASS],
+      });
     },
 
     async runningSettings() {
@@ -125,4 +94,4 @@ export function cassandraNode(
       }
     },
   };
-}
+};

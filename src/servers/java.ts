@@ -3,6 +3,8 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { GeoAnomalyError } from "../errors.js";
 import { serverEnvironment } from "./environment.js";
+import type { ProcessSpec } from "./process.js";
+import type { LocalServerDefinition } from "./server.js";
 
 const JAVA17_CANDIDATES = [
   "/usr/lib/jvm/java-17-openjdk-amd64",
@@ -69,4 +71,47 @@ export function findMaven(candidate = serverEnvironment().mvn): string {
         "Install it (Debian/Ubuntu: apt-get install maven) or set GEOANOMALY_MVN to its path.",
     );
   }
+}
+
+/** What differs between the JVM servers of a stack: GC pause goal, options, classpath, main. */
+export interface JvmLaunch {
+  /** G1's pause-time goal: short for the broker's latency, longer for Cassandra's throughput. */
+  readonly gcPauseMs: number;
+  /** Options beyond what every server gets. */
+  readonly jvmOptions: readonly string[];
+  readonly classpath: string;
+  /** The main class, then its arguments. */
+  readonly main: readonly string[];
+}
+
+/**
+ * The process of one JVM server node: its kind's fixed heap (-Xms = -Xmx, so the node never grows
+ * into its neighbours' memory), the G1 collector, an exit on OutOfMemoryError instead of a limping
+ * node, run in its data folder with its console and pid in its own files.
+ */
+export function jvmProcess(
+  javaBin: string,
+  { node, paths, marker }: Pick<LocalServerDefinition, "node" | "paths" | "marker">,
+  launch: JvmLaunch,
+): ProcessSpec {
+  const env = serverEnvironment();
+  const heap = node.kind === "kafka" ? env.kafkaHeap : env.cassandraHeap;
+  return {
+    command: javaBin,
+    args: [
+      `-Xms${heap}`,
+      `-Xmx${heap}`,
+      "-XX:+UseG1GC",
+      `-XX:MaxGCPauseMillis=${launch.gcPauseMs}`,
+      "-XX:+ExitOnOutOfMemoryError",
+      ...launch.jvmOptions,
+      "-cp",
+      launch.classpath,
+      ...launch.main,
+    ],
+    cwd: paths.data,
+    consoleLog: paths.console,
+    pidFile: paths.pidFile,
+    marker,
+  };
 }

@@ -2,7 +2,7 @@
 import path from "node:path";
 import type { ServerPaths } from "./paths.js";
 import { ROLE_USERS } from "./roles.js";
-import type { Secrets } from "./secure.js";
+import type { NodeTls } from "./secure.js";
 import {
   minInsyncReplicas,
   nodesOf,
@@ -14,13 +14,6 @@ import {
 export const KAFKA_PORT = 9092;
 export const KAFKA_CONTROLLER_PORT = 9093;
 
-/** TLS material of a secured node. */
-export interface KafkaTls {
-  readonly keystore: string;
-  readonly truststore: string;
-  readonly secrets: Secrets;
-}
-
 /**
  * server.properties of one broker+controller. Secured: clients and brokers speak SASL/SCRAM over
  * TLS, controllers accept only nodes with a certificate of the stack's CA, and the
@@ -31,7 +24,7 @@ export function kafkaServerProperties(
   node: NodeRef,
   topology: Topology,
   paths: ServerPaths,
-  tls?: KafkaTls,
+  tls?: NodeTls,
 ): string {
   const voters = nodesOf(topology, "kafka")
     .map((n) => `${n.index}@${n.host}:${KAFKA_CONTROLLER_PORT}`)

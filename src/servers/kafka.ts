@@ -3,20 +3,13 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { GeoAnomalyError } from "../errors.js";
-import { toolKafka, type StackAccess } from "./access.js";
-import { serverEnvironment } from "./environment.js";
-import {
-  KAFKA_CONTROLLER_PORT,
-  KAFKA_PORT,
-  kafkaLog4jProperties,
-  kafkaServerProperties,
-  type KafkaTls,
-} from "./kafka-config.js";
-import { serverPaths } from "./paths.js";
+import { toolKafka } from "./access.js";
+import { jvmProcess } from "./java.js";
+import { kafkaLog4jProperties, kafkaServerProperties } from "./kafka-config.js";
 import { ROLE_USERS } from "./roles.js";
-import { keystoreFor, securePaths } from "./secure.js";
-import type { LocalServerDefinition } from "./server.js";
-import type { NodeRef, Topology } from "./topology.js";
+import { nodeTls } from "./secure.js";
+import { makeNodeFolders } from "./paths.js";
+import type { NodeFactory } from "./server.js";
 
 /**
  * A KRaft cluster id: 16 random bytes as unpadded base64url (22 characters). Like Kafka's own
@@ -40,36 +33,17 @@ function clusterId(root: string): string {
 }
 
 /** Kafka 3.9 broker+controller (KRaft) number `node.index` of the stack, on node.host:9092. */
-export function kafkaNode(
-  node: NodeRef,
-  topology: Topology,
-  root: string,
-  access: StackAccess,
-): LocalServerDefinition {
-  const paths = serverPaths(node, root);
-  const props = path.join(paths.conf, "server.properties");
-  const endpoint = `${node.host}:${KAFKA_PORT}`;
-  const tls = (): KafkaTls | undefined =>
-    access.secrets === undefined
-      ? undefined
-      : {
-          keystore: keystoreFor(root, node.host),
-          truststore: securePaths(root).truststore,
-          secrets: access.secrets,
-        };
+export const kafkaNode: NodeFactory = (basics, topology, root, access) => {
+  const { node, paths, endpoint, marker: props } = basics;
   return {
-    node,
-    paths,
-    ports: [KAFKA_PORT, KAFKA_CONTROLLER_PORT],
-    endpoint,
-    marker: props,
-    readyTimeoutMs: 120_000,
-    logFile: path.join(paths.logs, "server.log"),
-
     prepare(javaBin) {
-      for (const dir of [paths.conf, paths.data, paths.logs]) mkdirSync(dir, { recursive: true });
+      makeNodeFolders(paths);
       const log4j = path.join(paths.conf, "log4j.properties");
-      writeFileSync(props, kafkaServerProperties(node, topology, paths, tls()), { mode: 0o600 });
+      writeFileSync(
+        props,
+        kafkaServerProperties(node, topology, paths, nodeTls(root, node.host, access.secrets)),
+        { mode: 0o600 },
+      );
       writeFileSync(log4j, kafkaLog4jProperties(paths));
       if (existsSync(path.join(paths.data, "meta.properties"))) return;
       // SCRAM users live in the cluster metadata: the admin and the detector are made at format.
@@ -109,28 +83,16 @@ export function kafkaNode(
     },
 
     command(javaBin) {
-      const heap = serverEnvironment().kafkaHeap;
-      return {
-        command: javaBin,
-        args: [
-          `-Xms${heap}`,
-          `-Xmx${heap}`,
-          "-XX:+UseG1GC",
-          "-XX:MaxGCPauseMillis=20",
-          "-XX:+ExitOnOutOfMemoryError",
-          "-Djava.awt.headless=true",
+      return jvmProcess(javaBin, basics, {
+        gcPauseMs: 20,
+        jvmOptions: [
           `-Dkafka.logs.dir=${paths.logs}`,
           `-Dlog4j.configuration=file:${path.join(paths.conf, "log4j.properties")}`,
-          "-cp",
-          `${paths.lib}/*`,
-          "kafka.Kafka",
-          props,
+          "-Djava.awt.headless=true",
         ],
-        cwd: paths.data,
-        consoleLog: paths.console,
-        pidFile: paths.pidFile,
-        marker: props,
-      };
+        classpath: `${paths.lib}/*`,
+        main: ["kafka.Kafka", props],
+      });
     },
 
     async probe() {
@@ -146,4 +108,4 @@ export function kafkaNode(
       }
     },
   };
-}
+};

@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { serverEnvironment } from "./environment.js";
@@ -15,6 +16,11 @@ export interface ServerPaths {
   readonly logs: string;
   readonly pidFile: string;
   readonly console: string;
+}
+
+/** Creates a node's config, data and log folders (kept when they exist). */
+export function makeNodeFolders(paths: ServerPaths): void {
+  for (const dir of [paths.conf, paths.data, paths.logs]) mkdirSync(dir, { recursive: true });
 }
 
 /** The git-ignored state folder; `GEOANOMALY_STATE_DIR` moves it. */

@@ -56,6 +56,24 @@ export function keystoreFor(root: string, host: string): string {
   return path.join(securePaths(root).dir, `node-${host}.p12`);
 }
 
+/** TLS material of one secured node: its keystore, the stack's truststore, the secrets that open them. */
+export interface NodeTls {
+  readonly keystore: string;
+  readonly truststore: string;
+  readonly secrets: Secrets;
+}
+
+/** The TLS material of the node on `host`, or undefined for a stack without TLS (no secrets). */
+export function nodeTls(
+  root: string,
+  host: string,
+  secrets: Secrets | undefined,
+): NodeTls | undefined {
+  return secrets === undefined
+    ? undefined
+    : { keystore: keystoreFor(root, host), truststore: securePaths(root).truststore, secrets };
+}
+
 const password = (): string => randomBytes(18).toString("base64url");
 
 const SECRET_FIELDS: readonly (keyof Secrets)[] = [

@@ -11,7 +11,7 @@ import { kafkaNode } from "./kafka.js";
 import { roleEnvFile, topologyFile } from "./paths.js";
 import { ROLE_USERS, type RoleName } from "./roles.js";
 import { securePaths, type Secrets } from "./secure.js";
-import type { LocalServerDefinition } from "./server.js";
+import { nodeBasics, type LocalServerDefinition, type NodeFactory } from "./server.js";
 import {
   defaultCommitlogSync,
   describeCommitlog,
@@ -24,6 +24,7 @@ import {
   topologyProblems,
   type CommitlogSync,
   type Topology,
+  type ServerKind,
 } from "./topology.js";
 
 /** What `servers up` was asked for; anything left out comes from the record, then the defaults. */
@@ -123,15 +124,21 @@ export function commitlogChangeProblem(
   );
 }
 
+const NODE_KINDS: Readonly<Record<ServerKind, NodeFactory>> = {
+  kafka: kafkaNode,
+  cassandra: cassandraNode,
+};
+
 /** The node definitions of a stack, brokers first. */
 export function stackNodes(
   t: Topology,
   root: string,
   access: StackAccess = stackAccess(t, root),
 ): LocalServerDefinition[] {
-  return nodesOf(t).map((n) =>
-    n.kind === "kafka" ? kafkaNode(n, t, root, access) : cassandraNode(n, t, root, access),
-  );
+  return nodesOf(t).map((n) => {
+    const basics = nodeBasics(n, root);
+    return { ...basics, ...NODE_KINDS[n.kind](basics, t, root, access) };
+  });
 }
 
 export interface ClientSetting {

@@ -10,16 +10,12 @@ import type { PartitionCache } from "./partition-cache.js";
 import type { CellRead } from "./search.js";
 
 /**
- * One statement: every row of `cells` × `buckets` of one length with fromMs <= time <= toMs, at
- * most `rowsPerPartition` + 1 newest rows per partition (the extra row says there are more).
+ * One statement: a {@link CellRead} with its time buckets listed, so it reads every row of `cells`
+ * × `buckets` of one length with fromMs <= time <= toMs, at most `rowsPerPartition` + 1 newest
+ * rows per partition (the extra row says there are more).
  */
-export interface PartitionRead {
-  readonly length: number;
-  readonly cells: readonly string[];
+export interface PartitionRead extends CellRead {
   readonly buckets: readonly number[];
-  readonly fromMs: number;
-  readonly toMs: number;
-  readonly rowsPerPartition: number;
 }
 
 /** The time bucket of each searched length: what maps a read's window to partitions. */
