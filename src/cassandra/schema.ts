@@ -28,26 +28,58 @@ export function replicationCql(setting: string): string {
 /** Tombstones are rare (TTL expiry only, whole SSTables dropped by TWCS), so a short grace is safe. */
 const GC_GRACE_SECONDS = 3 * 3600;
 
-function tableCql(keyspace: string, level: LevelSpec): string {
-  const window = compactionWindow(level.bucketMs);
+/**
+ * A table of point rows by place and time: one partition per (place key, time bucket), rows
+ * newest first and keyed by time then id, expiring by TTL and compacted in time windows (TWCS),
+ * so whole SSTables drop once their window has expired.
+ */
+interface TimeSeriesTable {
+  readonly name: string;
+  /** The place half of the partition key (a geohash cell or region). */
+  readonly placeColumn: string;
+  readonly idColumn: string;
+  /** What a row carries besides its position, as `name type`. */
+  readonly payload: string;
+  readonly ttlSeconds: number;
+  readonly compactionWindowMs: number;
+  readonly comment: string;
+}
+
+function timeSeriesTableCql(keyspace: string, table: TimeSeriesTable): string {
+  const window = compactionWindow(table.compactionWindowMs);
+  const { placeColumn: place, idColumn: id } = table;
+  const columns = [
+    `${place} text`,
+    "bucket bigint",
+    "time timestamp",
+    `${id} text`,
+    "lat double",
+    "lon double",
+    table.payload,
+  ];
   return [
-    `CREATE TABLE IF NOT EXISTS ${keyspace}.${tableName(level.length)} (`,
-    `    cell text,`,
-    `    bucket bigint,`,
-    `    time timestamp,`,
-    `    id text,`,
-    `    lat double,`,
-    `    lon double,`,
-    `    value double,`,
-    `    PRIMARY KEY ((cell, bucket), time, id)`,
-    `) WITH CLUSTERING ORDER BY (time DESC, id ASC)`,
-    `    AND default_time_to_live = ${level.ttlSeconds}`,
+    `CREATE TABLE IF NOT EXISTS ${keyspace}.${table.name} (`,
+    ...columns.map((column) => `    ${column},`),
+    `    PRIMARY KEY ((${place}, bucket), time, ${id})`,
+    `) WITH CLUSTERING ORDER BY (time DESC, ${id} ASC)`,
+    `    AND default_time_to_live = ${table.ttlSeconds}`,
     `    AND gc_grace_seconds = ${GC_GRACE_SECONDS}`,
     `    AND compaction = {'class': 'TimeWindowCompactionStrategy', ` +
       `'compaction_window_unit': '${window.unit}', 'compaction_window_size': ${window.size}}`,
-    `    AND comment = 'geohash length ${level.length}: bucket ${level.bucketMs} ms, ` +
-      `horizon ${level.horizonMs} ms'`,
+    `    AND comment = '${table.comment}'`,
   ].join("\n");
+}
+
+function tableCql(keyspace: string, level: LevelSpec): string {
+  return timeSeriesTableCql(keyspace, {
+    name: tableName(level.length),
+    placeColumn: "cell",
+    idColumn: "id",
+    payload: "value double",
+    ttlSeconds: level.ttlSeconds,
+    compactionWindowMs: level.bucketMs,
+    comment: `geohash length ${level.length}: bucket ${level.bucketMs} ms, horizon ${level.horizonMs} ms`,
+  });
 }
 
 /** Table of the alert archive (the query side reads alerts by region, time bucket and time). */
@@ -58,26 +90,18 @@ export const ALERTS_TABLE = "alerts";
  * keyed by event time and id, so storing an alert again overwrites it (idempotent by event id).
  */
 export function alertsTableCql(keyspace: string): string {
-  // One TWCS window per day: an 8-day TTL then spans 8 windows, not 192 hourly ones.
-  const window = compactionWindow(86_400_000);
-  return [
-    `CREATE TABLE IF NOT EXISTS ${keyspace}.${ALERTS_TABLE} (`,
-    `    region text,`,
-    `    bucket bigint,`,
-    `    time timestamp,`,
-    `    event_id text,`,
-    `    lat double,`,
-    `    lon double,`,
-    `    alert text,`,
-    `    PRIMARY KEY ((region, bucket), time, event_id)`,
-    `) WITH CLUSTERING ORDER BY (time DESC, event_id ASC)`,
-    `    AND default_time_to_live = ${ALERT_TTL_SECONDS}`,
-    `    AND gc_grace_seconds = ${GC_GRACE_SECONDS}`,
-    `    AND compaction = {'class': 'TimeWindowCompactionStrategy', ` +
-      `'compaction_window_unit': '${window.unit}', 'compaction_window_size': ${window.size}}`,
-    `    AND comment = 'anomaly alerts by geohash length ${ALERT_REGION_LENGTH} region and ` +
-      `${ALERT_BUCKET_MS} ms bucket of the event time; the alert JSON as published'`,
-  ].join("\n");
+  return timeSeriesTableCql(keyspace, {
+    name: ALERTS_TABLE,
+    placeColumn: "region",
+    idColumn: "event_id",
+    payload: "alert text",
+    ttlSeconds: ALERT_TTL_SECONDS,
+    // One TWCS window per day: an 8-day TTL then spans 8 windows, not 192 hourly ones.
+    compactionWindowMs: 86_400_000,
+    comment:
+      `anomaly alerts by geohash length ${ALERT_REGION_LENGTH} region and ` +
+      `${ALERT_BUCKET_MS} ms bucket of the event time; the alert JSON as published`,
+  });
 }
 
 /** The schema statements, in order: keyspace, one table per geohash length, the alert archive. */

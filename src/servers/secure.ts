@@ -141,10 +141,22 @@ export function generateCa(
   mkdirSync(path.dirname(store), { recursive: true });
   rmSync(store, { force: true });
   const common = ["-keystore", store, "-storetype", "PKCS12", "-storepass", storePassword];
-  keytool(keytoolBin, [
+  genKeyPair(keytoolBin, "ca", commonName, "bc:c", common);
+  keytool(keytoolBin, ["-exportcert", "-rfc", "-alias", "ca", "-file", pem, ...common]);
+}
+
+/** A new RSA 2048 key pair valid ten years, under `alias` in the store `common` names. */
+function genKeyPair(
+  bin: string,
+  alias: string,
+  commonName: string,
+  extension: string,
+  common: readonly string[],
+): void {
+  keytool(bin, [
     "-genkeypair",
     "-alias",
-    "ca",
+    alias,
     "-keyalg",
     "RSA",
     "-keysize",
@@ -154,10 +166,9 @@ export function generateCa(
     "-dname",
     `CN=${commonName}`,
     "-ext",
-    "bc:c",
+    extension,
     ...common,
   ]);
-  keytool(keytoolBin, ["-exportcert", "-rfc", "-alias", "ca", "-file", pem, ...common]);
 }
 
 function nodeKeystore(bin: string, root: string, host: string, secrets: Secrets): void {
@@ -169,22 +180,7 @@ function nodeKeystore(bin: string, root: string, host: string, secrets: Secrets)
   const common = ["-keystore", store, "-storetype", "PKCS12", "-storepass", pass];
   const san = `SAN=ip:${host}`;
   rmSync(store, { force: true });
-  keytool(bin, [
-    "-genkeypair",
-    "-alias",
-    "node",
-    "-keyalg",
-    "RSA",
-    "-keysize",
-    "2048",
-    "-validity",
-    "3650",
-    "-dname",
-    `CN=${host}`,
-    "-ext",
-    san,
-    ...common,
-  ]);
+  genKeyPair(bin, "node", host, san, common);
   keytool(bin, ["-certreq", "-alias", "node", "-file", csr, ...common]);
   keytool(bin, [
     "-gencert",
