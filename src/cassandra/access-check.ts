@@ -3,8 +3,9 @@
  * certificate, and turns a refusal into one sentence that names the setting to fix.
  */
 import cassandra from "cassandra-driver";
-import { withoutSecrets, type Config } from "../config/load.js";
-import { GeoAnomalyError, describeError, tlsVerifyReason } from "../errors.js";
+import { unreachableError, untrustedCertificateError } from "../config/access-errors.js";
+import type { Config } from "../config/load.js";
+import { GeoAnomalyError, describeError } from "../errors.js";
 
 type CassandraAccessConfig = Pick<
   Config,
@@ -41,17 +42,7 @@ export function cassandraAccessError(
             "check CASSANDRA_USERNAME and CASSANDRA_PASSWORD",
     );
   }
-  const tls = tlsVerifyReason(err);
-  if (tls !== undefined) {
-    return new GeoAnomalyError(
-      "TLS_FAILED",
-      `Cassandra at ${nodes} presented a certificate that is not trusted (${tls}): ` +
-        (config.cassandraCaFile === ""
-          ? "set CASSANDRA_CA_FILE to the CA that signed it"
-          : `CASSANDRA_CA_FILE (${config.cassandraCaFile}) is not the CA that signed it`),
-    );
-  }
-  return undefined;
+  return untrustedCertificateError(err, "cassandra", config);
 }
 
 /** Connects `client` (the product's own); a refused login or untrusted certificate becomes one line. */
@@ -64,17 +55,9 @@ export async function connectCassandra(
   } catch (err) {
     const access = cassandraAccessError(err, config);
     if (access !== undefined) throw access;
-    const hint = config.cassandraTls
-      ? "is CASSANDRA_TLS right for these nodes?"
-      : "if the nodes require TLS, set CASSANDRA_TLS=true";
-    throw new GeoAnomalyError(
-      "STORE_READ_FAILED",
-      withoutSecrets(
-        `could not connect to Cassandra at ${config.cassandraContactPoints.join(",")} ` +
-          `(CASSANDRA_CONTACT_POINTS): ${describeError(err)}; ${hint}`,
-        config,
-      ),
-      { cause: err, retriable: true },
-    );
+    throw unreachableError(err, "cassandra", config, {
+      code: "STORE_READ_FAILED",
+      verb: "connect to",
+    });
   }
 }

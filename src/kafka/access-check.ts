@@ -3,8 +3,8 @@
  * certificate, with a quiet client (no log lines), and turns a refusal into one sentence that
  * names the setting to fix.
  */
-import { withoutSecrets } from "../config/load.js";
-import { GeoAnomalyError, describeError, tlsVerifyReason } from "../errors.js";
+import { unreachableError, untrustedCertificateError } from "../config/access-errors.js";
+import { GeoAnomalyError, describeError } from "../errors.js";
 import { createKafka } from "./client.js";
 
 type KafkaAccessConfig = Parameters<typeof createKafka>[0];
@@ -24,17 +24,7 @@ export function kafkaAccessError(
         `(${config.kafkaSaslMechanism}): check KAFKA_USERNAME, KAFKA_PASSWORD and KAFKA_SASL_MECHANISM`,
     );
   }
-  const tls = tlsVerifyReason(err);
-  if (tls !== undefined) {
-    return new GeoAnomalyError(
-      "TLS_FAILED",
-      `Kafka at ${brokers} presented a certificate that is not trusted (${tls}): ` +
-        (config.kafkaCaFile === ""
-          ? "set KAFKA_CA_FILE to the CA that signed it"
-          : `KAFKA_CA_FILE (${config.kafkaCaFile}) is not the CA that signed it`),
-    );
-  }
-  return undefined;
+  return untrustedCertificateError(err, "kafka", config);
 }
 
 /** One metadata request through a quiet client; throws a one-line product error on refusal. */
@@ -46,17 +36,10 @@ export async function verifyKafkaAccess(config: KafkaAccessConfig): Promise<void
   } catch (err) {
     const access = kafkaAccessError(err, config);
     if (access !== undefined) throw access;
-    const hint = config.kafkaTls
-      ? "is KAFKA_TLS right for these brokers?"
-      : "if the brokers require TLS, set KAFKA_TLS=true";
-    throw new GeoAnomalyError(
-      "BUS_PUBLISH_FAILED",
-      withoutSecrets(
-        `could not talk to Kafka at ${config.kafkaBrokers.join(",")} (KAFKA_BROKERS): ${describeError(err)}; ${hint}`,
-        config,
-      ),
-      { cause: err, retriable: true },
-    );
+    throw unreachableError(err, "kafka", config, {
+      code: "BUS_PUBLISH_FAILED",
+      verb: "talk to",
+    });
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
