@@ -53,11 +53,6 @@ export async function connectCassandra(
   try {
     await client.connect();
   } catch (err) {
-    const access = cassandraAccessError(err, config);
-    if (access !== undefined) throw access;
-    throw unreachableError(err, "cassandra", config, {
-      code: "STORE_READ_FAILED",
-      verb: "connect to",
-    });
+    throw cassandraAccessError(err, config) ?? unreachableError(err, "cassandra", config);
   }
 }

@@ -7,18 +7,21 @@ import { GeoAnomalyError, describeError, tlsVerifyReason, type ErrorCode } from 
 import { withoutSecrets } from "./load.js";
 import { SETTINGS, type Config, type SettingKey } from "./settings.js";
 
-/** Each server's name in a sentence, what its nodes are called, and the setting listing them. */
+/**
+ * Each server's name in a sentence, what its nodes are called, the setting listing them, and
+ * what failing to reach it is (its code and verb).
+ */
 const SERVERS = {
-  kafka: { name: "Kafka", nodes: "brokers", addresses: "kafkaBrokers" },
-  cassandra: { name: "Cassandra", nodes: "nodes", addresses: "cassandraContactPoints" },
-} as const;
+  kafka: ["Kafka", "brokers", "kafkaBrokers", "BUS_PUBLISH_FAILED", "talk to"],
+  cassandra: ["Cassandra", "nodes", "cassandraContactPoints", "STORE_READ_FAILED", "connect to"],
+} as const satisfies Record<string, readonly [string, string, SettingKey, ErrorCode, string]>;
 
 export type Server = keyof typeof SERVERS;
 
 /** The settings a server's access messages read: its addresses, TLS switch and CA file. */
 export type AccessConfig<S extends Server> = Pick<
   Config,
-  (typeof SERVERS)[S]["addresses"] | `${S}Tls` | `${S}CaFile`
+  (typeof SERVERS)[S][2] | `${S}Tls` | `${S}CaFile`
 >;
 
 interface Access {
@@ -34,7 +37,7 @@ interface Access {
 
 function accessOf<S extends Server>(server: S, config: AccessConfig<S>): Access {
   const values = config as unknown as Record<string, unknown>;
-  const { name, nodes, addresses } = SERVERS[server];
+  const [name, nodes, addresses] = SERVERS[server];
   const tlsKey: SettingKey = `${server}Tls`;
   const caKey: SettingKey = `${server}CaFile`;
   return {
@@ -75,16 +78,16 @@ export function unreachableError<S extends Server>(
   err: unknown,
   server: S,
   config: AccessConfig<S> & Partial<Config>,
-  failure: { readonly code: ErrorCode; readonly verb: string },
 ): GeoAnomalyError {
   const a = accessOf(server, config);
   const hint = a.tls
     ? `is ${a.tlsSetting} right for these ${a.nodes}?`
     : `if the ${a.nodes} require TLS, set ${a.tlsSetting}=true`;
+  const [, , , code, verb] = SERVERS[server];
   return new GeoAnomalyError(
-    failure.code,
+    code,
     withoutSecrets(
-      `could not ${failure.verb} ${a.name} at ${a.at} (${a.addressSetting}): ` +
+      `could not ${verb} ${a.name} at ${a.at} (${a.addressSetting}): ` +
         `${describeError(err)}; ${hint}`,
       config,
     ),

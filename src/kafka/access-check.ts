@@ -34,12 +34,7 @@ export async function verifyKafkaAccess(config: KafkaAccessConfig): Promise<void
     await admin.connect();
     await admin.listTopics();
   } catch (err) {
-    const access = kafkaAccessError(err, config);
-    if (access !== undefined) throw access;
-    throw unreachableError(err, "kafka", config, {
-      code: "BUS_PUBLISH_FAILED",
-      verb: "talk to",
-    });
+    throw kafkaAccessError(err, config) ?? unreachableError(err, "kafka", config);
   } finally {
     await admin.disconnect().catch(() => undefined);
   }

@@ -3,12 +3,12 @@ import type { DeadLetter, DeadLetterSink } from "../pipeline/ports.js";
 import {
   DEAD_LETTER_LIMITS,
   deadLetterMessage,
-  messageBytes,
   undecodableBatchMessage,
   type DeadLetterLimits,
   type UndecodableRange,
 } from "./dead-letter-message.js";
 import { busError } from "./errors.js";
+import { chunkMessages } from "./request-chunks.js";
 
 export { DLQ_HEADERS, deadLetterMessage } from "./dead-letter-message.js";
 
@@ -18,31 +18,8 @@ export interface UndecodableSink {
   sendUndecodable(range: UndecodableRange): Promise<void>;
 }
 
-/**
- * Most bytes (before compression) sent in one request: a request's messages for one partition
- * form one record batch, which the broker refuses whole when it passes the topic's
- * `max.message.bytes` (1 MiB by default), so many dead letters go in several requests.
- */
+/** Most bytes (before compression) sent in one request: many dead letters go in several. */
 const REQUEST_BYTES = 256 * 1024;
-
-/** Splits messages into runs of at most `maxBytes` each (a larger message alone in its run). */
-export function chunkMessages(messages: readonly Message[], maxBytes: number): Message[][] {
-  const chunks: Message[][] = [];
-  let chunk: Message[] = [];
-  let bytes = 0;
-  for (const m of messages) {
-    const size = messageBytes(m);
-    if (chunk.length > 0 && bytes + size > maxBytes) {
-      chunks.push(chunk);
-      chunk = [];
-      bytes = 0;
-    }
-    chunk.push(m);
-    bytes += size;
-  }
-  if (chunk.length > 0) chunks.push(chunk);
-  return chunks;
-}
 
 /**
  * Sends records that cannot be processed, and batches that cannot be decoded, to the dead-letter

@@ -3,6 +3,7 @@
  * one producer, acks from all in-sync replicas, a clean stop that flushes and disconnects.
  */
 import { Partitioners, type Kafka } from "kafkajs";
+import { chunkMessages } from "./request-chunks.js";
 import { ensureTopicsOn } from "./topics.js";
 import type { DistributionName } from "../synthetic/distributions.js";
 import { runFeed, type FeedMessage } from "../synthetic/feed.js";
@@ -54,24 +55,6 @@ export interface ProducerFeed {
 /** Bytes per producer request: well under the broker's default 1 MB record-batch limit. */
 export const MAX_REQUEST_BYTES = 512 * 1024;
 
-function chunksByBytes(messages: FeedMessage[]): FeedMessage[][] {
-  const chunks: FeedMessage[][] = [];
-  let current: FeedMessage[] = [];
-  let bytes = 0;
-  for (const m of messages) {
-    const size = m.value.length + m.key.length + 64;
-    if (current.length > 0 && bytes + size > MAX_REQUEST_BYTES) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(m);
-    bytes += size;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
-}
-
 /** Starts a synthetic feed into `opts.topic` on `kafka`; the caller owns nothing but the handle. */
 export function buildProducerFeed(kafka: Kafka, opts: ProduceOptions): ProducerFeed {
   const source = createMessageSource(opts);
@@ -79,7 +62,7 @@ export function buildProducerFeed(kafka: Kafka, opts: ProduceOptions): ProducerF
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
 
   const send = async (messages: FeedMessage[]): Promise<void> => {
-    for (const chunk of chunksByBytes(messages)) {
+    for (const chunk of chunkMessages(messages, MAX_REQUEST_BYTES)) {
       await producer.send({ topic: opts.topic, acks: -1, messages: chunk });
     }
   };

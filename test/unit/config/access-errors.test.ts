@@ -1,6 +1,7 @@
 import cassandra from "cassandra-driver";
 import { describe, expect, it } from "vitest";
 import { cassandraAccessError } from "../../../src/cassandra/access-check.js";
+import { unreachableError } from "../../../src/config/access-errors.js";
 import { loadConfig } from "../../../src/config/load.js";
 import { tlsVerifyReason } from "../../../src/errors.js";
 import { kafkaAccessError } from "../../../src/kafka/access-check.js";
@@ -71,5 +72,22 @@ describe("start-up access errors", () => {
     expect(kafkaAccessError(new Error("Connection timeout"), config)).toBeUndefined();
     expect(cassandraAccessError(new Error("ECONNREFUSED"), config)).toBeUndefined();
     expect(tlsVerifyReason(new Error("ECONNREFUSED"))).toBeUndefined();
+  });
+
+  it("an unreachable server names its address and TLS settings, retriable and without secrets", () => {
+    const refused = new Error("connect ECONNREFUSED 127.0.0.1:9092 (password hunter22)");
+    const kafka = unreachableError(refused, "kafka", config);
+    expect(kafka.code).toBe("BUS_PUBLISH_FAILED");
+    expect(kafka.retriable).toBe(true);
+    expect(kafka.message).toMatch(
+      /^could not talk to Kafka at [^ ]+ \(KAFKA_BROKERS\): .*ECONNREFUSED.*; is KAFKA_TLS right for these brokers\?$/,
+    );
+    expect(kafka.message).not.toContain("hunter22");
+    const plain = loadConfig({}, {});
+    const cassandra = unreachableError(refused, "cassandra", plain);
+    expect(cassandra.code).toBe("STORE_READ_FAILED");
+    expect(cassandra.message).toMatch(
+      /^could not connect to Cassandra at [^ ]+ \(CASSANDRA_CONTACT_POINTS\): .*; if the nodes require TLS, set CASSANDRA_TLS=true$/,
+    );
   });
 });

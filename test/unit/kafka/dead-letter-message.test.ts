@@ -9,7 +9,7 @@ import {
   messageBytes,
   undecodableBatchMessage,
 } from "../../../src/kafka/dead-letter-message.js";
-import { chunkMessages } from "../../../src/kafka/dead-letter-sink.js";
+import { chunkMessages } from "../../../src/kafka/request-chunks.js";
 import type { HeaderValue, InboundRecord } from "../../../src/pipeline/ports.js";
 
 const bytes = (max: number) => fc.uint8Array({ maxLength: max }).map((a) => Buffer.from(a));
