@@ -40,20 +40,45 @@ function skipSkippable(buf: Buffer, at: number, what: string): number {
 }
 
 /**
+ * Sums the bound of each frame of a sequence in one format: a skippable frame adds nothing, any
+ * other must start with `magic`; `frame` reads the one at `at` and returns where it ends and
+ * what it may inflate to.
+ */
+function sumFrames(
+  buf: Buffer,
+  format: "lz4" | "zstd",
+  magic: number,
+  frame: (at: number) => [end: number, bound: number],
+): number {
+  let at = 0;
+  let total = 0;
+  while (at < buf.length) {
+    need(buf, at, 4, `${format} frame`);
+    const word = buf.readUInt32LE(at);
+    if ((word & SKIPPABLE_MASK) >>> 0 === LZ4_SKIPPABLE) {
+      at = skipSkippable(buf, at, `${format} skippable frame`);
+      continue;
+    }
+    if (word !== magic) {
+      throw new CorruptFrameError(
+        `not ${format === "lz4" ? "an" : "a"} ${format} frame at byte ${at}`,
+      );
+    }
+    const [end, bound] = frame(at);
+    at = end;
+    total += bound;
+  }
+  return total;
+}
+
+/**
  * Upper bound of the bytes an lz4 frame sequence (the LZ4 frame format Kafka uses) inflates to:
  * a stored block adds its size, a compressed block at most the frame's block maximum.
  */
 export function lz4InflatedBound(buf: Buffer): number {
-  let at = 0;
-  let total = 0;
-  while (at < buf.length) {
-    need(buf, at, 4, "lz4 frame");
-    const magic = buf.readUInt32LE(at);
-    if ((magic & SKIPPABLE_MASK) >>> 0 === LZ4_SKIPPABLE) {
-      at = skipSkippable(buf, at, "lz4 skippable frame");
-      continue;
-    }
-    if (magic !== LZ4_MAGIC) throw new CorruptFrameError(`not an lz4 frame at byte ${at}`);
+  return sumFrames(buf, "lz4", LZ4_MAGIC, (start) => {
+    let at = start;
+    let total = 0;
     need(buf, at, 7, "lz4 frame header");
     const flg = buf[at + 4] ?? 0;
     const bd = buf[at + 5] ?? 0;
@@ -82,8 +107,8 @@ export function lz4InflatedBound(buf: Buffer): number {
       need(buf, at, 4, "lz4 content checksum");
       at += 4;
     }
-  }
-  return total;
+    return [at, total];
+  });
 }
 
 /** What a zstd frame header says: its window and, when given, its content size. */
@@ -127,16 +152,9 @@ function zstdHeader(buf: Buffer, at: number): ZstdHeader {
  * window or declared size is over `limit` (the decoder allocates those up front).
  */
 export function zstdInflatedBound(buf: Buffer, limit: number): number {
-  let at = 0;
-  let total = 0;
-  while (at < buf.length) {
-    need(buf, at, 4, "zstd frame");
-    const magic = buf.readUInt32LE(at);
-    if ((magic & SKIPPABLE_MASK) >>> 0 === LZ4_SKIPPABLE) {
-      at = skipSkippable(buf, at, "zstd skippable frame");
-      continue;
-    }
-    if (magic !== ZSTD_MAGIC) throw new CorruptFrameError(`not a zstd frame at byte ${at}`);
+  return sumFrames(buf, "zstd", ZSTD_MAGIC, (start) => {
+    let at = start;
+    let total = 0;
     const header = zstdHeader(buf, at);
     if (header.window > limit || (header.contentSize ?? 0) > limit) {
       const claim = Math.max(header.window, header.contentSize ?? 0);
@@ -162,6 +180,6 @@ export function zstdInflatedBound(buf: Buffer, limit: number): number {
       need(buf, at, 4, "zstd frame checksum");
       at += 4;
     }
-  }
-  return total;
+    return [at, total];
+  });
 }
