@@ -159,58 +159,52 @@ function nodeOrThrow(name: string, root: string): LocalServerDefinition {
   return def;
 }
 
-/** SIGKILL of one node, for fault injection: no shutdown hooks, no flush, no handover. */
-export async function serverKill(
-  name: string,
-  report: Reporter = () => undefined,
-  root = stateDir(),
-): Promise<void> {
-  const def = nodeOrThrow(name, root);
-  await withStateLock(root, async () => {
-    const pid = runningPid(def.paths.pidFile, def.marker);
-    if (pid === undefined) {
-      report(`${def.node.name}: not running`);
-      return;
-    }
-    process.kill(pid, "SIGKILL");
-    while (runningPid(def.paths.pidFile, def.marker) !== undefined) await sleep(50);
-    rmSync(def.paths.pidFile, { force: true });
-    report(`${def.node.name}: killed pid ${pid} (SIGKILL)`);
-  });
+/**
+ * A command on one node of the recorded stack, by name (`kafka-2`): an unknown name is refused
+ * naming the stack's nodes, and the action runs under the state lock.
+ */
+function onNamedNode<T>(
+  action: (def: LocalServerDefinition, report: Reporter) => Promise<T>,
+): (name: string, report?: Reporter, root?: string) => Promise<T> {
+  return (name, report = () => undefined, root = stateDir()) => {
+    const def = nodeOrThrow(name, root);
+    return withStateLock(root, () => action(def, report));
+  };
 }
 
+/** SIGKILL of one node, for fault injection: no shutdown hooks, no flush, no handover. */
+export const serverKill = onNamedNode(async (def, report): Promise<void> => {
+  const pid = runningPid(def.paths.pidFile, def.marker);
+  if (pid === undefined) {
+    report(`${def.node.name}: not running`);
+    return;
+  }
+  process.kill(pid, "SIGKILL");
+  while (runningPid(def.paths.pidFile, def.marker) !== undefined) await sleep(50);
+  rmSync(def.paths.pidFile, { force: true });
+  report(`${def.node.name}: killed pid ${pid} (SIGKILL)`);
+});
+
 /** Starts one node of the recorded stack (a no-op when it runs) and waits until it answers. */
-export async function serverStart(
-  name: string,
-  report: Reporter = () => undefined,
-  root = stateDir(),
-): Promise<UpResult> {
-  const def = nodeOrThrow(name, root);
-  return withStateLock(root, async () => {
-    const running = runningPid(def.paths.pidFile, def.marker) !== undefined;
-    const javaBin = running ? "java" : findJava17();
-    if (!running) {
-      const busy = await busyPort(def);
-      if (busy !== undefined) {
-        throw new GeoAnomalyError(
-          "SERVER_PORT_BUSY",
-          `${def.node.name}: ${def.node.host}:${busy} is already in use by a process this tool did not start.`,
-        );
-      }
-      def.prepare(javaBin);
+export const serverStart = onNamedNode(async (def, report): Promise<UpResult> => {
+  const running = runningPid(def.paths.pidFile, def.marker) !== undefined;
+  const javaBin = running ? "java" : findJava17();
+  if (!running) {
+    const busy = await busyPort(def);
+    if (busy !== undefined) {
+      throw new GeoAnomalyError(
+        "SERVER_PORT_BUSY",
+        `${def.node.name}: ${def.node.host}:${busy} is already in use by a process this tool did not start.`,
+      );
     }
-    const started = await startNodes(
-      [def],
-      new Set(running ? [] : [def.node.name]),
-      javaBin,
-      report,
-    );
-    const s = started.get(def.node.name);
-    return {
-      ...statusOf(def, s?.pid),
-      started: !running,
-      jarFetchSeconds: 0,
-      readySeconds: s?.readySeconds ?? 0,
-    };
-  });
-}
+    def.prepare(javaBin);
+  }
+  const started = await startNodes([def], new Set(running ? [] : [def.node.name]), javaBin, report);
+  const s = started.get(def.node.name);
+  return {
+    ...statusOf(def, s?.pid),
+    started: !running,
+    jarFetchSeconds: 0,
+    readySeconds: s?.readySeconds ?? 0,
+  };
+});
