@@ -14,48 +14,45 @@ export interface TargetRow {
 const fmt = (v: number | null | undefined, digits = 2): string =>
   v === null || v === undefined || !Number.isFinite(v) ? "n/a" : v.toFixed(digits);
 
-/** A ">= goal" target. */
-export function atLeast(
+/** A target's name, the measured value (null: not measured), its goal, unit and shown digits. */
+type BoundArgs = [
   target: string,
   value: number | null,
   goal: number,
-  unit = "",
-  digits = 2,
+  unit?: string,
+  digits?: number,
+];
+
+/** A bound on a value, from below (≥) or above (≤), with how far the value is from it. */
+function boundTarget(
+  bound: "≥" | "≤",
+  ...[target, value, goal, unit = "", digits = 2]: BoundArgs
 ): TargetRow {
+  const goalText = `${bound} ${goal}${unit}`;
   if (value === null)
-    return { target, goal: `≥ ${goal}${unit}`, measured: "n/a", met: null, distance: "n/a" };
-  const gap = value - goal;
+    return { target, goal: goalText, measured: "n/a", met: null, distance: "n/a" };
+  const gap = bound === "≥" ? value - goal : goal - value;
+  const share = fmt((value / goal) * 100, 0);
+  const distance =
+    bound === "≥"
+      ? `${gap >= 0 ? "+" : ""}${fmt(gap, digits)}${unit} (${share}% of goal)`
+      : gap >= 0
+        ? `${fmt(gap, digits)}${unit} to spare`
+        : `${fmt(-gap, digits)}${unit} over (${share}% of limit)`;
   return {
     target,
-    goal: `≥ ${goal}${unit}`,
+    goal: goalText,
     measured: `${fmt(value, digits)}${unit}`,
     met: gap >= 0,
-    distance: `${gap >= 0 ? "+" : ""}${fmt(gap, digits)}${unit} (${fmt((value / goal) * 100, 0)}% of goal)`,
+    distance,
   };
 }
 
+/** A ">= goal" target. */
+export const atLeast = (...args: BoundArgs): TargetRow => boundTarget("≥", ...args);
+
 /** A "<= goal" target. */
-export function atMost(
-  target: string,
-  value: number | null,
-  goal: number,
-  unit = "",
-  digits = 2,
-): TargetRow {
-  if (value === null)
-    return { target, goal: `≤ ${goal}${unit}`, measured: "n/a", met: null, distance: "n/a" };
-  const gap = goal - value;
-  return {
-    target,
-    goal: `≤ ${goal}${unit}`,
-    measured: `${fmt(value, digits)}${unit}`,
-    met: gap >= 0,
-    distance:
-      gap >= 0
-        ? `${fmt(gap, digits)}${unit} to spare`
-        : `${fmt(-gap, digits)}${unit} over (${fmt((value / goal) * 100, 0)}% of limit)`,
-  };
-}
+export const atMost = (...args: BoundArgs): TargetRow => boundTarget("≤", ...args);
 
 /**
  * Several sub-targets that must all hold: missed as soon as one part is a definite miss, even
