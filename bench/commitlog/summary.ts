@@ -99,20 +99,10 @@ export function capacityTable(run: StackRun): string[] {
         rows.map((r) => r.insertsPerSecond),
         int,
       );
-      const vs =
-        v === baseline
-          ? "1"
-          : range(
-              pairedRatios(run.capacity, v, baseline, c, (r) => r.insertsPerSecond),
-              ratio,
-            );
-      const control =
-        v === baseline
-          ? "1"
-          : range(
-              pairedRatios(run.capacity, v, baseline, c, (r) => r.readsPerSecond),
-              ratio,
-            );
+      const versusBaseline = (pick: (r: CapacityRecord) => number): string =>
+        v === baseline ? "1" : range(pairedRatios(run.capacity, v, baseline, c, pick), ratio);
+      const vs = versusBaseline((r) => r.insertsPerSecond);
+      const control = versusBaseline((r) => r.readsPerSecond);
       const errors = rows.reduce((s, r) => s + r.errors, 0);
       lines.push(`| ${c} | ${v} | ${inserts} | ${vs} | ${control} | ${errors} |`);
     }

@@ -1,5 +1,5 @@
 /** The knobs of one benchmark run; `--quick` and the full run differ only in these numbers. */
-import type { FlatLagRule } from "./flat-lag.js";
+import { DEFAULT_FLAT_LAG_RULE, type FlatLagRule } from "./flat-lag.js";
 import type { RateSearchRule } from "./rate-search.js";
 
 /** The seed the product's defaults were tuned on: never the one figures are reported on. */
@@ -79,14 +79,7 @@ export function presetOptions(
         warmupEvents: 6_000,
         phaseSeconds: 20,
         rateSearch: { startShare: 0.9, step: 0.2, resolution: 0.05, maxPhases: 6, minRate: 10 },
-        flatLag: {
-          settleShare: 0.2,
-          slopeShare: 0.03,
-          minGrowth: 50,
-          finalLagSeconds: 2,
-          minFinalLag: 200,
-          finalShare: 0.1,
-        },
+        flatLag: DEFAULT_FLAT_LAG_RULE,
         halfRateSeconds: 30,
       };
 }
