@@ -5,7 +5,7 @@
 import { circleCellBound } from "../geo/cover.js";
 import { EARTH_RADIUS_METERS } from "../geo/geo.js";
 import { gridShape } from "../geo/grid.js";
-import type { SearchLevel, SearchOutcome, SearchPolicy } from "./search-types.js";
+import type { ReadCircle, SearchLevel, SearchOutcome, SearchPolicy } from "./search-types.js";
 
 /** Metres per degree of latitude on the mean sphere. */
 export const METERS_PER_DEGREE = (EARTH_RADIUS_METERS * Math.PI) / 180;
@@ -26,12 +26,11 @@ export const MAX_REFINEMENTS = 2;
  * length when none fits under `maxCells`.
  */
 export function chooseLength(
-  lat: number,
-  lon: number,
-  radiusMeters: number,
+  around: ReadCircle,
   levels: readonly SearchLevel[],
   policy: Pick<SearchPolicy, "k" | "maxCellsPerRead" | "partitionCostRows">,
 ): SearchLevel {
+  const { lat, lon, radiusMeters } = around;
   const circle = Math.PI * radiusMeters * radiusMeters;
   const cosLat = Math.max(0.01, Math.cos((lat * Math.PI) / 180));
   let best: SearchLevel | undefined;

@@ -73,3 +73,10 @@ export interface SearchResult {
   readonly rowsRead: number;
   readonly partitionsRead: number;
 }
+
+/** The circle a read must cover: its centre and radius. */
+export interface ReadCircle {
+  readonly lat: number;
+  readonly lon: number;
+  readonly radiusMeters: number;
+}

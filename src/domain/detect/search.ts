@@ -192,12 +192,12 @@ export class KnnSearch {
     const { lat, lon } = this.self;
     if (this.minLength > 0) {
       const allowed = this.levels.filter((l) => l.length >= this.minLength);
-      const level = chooseLength(lat, lon, this.radius, allowed, this.policy);
+      const level = chooseLength({ lat, lon, radiusMeters: this.radius }, allowed, this.policy);
       if (circleCellBound(lat, lon, this.radius, level.length) <= this.policy.maxCellsPerRead)
         return level;
       this.minLength = 0;
     }
-    return chooseLength(lat, lon, this.radius, this.levels, this.policy);
+    return chooseLength({ lat, lon, radiusMeters: this.radius }, this.levels, this.policy);
   }
 
   /** Whether the search has stopped. */

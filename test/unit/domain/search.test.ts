@@ -172,7 +172,8 @@ describe("chooseLength", () => {
   const costs = { k: 50, maxCellsPerRead: 64, partitionCostRows: 15 };
 
   it("takes cells about the circle's size: fine for a small circle, coarse for a large one", () => {
-    const at = (r: number): number => chooseLength(48.85, 2.35, r, LEVELS, costs).length;
+    const at = (r: number): number =>
+      chooseLength({ lat: 48.85, lon: 2.35, radiusMeters: r }, LEVELS, costs).length;
     expect(at(30)).toBeGreaterThanOrEqual(7);
     expect([5, 6]).toContain(at(1_000));
     expect(at(20_000)).toBe(4);
@@ -186,20 +187,28 @@ describe("chooseLength", () => {
   });
 
   it("prefers fewer, larger cells when a partition costs more", () => {
-    const cheap = chooseLength(48.85, 2.35, 3_000, LEVELS, { ...costs, partitionCostRows: 1 });
-    const dear = chooseLength(48.85, 2.35, 3_000, LEVELS, { ...costs, partitionCostRows: 200 });
+    const cheap = chooseLength({ lat: 48.85, lon: 2.35, radiusMeters: 3_000 }, LEVELS, {
+      ...costs,
+      partitionCostRows: 1,
+    });
+    const dear = chooseLength({ lat: 48.85, lon: 2.35, radiusMeters: 3_000 }, LEVELS, {
+      ...costs,
+      partitionCostRows: 200,
+    });
     expect(cheap.length).toBeGreaterThan(dear.length);
   });
 
   it("never takes more cells than the cap; the coarsest stored length when all need more", () => {
     expect(
-      chooseLength(48.85, 2.35, 1_000, LEVELS, {
+      chooseLength({ lat: 48.85, lon: 2.35, radiusMeters: 1_000 }, LEVELS, {
         ...costs,
         partitionCostRows: 0,
         maxCellsPerRead: 4,
       }).length,
     ).toBeLessThanOrEqual(6);
-    expect(chooseLength(48.85, 2.35, 500_000, LEVELS, costs).length).toBe(4);
+    expect(
+      chooseLength({ lat: 48.85, lon: 2.35, radiusMeters: 500_000 }, LEVELS, costs).length,
+    ).toBe(4);
   });
 });
 
