@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { AnomalyAlert } from "../../../src/domain/detect/alert.js";
 import { DEFAULT_LIMITS, type GeoEvent } from "../../../src/domain/detect/event.js";
 import { createMetrics } from "../../../src/observability/metrics.js";
 import { createBatchHandler } from "../../../src/pipeline/batch-processor.js";
+import { checkedOutcome } from "../../support/outcomes.js";
 import type { CheckOutcome } from "../../../src/pipeline/detector.js";
 import type { BatchControl, InboundRecord } from "../../../src/pipeline/ports.js";
 
@@ -27,35 +27,7 @@ function record(offset: number, id: string, value: number): InboundRecord {
   };
 }
 
-function outcome(event: GeoEvent): CheckOutcome {
-  const alert =
-    event.value > 10 ? ({ event: { id: event.id } } as unknown as AnomalyAlert) : undefined;
-  return {
-    kind: "checked",
-    event,
-    search: {
-      neighbours: [],
-      outcome: "bounded",
-      stopLength: 4,
-      coveredRadiusMeters: 25_000,
-      maxDistanceMeters: 25_000,
-      windowFromMs: 0,
-      windowToMs: event.timeMs,
-      windowCut: false,
-      reads: 1,
-      rowsRead: 0,
-      partitionsRead: 8,
-    },
-    verdict: {
-      kind: "insufficient",
-      reason: "no_history",
-      scorer: "robust",
-      neighbourCount: 0,
-      threshold: 4,
-    },
-    ...(alert === undefined ? {} : { alert }),
-  };
-}
+const outcome = (event: GeoEvent): CheckOutcome => checkedOutcome(event, event.value > 10);
 
 function setup(archiveFails: number) {
   const steps: string[] = [];

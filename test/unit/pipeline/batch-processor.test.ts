@@ -4,6 +4,7 @@ import { DEFAULT_LIMITS, type GeoEvent } from "../../../src/domain/detect/event.
 import { GeoAnomalyError } from "../../../src/errors.js";
 import { createMetrics } from "../../../src/observability/metrics.js";
 import { createBatchHandler } from "../../../src/pipeline/batch-processor.js";
+import { checkedOutcome } from "../../support/outcomes.js";
 import type { CheckItem, CheckOutcome } from "../../../src/pipeline/detector.js";
 import type { BatchControl, DeadLetter, InboundRecord } from "../../../src/pipeline/ports.js";
 
@@ -40,34 +41,7 @@ function record(offset: number, value: unknown): InboundRecord {
 
 const ev = (id: string, value = 1): object => ({ id, lat: 1, lon: 2, value, time: NOW - 1000 });
 
-function outcome(event: GeoEvent, anomalous: boolean): CheckOutcome {
-  const alert = anomalous ? ({ event: { id: event.id } } as unknown as AnomalyAlert) : undefined;
-  return {
-    kind: "checked",
-    event,
-    search: {
-      neighbours: [],
-      outcome: "bounded",
-      stopLength: 4,
-      coveredRadiusMeters: 25_000,
-      maxDistanceMeters: 25_000,
-      windowFromMs: 0,
-      windowToMs: event.timeMs,
-      windowCut: false,
-      reads: 1,
-      rowsRead: 0,
-      partitionsRead: 8,
-    },
-    verdict: {
-      kind: "insufficient",
-      reason: "no_history",
-      scorer: "robust",
-      neighbourCount: 0,
-      threshold: 4,
-    },
-    ...(alert === undefined ? {} : { alert }),
-  };
-}
+const outcome = checkedOutcome;
 
 /**
  * A handler over a fake detector at the port: `checkOne` decides each event, and a batch fails as a

@@ -1,27 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { GeoEvent } from "../../../src/domain/detect/event.js";
 import { nearestK } from "../../../src/domain/detect/neighbours.js";
-import type { SearchPolicy } from "../../../src/domain/detect/search.js";
 import { encode } from "../../../src/domain/geo/geo.js";
-import { defaultLayout } from "../../../src/domain/sizing/layout.js";
 import { BatchSearcher, type StatementRunner } from "../../../src/pipeline/batch-search.js";
 import { MemoryStore } from "../../support/memory-store.js";
+import { TEST_LAYOUT, testSearchPolicy } from "../../support/search-fixture.js";
 
 const T = Date.UTC(2026, 10, 1);
-const LAYOUT = defaultLayout([8, 6, 4, 3]);
-const POLICY: SearchPolicy = {
-  k: 10,
-  maxDistanceMeters: 25_000,
-  maxCellsPerRead: 64,
-  partitionCostRows: 15,
-  maxReads: 5,
-  rowsPerPartition: 500,
-  levels: LAYOUT.filter((l) => l.length >= 4).map((l) => ({
-    length: l.length,
-    horizonMs: l.horizonMs,
-    bucketMs: l.bucketMs,
-  })),
-};
+const LAYOUT = TEST_LAYOUT;
+const POLICY = testSearchPolicy(10);
 
 const direct: StatementRunner = (statement) => statement();
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import type { GeoEvent } from "../../../src/domain/detect/event.js";
-import { defaultLayout } from "../../../src/domain/sizing/layout.js";
 import { nearestK } from "../../../src/domain/detect/neighbours.js";
 import { GeoAnomalyError } from "../../../src/errors.js";
 import { Detector, type CheckItem, type DetectorSettings } from "../../../src/pipeline/detector.js";
@@ -11,24 +10,13 @@ import type {
   StoreWork,
 } from "../../../src/pipeline/ports.js";
 import { MemoryStore } from "../../support/memory-store.js";
+import { TEST_LAYOUT, testSearchPolicy } from "../../support/search-fixture.js";
 
 const T = Date.UTC(2026, 10, 1);
-const LAYOUT = defaultLayout([8, 6, 4, 3]);
+const LAYOUT = TEST_LAYOUT;
 
 const SETTINGS: DetectorSettings = {
-  search: {
-    k: 20,
-    maxDistanceMeters: 25_000,
-    maxCellsPerRead: 64,
-    partitionCostRows: 15,
-    maxReads: 5,
-    rowsPerPartition: 500,
-    levels: LAYOUT.filter((l) => l.length >= 4).map((l) => ({
-      length: l.length,
-      horizonMs: l.horizonMs,
-      bucketMs: l.bucketMs,
-    })),
-  },
+  search: testSearchPolicy(20),
   layout: LAYOUT,
   partitionsPerRead: 64,
   rowsPerWrite: 40,
