@@ -55,7 +55,7 @@ const KEYS: SettingKey[] = [
   "logLevel",
 ];
 
-/** `geoanomaly serve`: the query API and the map page, reading Cassandra only. */
+/** `geoanomaly serve`: the query API and the map page, reading Cassandra and the alert topic. */
 export function serveCommand(): Command {
   const cmd = new Command("serve").description(
     "Serve the query API (GET /v1/events, /v1/clusters, /v1/anomalies, /v1/near, /v1/alerts/stream; " +

@@ -84,7 +84,7 @@ export const API_SETTINGS = {
   apiStreamReorderMs: spec(
     "API_STREAM_REORDER_MS",
     "api-stream-reorder-ms",
-    "250",
+    "100",
     intIn(0, 5000),
     "how long the alert stream holds an alert from the topic so alerts arriving together go out in detection order (the resume cursor's order)",
   ),

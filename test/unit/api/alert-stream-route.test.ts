@@ -6,7 +6,7 @@ import { AlertHub, type AlertSource } from "../../../src/query/alert-hub.js";
 import type { BoxRead } from "../../../src/query/ports.js";
 import { openSse, type SseClient } from "../../support/sse-client.js";
 import { apiOverFakes, NOW } from "./fixture.js";
-import { sampleAlert } from "./sample-alert.js";
+import { sampleAlert } from "../../support/sample-alert.js";
 
 class FakeSource implements AlertSource {
   deliver: (a: AnomalyAlert) => void = () => undefined;

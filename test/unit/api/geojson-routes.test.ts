@@ -5,7 +5,7 @@ import type { AnomalyAlert } from "../../../src/domain/detect/alert.js";
 import { defaultLayout } from "../../../src/domain/sizing/layout.js";
 import type { BoxRead, StoredEvent } from "../../../src/query/ports.js";
 import { apiOverFakes, NOW } from "./fixture.js";
-import { sampleAlert } from "./sample-alert.js";
+import { sampleAlert } from "../../support/sample-alert.js";
 
 const stored: StoredEvent[] = [
   { id: "a", lat: 48.85, lon: 2.35, value: 1, timeMs: NOW - 60_000 },

@@ -6,7 +6,7 @@ import {
   decodeCursor,
   encodeCursor,
 } from "../../../src/domain/query/stream-cursor.js";
-import { sampleAlert } from "../api/sample-alert.js";
+import { sampleAlert } from "../../support/sample-alert.js";
 
 describe("the alert stream's cursor", () => {
   it("round-trips any event id, line breaks and non-ASCII included, as text safe in an SSE id", () => {

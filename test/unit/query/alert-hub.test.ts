@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AnomalyAlert } from "../../../src/domain/detect/alert.js";
 import { decodeCursor, streamKey } from "../../../src/domain/query/stream-cursor.js";
 import { AlertHub, type AlertSource } from "../../../src/query/alert-hub.js";
-import { sampleAlert } from "../api/sample-alert.js";
+import { sampleAlert } from "../../support/sample-alert.js";
 
 const T = Date.UTC(2026, 11, 1, 12);
 const PARIS = { south: 48, west: 2, north: 49, east: 3 };

@@ -1,5 +1,5 @@
 /** An alert of the v2 contract for unit tests, at a place and time, detected `detectedAfterMs` later. */
-import type { AnomalyAlert } from "../../../src/domain/detect/alert.js";
+import type { AnomalyAlert } from "../../src/domain/detect/alert.js";
 
 export function sampleAlert(
   id: string,
