@@ -31,6 +31,9 @@ export interface QueryApp {
   stop(): Promise<void>;
 }
 
+/** How long stop() lets a feed still connecting to Kafka finish before disconnecting it. */
+const FEED_START_WAIT_MS = 5000;
+
 /** Starts the query API on API_HOST:API_PORT; stop() closes the server, then the Cassandra session. */
 export async function startQueryApp(config: Config, logger: Logger): Promise<QueryApp> {
   const log = componentLogger(logger, "api");
@@ -61,6 +64,13 @@ export async function startQueryApp(config: Config, logger: Logger): Promise<Que
   const hubStarted = hub.start().catch((err: unknown) => {
     feedLog.error({ err }, "the alert stream could not follow the alert topic; it answers 503");
   });
+  /** Stops the feed; a start still retrying an unreachable Kafka is not waited for long. */
+  const stopFeed = async (): Promise<void> => {
+    await Promise.race([hubStarted, new Promise((r) => setTimeout(r, FEED_START_WAIT_MS).unref())]);
+    await hub
+      .stop()
+      .catch((err: unknown) => feedLog.warn({ err }, "alert feed did not stop cleanly"));
+  };
   const server = await buildApiServer({
     ctx,
     stream: {
@@ -101,8 +111,7 @@ export async function startQueryApp(config: Config, logger: Logger): Promise<Que
   try {
     await server.listen({ port: config.apiPort, host: config.apiHost });
   } catch (err) {
-    await hubStarted;
-    await hub.stop().catch(() => undefined);
+    await stopFeed();
     await client.shutdown().catch(() => undefined);
     throw err;
   }
@@ -121,10 +130,7 @@ export async function startQueryApp(config: Config, logger: Logger): Promise<Que
     streamLive: () => hub.live,
     async stop() {
       await server.close();
-      await hubStarted;
-      await hub
-        .stop()
-        .catch((err: unknown) => log.warn({ err }, "alert feed did not stop cleanly"));
+      await stopFeed();
       await client.shutdown().catch(() => undefined);
       log.info("query API stopped");
     },

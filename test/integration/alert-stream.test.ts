@@ -80,4 +80,17 @@ describe("the live alert stream against the real servers", () => {
     expect(back.events.map((e) => e.event)).toEqual(["alert", "alert", "alert"]);
     back.close();
   });
+
+  it("answers 503 STREAM_UNAVAILABLE while Kafka cannot be reached, and the rest of the API serves", async () => {
+    const config = testConfig({ kafkaBrokers: "127.0.0.1:1" });
+    const api = await startTestQueryApp(config);
+    const stream = await openSse(new URL(`/v1/alerts/stream?${PARIS}`, api.url));
+    expect(stream.status).toBe(503);
+    expect(stream.headers.get("retry-after")).not.toBeNull();
+    expect(stream.refusal).toMatchObject({ code: "STREAM_UNAVAILABLE" });
+    expect((await fetch(new URL("/openapi.json", api.url))).status).toBe(200);
+    const stopping = Date.now();
+    await api.stop();
+    expect(Date.now() - stopping).toBeLessThan(15_000);
+  });
 });
