@@ -109,12 +109,7 @@
     const c = map.getCenter().lng;
     return lon + 360 * Math.round((c - lon) / 360);
   };
-  const esc = (s) =>
-    String(s).replace(
-      /[&<>"']/g,
-      (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c],
-    );
-  const fmt = (x, digits = 2) => (typeof x === "number" ? x.toFixed(digits) : "-");
+  const { esc, fmt, popupHtml } = window.geoanomalyText;
 
   function bbox() {
     const b = map.getBounds();
@@ -226,31 +221,6 @@
       state.clusterDraws++;
       showError(err);
     }
-  }
-
-  function popupHtml(a) {
-    const rows = [
-      ["value", fmt(a.event.value)],
-      ["expected", `${fmt(a.expected)} ± ${fmt(a.spread)}`],
-      [
-        "score",
-        `${fmt(a.score)} (${esc(a.scorer)}, threshold ${a.threshold}, ${esc(a.direction)})`,
-      ],
-      [
-        "neighbours",
-        `${a.neighbours.count} (median ${fmt(a.neighbours.medianDistanceMeters)} m, farthest ${fmt(a.neighbours.maxDistanceMeters)} m)`,
-      ],
-      [
-        "search length",
-        `${a.search.geohashLength} (${esc(a.search.geohash)}, ${a.search.reads} reads, ${a.search.rowsRead} rows)`,
-      ],
-      ["time", esc(a.event.time)],
-    ];
-    return (
-      `<b>Anomaly ${esc(a.event.id)}</b><table class="popup-table">` +
-      rows.map(([k, v]) => `<tr><td>${k}</td><td>${v}</td></tr>`).join("") +
-      "</table>"
-    );
   }
 
   function anomalyMarker(a, fresh) {
