@@ -1,5 +1,6 @@
-// The live map: clusters per zoom from /v1/clusters, anomalies from /v1/anomalies, refreshed by
-// polling (the server is stateless and reads Cassandra only). Leaflet and the country outlines
+// The live map: clusters per zoom from /v1/clusters, refreshed by polling; anomalies from
+// /v1/anomalies when the view changes, then live from the alert stream (/v1/alerts/stream, read by
+// alert-stream.js), which resumes after a dropped connection without losing one. Leaflet and the country outlines
 // are served by the same server from their npm packages. A server with API tokens is opened
 // once as /?token=<token>: the page keeps the token in this tab's sessionStorage, removes it from
 // the address bar at once (so it lands in no history, bookmark or Referer) and sends it as
@@ -13,7 +14,6 @@
   const statusEl = document.getElementById("status");
   const errorEl = document.getElementById("error");
   const windowEl = document.getElementById("window");
-  const ANOMALY_POLL_MS = 5000;
   const CLUSTER_POLL_MS = 15000;
   // The world's clusters are read at this zoom to find where to open. The view opens no closer
   // than zoom 5, so a busy region is shown with its surroundings: zoom 6 is the first of
@@ -94,7 +94,13 @@
   const clusterLayer = L.layerGroup().addTo(map);
   const anomalyLayer = L.layerGroup().addTo(map);
   let anomalyMarkers = new Map();
-  const state = { clusterDraws: 0, anomalyDraws: 0, lastClusters: null, initialView };
+  const state = {
+    clusterDraws: 0,
+    anomalyDraws: 0,
+    lastClusters: null,
+    initialView,
+    stream: { state: "closed", alerts: 0, bbox: null },
+  };
   window.mapState = state;
 
   const wrapLon = (lon) => ((((lon + 180) % 360) + 360) % 360) - 180;
@@ -103,12 +109,7 @@
     const c = map.getCenter().lng;
     return lon + 360 * Math.round((c - lon) / 360);
   };
-  const esc = (s) =>
-    String(s).replace(
-      /[&<>"']/g,
-      (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c],
-    );
-  const fmt = (x, digits = 2) => (typeof x === "number" ? x.toFixed(digits) : "-");
+  const { esc, fmt, popupHtml } = window.geoanomalyText;
 
   function bbox() {
     const b = map.getBounds();
@@ -222,68 +223,70 @@
     }
   }
 
-  function popupHtml(a) {
-    const rows = [
-      ["value", fmt(a.event.value)],
-      ["expected", `${fmt(a.expected)} ± ${fmt(a.spread)}`],
-      [
-        "score",
-        `${fmt(a.score)} (${esc(a.scorer)}, threshold ${a.threshold}, ${esc(a.direction)})`,
-      ],
-      [
-        "neighbours",
-        `${a.neighbours.count} (median ${fmt(a.neighbours.medianDistanceMeters)} m, farthest ${fmt(a.neighbours.maxDistanceMeters)} m)`,
-      ],
-      [
-        "search length",
-        `${a.search.geohashLength} (${esc(a.search.geohash)}, ${a.search.reads} reads, ${a.search.rowsRead} rows)`,
-      ],
-      ["time", esc(a.event.time)],
-    ];
-    return (
-      `<b>Anomaly ${esc(a.event.id)}</b><table class="popup-table">` +
-      rows.map(([k, v]) => `<tr><td>${k}</td><td>${v}</td></tr>`).join("") +
-      "</table>"
-    );
+  function anomalyMarker(a, fresh) {
+    return L.marker([a.event.lat, nearView(a.event.lon)], {
+      icon: L.divIcon({
+        className: `anomaly-marker${fresh ? " fresh" : ""}`,
+        html: "!",
+        iconSize: [18, 18],
+      }),
+      title: `anomaly ${a.event.id}`,
+      riseOnHover: true,
+    }).bindPopup(popupHtml(a));
   }
 
+  // The window's alerts in the view, read once per view; the stream adds the new ones.
   let anomalyRequest = 0;
-  async function refreshAnomalies(reset) {
+  async function loadAnomalies() {
     const mine = ++anomalyRequest;
     try {
       const body = await getJson(`/v1/anomalies?bbox=${bbox()}&${windowParams()}&limit=500`);
       if (mine !== anomalyRequest) return;
-      const seen = new Set();
-      const next = new Map();
       for (const a of body.anomalies) {
-        seen.add(a.event.id);
-        const known = reset ? undefined : anomalyMarkers.get(a.event.id);
-        if (known !== undefined) {
-          next.set(a.event.id, known);
-          continue;
-        }
-        const marker = L.marker([a.event.lat, nearView(a.event.lon)], {
-          icon: L.divIcon({
-            className: `anomaly-marker${reset ? "" : " fresh"}`,
-            html: "!",
-            iconSize: [18, 18],
-          }),
-          title: `anomaly ${a.event.id}`,
-          riseOnHover: true,
-        }).bindPopup(popupHtml(a));
-        marker.addTo(anomalyLayer);
-        next.set(a.event.id, marker);
+        if (anomalyMarkers.has(a.event.id)) continue;
+        const marker = anomalyMarker(a, false).addTo(anomalyLayer);
+        anomalyMarkers.set(a.event.id, marker);
       }
-      for (const [id, marker] of anomalyMarkers)
-        if (!seen.has(id) && next.get(id) !== marker) anomalyLayer.removeLayer(marker);
-      if (reset)
-        for (const [id, marker] of anomalyMarkers)
-          if (next.get(id) !== marker) anomalyLayer.removeLayer(marker);
-      anomalyMarkers = next;
       state.anomalyDraws++;
     } catch (err) {
       if (mine === anomalyRequest) showError(err);
     }
+  }
+
+  // One stream for the view's box, reopened when the view changes (it resumes by itself).
+  let stream = null;
+  function followAlerts() {
+    if (stream !== null) stream.close();
+    const box = bbox();
+    state.stream = { state: "connecting", alerts: state.stream.alerts, bbox: box };
+    stream = window.geoanomalyAlertStream.open(
+      `/v1/alerts/stream?bbox=${box}`,
+      apiHeaders,
+      (a) => {
+        state.stream.alerts++;
+        if (anomalyMarkers.has(a.event.id)) return;
+        anomalyMarkers.set(a.event.id, anomalyMarker(a, true).addTo(anomalyLayer));
+        state.anomalyDraws++;
+      },
+      (s, detail) => {
+        state.stream.state = s;
+        if (s !== "failed") return;
+        showError(
+          new Error(
+            detail.status === 401
+              ? `${detail.message}: open this page as /?token=<your token>`
+              : `live alerts stopped: ${detail.message}`,
+          ),
+        );
+      },
+    );
+  }
+
+  function resetAnomalies() {
+    anomalyLayer.clearLayers();
+    anomalyMarkers = new Map();
+    followAlerts();
+    void loadAnomalies();
   }
 
   function refreshAll() {
@@ -291,11 +294,10 @@
       `#${map.getZoom()}/${map.getCenter().lat.toFixed(4)}/${map.getCenter().lng.toFixed(4)}`,
     );
     void refreshClusters();
-    void refreshAnomalies(true);
+    resetAnomalies();
   }
   map.on("moveend", refreshAll);
   windowEl.addEventListener("change", refreshAll);
-  setInterval(() => void refreshAnomalies(false), ANOMALY_POLL_MS);
   setInterval(() => void refreshClusters(), CLUSTER_POLL_MS);
   refreshAll();
 })().catch((err) => {

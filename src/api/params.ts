@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { Box } from "../domain/geo/cover.js";
 import { QUERY_TIME_MAX_MS, QUERY_TIME_MIN_MS } from "../domain/query/query-window.js";
 import { MAX_ZOOM, MIN_ZOOM } from "../domain/query/zoom.js";
+import { FORMATS, GEOJSON_MEDIA_TYPE } from "./geojson.js";
 
 /** Most rows one request may ask for. */
 export const MAX_LIMIT = 10_000;
@@ -142,7 +143,18 @@ export const windowQuery = {
   to: time("end of the time window (default: now)"),
 };
 
-export const eventsQuery = z.object({ bbox, ...windowQuery, limit }).superRefine(windowOrder);
+/** `format`: the answer's form; it wins over the Accept header. */
+const format = z
+  .enum(FORMATS, { error: `must be one of ${FORMATS.join(", ")}` })
+  .optional()
+  .describe(
+    `answer as the API's JSON ('json') or as an RFC 7946 FeatureCollection ('geojson', ${GEOJSON_MEDIA_TYPE}); ` +
+      `default: GeoJSON when Accept prefers ${GEOJSON_MEDIA_TYPE}, else JSON`,
+  );
+
+export const eventsQuery = z
+  .object({ bbox, ...windowQuery, limit, format })
+  .superRefine(windowOrder);
 
 export const anomaliesQuery = eventsQuery;
 
@@ -158,8 +170,21 @@ export const clustersQuery = z
     }),
     ...windowQuery,
     limit,
+    format,
   })
   .superRefine(windowOrder);
+
+/** The live alert stream: a box, and where to resume when the client cannot send Last-Event-ID. */
+export const alertStreamQuery = z.object({
+  bbox,
+  lastEventId: z
+    .string()
+    .max(2000)
+    .optional()
+    .describe(
+      "resume after this event id (the cursor an event of this stream carried); the Last-Event-ID header wins",
+    ),
+});
 
 const degrees = (name: string, min: number, max: number) =>
   numberParam({

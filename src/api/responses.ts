@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 
-const served = {
+export const served = {
   from: z
     .string()
     .describe("start of the window actually served (clipped to what the length keeps)"),
@@ -16,7 +16,8 @@ const served = {
     .describe("rows read from storage for the answer (at most API_MAX_ROWS)"),
 };
 
-const event = z.object({
+/** One stored event as the API answers it. */
+export const event = z.object({
   id: z.string(),
   lat: z.number(),
   lon: z.number(),
@@ -31,7 +32,8 @@ export const eventsAnswer = z.object({
   truncated: z.boolean().describe("more events than `limit` exist"),
 });
 
-const cluster = z.object({
+/** One cluster of a zoom's precision. */
+export const cluster = z.object({
   geohash: z.string(),
   count: z.number().int().describe("stored events of the cell in the window"),
   lat: z.number().describe("mean latitude of those events"),
@@ -56,7 +58,7 @@ export const clustersAnswer = z.object({
 });
 
 /** The alert contract as published on Kafka (schema/anomaly-alert.v2.schema.json). */
-const alert = z.object({
+export const alert = z.object({
   schemaVersion: z.literal(2),
   event: z.object({
     id: z.string(),

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import type { z } from "zod";
 import { requestedWindow } from "../domain/query/query-window.js";
 import { queryAnomalies } from "../query/anomalies-query.js";
 import { RequestBudget, type BudgetLimits } from "../query/budget.js";
@@ -15,6 +16,15 @@ import { checkNearCost, queryNear, type NearEvaluator, type NearLimits } from ".
 import type { AdmissionGate } from "./admission.js";
 import type { ScopeConfig } from "./auth.js";
 import { unavailable } from "./error-reply.js";
+import {
+  anomaliesCollection,
+  clustersCollection,
+  eventsCollection,
+  GEOJSON_MEDIA_TYPE,
+  wantsGeoJson,
+  type Format,
+} from "./geojson.js";
+import { anomaliesGeoJson, clustersGeoJson, eventsGeoJson } from "./geojson-responses.js";
 import { anomaliesQuery, clustersQuery, eventsQuery, nearQuery } from "./params.js";
 import {
   anomaliesAnswer,
@@ -48,6 +58,21 @@ const REFUSALS =
 
 const errors = { 400: errorAnswer, 401: errorAnswer, 403: errorAnswer, 503: errorAnswer };
 
+const GEOJSON_NOTE =
+  `With \`format=geojson\`, or \`Accept: ${GEOJSON_MEDIA_TYPE}\` preferred to application/json, the ` +
+  "answer is an RFC 7946 FeatureCollection: a Point Feature per item ([lon, lat]) with the item as its " +
+  "properties, and the answer's other fields in its `metadata` member.";
+
+/** A 200 answered as JSON or as GeoJSON, both described in the OpenAPI document. */
+function jsonOrGeoJson<J extends z.ZodType, G extends z.ZodType>(json: J, geo: G) {
+  return {
+    200: {
+      description: "the answer, as JSON or GeoJSON",
+      content: { "application/json": { schema: json }, [GEOJSON_MEDIA_TYPE]: { schema: geo } },
+    },
+    ...errors,
+  };
+}
 export function registerRoutes(app: FastifyInstance, deps: RouteDeps, guards: RouteGuards): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { ctx } = deps;
@@ -72,6 +97,21 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, guards: Ro
   };
   const config = (scope: ScopeConfig["scope"]): ScopeConfig => ({ scope });
 
+  /** The admitted query's answer, converted to GeoJSON when the request asks for it. */
+  const answered = async <T>(
+    req: { query: { format?: Format | undefined }; headers: { accept?: string | undefined } },
+    reply: FastifyReply,
+    work: () => Promise<T>,
+    toGeoJson: (answer: T) => unknown,
+  ): Promise<unknown> => {
+    const result = await admitted(reply, work);
+    const prior = reply.getHeader("vary");
+    reply.header("vary", prior === undefined ? "Accept" : `${String(prior)}, Accept`);
+    if (result === reply || !wantsGeoJson(req.query.format, req.headers.accept)) return result;
+    void reply.type(GEOJSON_MEDIA_TYPE);
+    return toGeoJson(result);
+  };
+
   api.get(
     "/v1/events",
     {
@@ -81,19 +121,23 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, guards: Ro
         description:
           "The stored events inside `bbox` and the window, newest first, at most `limit`; " +
           "`truncated` when more exist. The box is covered with cells of one stored geohash length " +
-          `chosen so the partitions read stay bounded, and every row of an edge cell is tested. ${WINDOW_NOTE} ${REFUSALS}`,
+          `chosen so the partitions read stay bounded, and every row of an edge cell is tested. ${WINDOW_NOTE} ${GEOJSON_NOTE} ${REFUSALS}`,
         querystring: eventsQuery,
-        response: { 200: eventsAnswer, ...errors },
+        response: jsonOrGeoJson(eventsAnswer, eventsGeoJson),
       },
     },
     async (req, reply) =>
-      admitted(reply, () =>
-        queryEvents(ctx, {
-          box: req.query.bbox,
-          window: window(req.query),
-          limit: req.query.limit,
-          budget: budget(req),
-        }),
+      answered(
+        req,
+        reply,
+        () =>
+          queryEvents(ctx, {
+            box: req.query.bbox,
+            window: window(req.query),
+            limit: req.query.limit,
+            budget: budget(req),
+          }),
+        eventsCollection,
       ),
   );
 
@@ -107,20 +151,24 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, guards: Ro
           "Cells of the zoom's geohash precision touching `bbox`, each with its event count, mean " +
           "position and anomalies over the whole cell and window. Aggregated by Cassandra from the " +
           "precision's table, or rolled up from the next finer stored length. Past zoom 16, or finer " +
-          `than every stored length, answers individual events (mode 'events'). ${WINDOW_NOTE} ${REFUSALS}`,
+          `than every stored length, answers individual events (mode 'events'). ${WINDOW_NOTE} ${GEOJSON_NOTE} ${REFUSALS}`,
         querystring: clustersQuery,
-        response: { 200: clustersAnswer, ...errors },
+        response: jsonOrGeoJson(clustersAnswer, clustersGeoJson),
       },
     },
     async (req, reply) =>
-      admitted(reply, () =>
-        queryClusters(ctx, {
-          box: req.query.bbox,
-          zoom: req.query.zoom,
-          window: window(req.query),
-          limit: req.query.limit,
-          budget: budget(req),
-        }),
+      answered(
+        req,
+        reply,
+        () =>
+          queryClusters(ctx, {
+            box: req.query.bbox,
+            zoom: req.query.zoom,
+            window: window(req.query),
+            limit: req.query.limit,
+            budget: budget(req),
+          }),
+        clustersCollection,
       ),
   );
 
@@ -132,19 +180,23 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, guards: Ro
         summary: "Alerts inside a box",
         description:
           "The alerts of events inside `bbox` and the window, newest event first, as published on the " +
-          `alert topic (schema/anomaly-alert.v2.schema.json). ${WINDOW_NOTE} ${REFUSALS}`,
+          `alert topic (schema/anomaly-alert.v2.schema.json). ${WINDOW_NOTE} ${GEOJSON_NOTE} ${REFUSALS}`,
         querystring: anomaliesQuery,
-        response: { 200: anomaliesAnswer, ...errors },
+        response: jsonOrGeoJson(anomaliesAnswer, anomaliesGeoJson),
       },
     },
     async (req, reply) =>
-      admitted(reply, () =>
-        queryAnomalies(ctx, {
-          box: req.query.bbox,
-          window: window(req.query),
-          limit: req.query.limit,
-          budget: budget(req),
-        }),
+      answered(
+        req,
+        reply,
+        () =>
+          queryAnomalies(ctx, {
+            box: req.query.bbox,
+            window: window(req.query),
+            limit: req.query.limit,
+            budget: budget(req),
+          }),
+        anomaliesCollection,
       ),
   );
 

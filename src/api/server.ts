@@ -2,7 +2,8 @@
  * The query API's HTTP server (Fastify): zod-validated routes, their OpenAPI document at
  * /openapi.json, the map page, and the guards around them: socket and handler timeouts, a heap
  * guard (@fastify/under-pressure), a limit on queries served at once, optional bearer tokens,
- * security headers and CORS by allow-list. Stateless: every answer comes from Cassandra.
+ * security headers and CORS by allow-list. Every answer comes from Cassandra, except the live alert
+ * stream, which follows the alert topic and resumes from the alert archive.
  */
 import { getHeapStatistics } from "node:v8";
 import fastifySwagger from "@fastify/swagger";
@@ -11,6 +12,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { jsonSchemaTransform, validatorCompiler } from "fastify-type-provider-zod";
 import type { Logger } from "../observability/logger.js";
 import { AdmissionGate } from "./admission.js";
+import { registerAlertStream, type StreamDeps } from "./alert-stream-route.js";
 import { requireTokens } from "./auth.js";
 import { replyToError, RETRY_AFTER_SECONDS } from "./error-reply.js";
 import { registerHeaders } from "./headers.js";
@@ -33,6 +35,8 @@ export interface ApiGuard {
 }
 
 export interface ApiOptions extends RouteDeps {
+  /** The live alert stream; absent: GET /v1/alerts/stream is not served. */
+  readonly stream?: StreamDeps;
   readonly page: PageConfig;
   readonly logger: Logger;
   readonly guard: ApiGuard;
@@ -76,9 +80,9 @@ export async function buildApiServer(opts: ApiOptions): Promise<FastifyInstance>
       info: {
         title: "geoanomaly query API",
         description:
-          "Events, clusters and anomalies by bounding box and time window, and the neighbours the detector " +
-          "would use at a point. Read-only, from Cassandra. bbox=minLon,minLat,maxLon,maxLat; minLon > maxLon " +
-          "crosses the antimeridian.",
+          "Events, clusters and anomalies by bounding box and time window (as JSON or GeoJSON), new alerts " +
+          "live as Server-Sent Events, and the neighbours the detector would use at a point. Read-only. " +
+          "bbox=minLon,minLat,maxLon,maxLat; minLon > maxLon crosses the antimeridian.",
         version: "1",
       },
       ...(guard.tokens === undefined
@@ -94,10 +98,9 @@ export async function buildApiServer(opts: ApiOptions): Promise<FastifyInstance>
   // The query routes in their own context, so the token check covers them and not the page.
   await app.register(async (queries) => {
     if (guard.tokens !== undefined) await requireTokens(queries, guard.tokens);
-    registerRoutes(queries, opts, {
-      gate,
-      budget: { maxRows: guard.maxRows, timeoutMs: guard.requestTimeoutMs },
-    });
+    const guards = { gate, budget: { maxRows: guard.maxRows, timeoutMs: guard.requestTimeoutMs } };
+    registerRoutes(queries, opts, guards);
+    if (opts.stream !== undefined) registerAlertStream(queries, opts.ctx, opts.stream, guards);
   });
   await registerPage(app, opts.page);
   app.get("/openapi.json", { schema: { hide: true } }, () => app.swagger());

@@ -1,7 +1,8 @@
 /**
  * The query API as `geoanomaly serve` (and the demo) runs it: a Cassandra client with the API's
  * read timeout, the readers of the stored lengths and the alert archive, the near evaluator the
- * detector's own assembly makes, and the HTTP server. It reads Cassandra only.
+ * detector's own assembly makes, the live alert stream's hub fed by a consumer of the alert topic,
+ * and the HTTP server. It reads Cassandra and the alert topic, and writes nothing.
  */
 import type cassandra from "cassandra-driver";
 import { exposureWarning } from "../api/exposure.js";
@@ -15,6 +16,9 @@ import type { Config } from "../config/load.js";
 import { componentLogger, type Logger } from "../observability/logger.js";
 import { createMetrics } from "../observability/metrics.js";
 import type { QueryContext } from "../query/context.js";
+import { createKafka } from "../kafka/client.js";
+import { KafkaAlertFeed } from "../kafka/alert-feed.js";
+import { AlertHub } from "../query/alert-hub.js";
 import { createNearEvaluator } from "./assembly.js";
 
 /** The running query API: what `geoanomaly serve` (and the demo) start and stop. */
@@ -22,8 +26,13 @@ export interface QueryApp {
   readonly port: number;
   /** The page's address, for people. */
   readonly url: string;
+  /** Whether the live alert stream follows the alert topic (its consumer group has joined). */
+  streamLive(): boolean;
   stop(): Promise<void>;
 }
+
+/** How long stop() lets a feed still connecting to Kafka finish before disconnecting it. */
+const FEED_START_WAIT_MS = 5000;
 
 /** Starts the query API on API_HOST:API_PORT; stop() closes the server, then the Cassandra session. */
 export async function startQueryApp(config: Config, logger: Logger): Promise<QueryApp> {
@@ -41,8 +50,36 @@ export async function startQueryApp(config: Config, logger: Logger): Promise<Que
     maxPartitions: config.apiMaxPartitions,
     now: Date.now,
   };
+  // The stream follows the topic once its group has joined; until then it answers 503, and a
+  // Kafka that cannot be reached leaves the rest of the API serving.
+  const feedLog = componentLogger(logger, "alert-feed");
+  const hub = new AlertHub(
+    new KafkaAlertFeed(createKafka(config, feedLog, "-api"), {
+      topic: config.alertTopic,
+      groupPrefix: `${config.kafkaClientId}-api-stream`,
+      log: feedLog,
+    }),
+    config.apiStreamReorderMs,
+  );
+  const hubStarted = hub.start().catch((err: unknown) => {
+    feedLog.error({ err }, "the alert stream could not follow the alert topic; it answers 503");
+  });
+  /** Stops the feed; a start still retrying an unreachable Kafka is not waited for long. */
+  const stopFeed = async (): Promise<void> => {
+    await Promise.race([hubStarted, new Promise((r) => setTimeout(r, FEED_START_WAIT_MS).unref())]);
+    await hub
+      .stop()
+      .catch((err: unknown) => feedLog.warn({ err }, "alert feed did not stop cleanly"));
+  };
   const server = await buildApiServer({
     ctx,
+    stream: {
+      hub,
+      maxClients: config.apiStreamMaxClients,
+      heartbeatMs: config.apiStreamHeartbeatMs,
+      resumeLookbackMs: config.apiStreamResumeLookbackMs,
+      futureSkewMs: config.maxFutureSkewMs,
+    },
     near: createNearEvaluator(config, client, createMetrics().pipeline),
     defaultK: config.searchK,
     nearLimits: {
@@ -74,6 +111,7 @@ export async function startQueryApp(config: Config, logger: Logger): Promise<Que
   try {
     await server.listen({ port: config.apiPort, host: config.apiHost });
   } catch (err) {
+    await stopFeed();
     await client.shutdown().catch(() => undefined);
     throw err;
   }
@@ -89,8 +127,10 @@ export async function startQueryApp(config: Config, logger: Logger): Promise<Que
   return {
     port,
     url,
+    streamLive: () => hub.live,
     async stop() {
       await server.close();
+      await stopFeed();
       await client.shutdown().catch(() => undefined);
       log.info("query API stopped");
     },

@@ -16,7 +16,20 @@ const KEYS: SettingKey[] = [
   "apiMaxConcurrent",
   "apiTokensFile",
   "apiCorsOrigins",
+  "apiStreamMaxClients",
+  "apiStreamHeartbeatMs",
+  "apiStreamReorderMs",
+  "apiStreamResumeLookbackMs",
   "mapTileUrl",
+  "kafkaBrokers",
+  "kafkaClientId",
+  "alertTopic",
+  "kafkaSaslMechanism",
+  "kafkaUsername",
+  "kafkaPassword",
+  "kafkaTls",
+  "kafkaCaFile",
+  "maxFutureSkewMs",
   "cassandraContactPoints",
   "cassandraLocalDc",
   "cassandraKeyspace",
@@ -42,11 +55,12 @@ const KEYS: SettingKey[] = [
   "logLevel",
 ];
 
-/** `geoanomaly serve`: the query API and the map page, reading Cassandra only. */
+/** `geoanomaly serve`: the query API and the map page, reading Cassandra and the alert topic. */
 export function serveCommand(): Command {
   const cmd = new Command("serve").description(
-    "Serve the query API (GET /v1/events, /v1/clusters, /v1/anomalies, /v1/near; /openapi.json) and the " +
-      "live map page at /, reading Cassandra only. Stateless: run as many as you like behind a load balancer. " +
+    "Serve the query API (GET /v1/events, /v1/clusters, /v1/anomalies, /v1/near, /v1/alerts/stream; " +
+      "/openapi.json) and the live map page at /, reading Cassandra and following the alert topic. " +
+      "Stateless: run as many as you like behind a load balancer. " +
       "SIGINT/SIGTERM stop it.",
   );
   addConfigOptions(cmd, KEYS);

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { GeoEvent } from "../../src/domain/detect/event.js";
 import { launchChromium } from "../support/browser.js";
-import { openTestDetector, storeEvents, testConfig } from "../support/detector.js";
+import {
+  createTestTopics,
+  openTestDetector,
+  storeEvents,
+  testConfig,
+  waitFor,
+} from "../support/detector.js";
 import { startTestQueryApp } from "../support/query.js";
 
 interface MapState {
@@ -27,6 +33,7 @@ function around(prefix: string, lat: number, lon: number, count: number): GeoEve
 describe("the map page's first view in real headless Chromium", () => {
   it("opens over the busiest region when the address names no view, and where the address says otherwise", async () => {
     const config = testConfig();
+    await createTestTopics(config);
     const parts = await openTestDetector(config);
     // Buenos Aires is the busiest single place, but Seoul and Osaka (830 km apart, in different
     // cells of the overview) together hold more: the page opens over them.
@@ -36,6 +43,8 @@ describe("the map page's first view in real headless Chromium", () => {
       ...around("osaka", 34.69, 135.5, 60),
     ]);
     const api = await startTestQueryApp(config);
+    // The page's alert stream would get 503s (console errors) until the API follows the topic.
+    await waitFor("the API's alert stream follows the topic", () => api.streamLive());
     const browser = await launchChromium({ width: 1100, height: 750 });
     const page = await browser.newPage();
     const problems: string[] = [];

@@ -24,10 +24,11 @@ interface MapState {
   clusterDraws: number;
   anomalyDraws: number;
   lastClusters: { mode: string; precision: number; clusters: unknown[] } | null;
+  stream: { state: string; alerts: number; bbox: string | null };
 }
 
 describe("the map page in real headless Chromium", () => {
-  it("loads without console errors, draws clusters that split when zoomed in, opens an anomaly's popup with its score, and works with a token", async () => {
+  it("loads without console errors, draws clusters that split when zoomed in, opens an anomaly's popup with its score, shows a new anomaly from the live stream, and works with a token", async () => {
     const config = testConfig();
     await createTestTopics(config);
     dropKeyspaceAfterTest(config);
@@ -57,6 +58,8 @@ describe("the map page in real headless Chromium", () => {
     await waitFor("the spike's alert", () => alerts.length >= 1);
 
     const api = await startTestQueryApp(config);
+    // The page's stream would get 503s (console errors) until the API follows the alert topic.
+    await waitFor("the API's alert stream follows the topic", () => api.streamLive());
     const browser = await launchChromium({ width: 1100, height: 750 });
     const page = await browser.newPage();
     const problems: string[] = [];
@@ -64,9 +67,12 @@ describe("the map page in real headless Chromium", () => {
       if (m.type() === "error") problems.push(m.text());
     });
     page.on("pageerror", (e) => problems.push(e.message));
-    page.on("requestfailed", (r) =>
-      problems.push(`${r.url()}: ${r.failure()?.errorText ?? "failed"}`),
-    );
+    page.on("requestfailed", (r) => {
+      const error = r.failure()?.errorText ?? "failed";
+      // The page closes the previous view's stream itself when the view changes.
+      if (r.url().includes("/v1/alerts/stream") && error === "net::ERR_ABORTED") return;
+      problems.push(`${r.url()}: ${error}`);
+    });
 
     await page.goto(`${api.url}#3/48.75/2.6`);
     const state = (): Promise<MapState> =>
@@ -107,6 +113,24 @@ describe("the map page in real headless Chromium", () => {
     expect(text).toContain("neighbours");
     expect(text).toContain("search length");
 
+    // A new anomaly reaches the page through the live stream: its marker appears, and no
+    // /v1/anomalies request is made for it.
+    await page.waitForFunction(
+      () => (globalThis as unknown as { mapState: MapState }).mapState.stream.state === "open",
+    );
+    const anomalyReads: string[] = [];
+    page.on("request", (r) => {
+      if (new URL(r.url()).pathname === "/v1/anomalies") anomalyReads.push(r.url());
+    });
+    await produceEvents(config, [
+      { id: "spike-live", lat: 48.8567, lon: 2.3523, value: 44, time: new Date().toISOString() },
+    ]);
+    await waitFor("the live spike's alert", () => alerts.length >= 2);
+    const live = page.locator('.anomaly-marker[title="anomaly spike-live"]');
+    await live.waitFor({ state: "visible", timeout: 15_000 });
+    expect(anomalyReads).toEqual([]);
+    expect((await state()).stream.alerts).toBeGreaterThanOrEqual(1);
+
     await page.waitForTimeout(400); // let the popup finish fading in
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
@@ -117,6 +141,7 @@ describe("the map page in real headless Chromium", () => {
     const file = path.join(dir, "tokens");
     writeFileSync(file, `${tokenLine("wall", ["map"], "wall-display-token")}\n`);
     const guarded = await startTestQueryApp({ ...config, apiTokensFile: file });
+    await waitFor("the guarded API's alert stream follows the topic", () => guarded.streamLive());
     const apiRequests: { url: string; authorization: string | undefined }[] = [];
     const tokenPage = await browser.newPage();
     tokenPage.on("console", (m) => {

@@ -64,6 +64,11 @@ describe("the query API under hostile requests, on real Cassandra", () => {
 
     const tight = await startTestQueryApp(config);
     const roomy = await startTestQueryApp({ ...config, apiMaxRows: 200_000 });
+    // Started: each follows the alert topic for its live stream (joining a group is start-up work).
+    await waitFor(
+      "both APIs follow the alert topic",
+      () => tight.streamLive() && roomy.streamLive(),
+    );
     const at = (app: { url: string }, p: string) => new URL(p, app.url);
     const window = `from=${t0 - 60_000}&to=${Date.now() + 60_000}`;
     const small = `/v1/events?bbox=2.3,48.8,2.4,48.9&${window}`;

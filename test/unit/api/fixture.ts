@@ -37,6 +37,7 @@ export interface FixtureOptions {
   readonly guard?: Partial<ApiGuard>;
   readonly maxPartitions?: number;
   readonly tileUrl?: string;
+  readonly stream?: ApiOptions["stream"];
 }
 
 /** Builds the API over fakes; closed when the test (or, in beforeAll, the file) ends. */
@@ -66,6 +67,7 @@ export async function apiOverFakes(opts: FixtureOptions = {}): Promise<FastifyIn
       maxPartitions,
     },
     guard: { ...OPEN_GUARD, ...opts.guard },
+    ...(opts.stream === undefined ? {} : { stream: opts.stream }),
     logger: createLogger({ level: "silent" }),
   });
 }

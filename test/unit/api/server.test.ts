@@ -129,6 +129,7 @@ describe("query API over fake readers", () => {
     ]);
     expect(paths["/v1/clusters"]?.get.parameters.map((p) => p.name).sort()).toEqual([
       "bbox",
+      "format",
       "from",
       "limit",
       "to",
