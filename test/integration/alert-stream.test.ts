@@ -1,12 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { AnomalyAlert } from "../../src/domain/detect/alert.js";
 import {
-  collectTopic,
-  counter,
-  createTestTopics,
   eventsAt,
+  produceAndAwaitChecks,
   produceEvents,
-  startTestDetector,
+  startAlertingDetector,
   testConfig,
   waitFor,
 } from "../support/detector.js";
@@ -29,16 +27,10 @@ const idOf = (data: string) => (JSON.parse(data) as AnomalyAlert).event.id;
 describe("the live alert stream against the real servers", () => {
   it("delivers an injected anomaly, resumes after a reconnect with Last-Event-ID without losing or repeating one, and bounds its connections", async () => {
     const config = testConfig({ apiStreamHeartbeatMs: "1000", apiStreamMaxClients: "2" });
-    await createTestTopics(config);
     dropKeyspaceAfterTest(config);
-    const detector = await startTestDetector(config);
-    const published = await collectTopic(config, config.alertTopic);
+    const { detector: detector, alerts: published } = await startAlertingDetector(config);
     const normals = eventsAt("paris", 48.8566, 2.3522, 60, 20, Date.now() - 5 * 60_000);
-    await produceEvents(config, normals);
-    await waitFor(
-      "normal events checked",
-      async () => (await counter(detector, "geoanomaly_checks_total")) >= normals.length,
-    );
+    await produceAndAwaitChecks(config, detector, normals);
     const api = await startTestQueryApp(config);
     await waitFor("the API's alert stream follows the topic", () => api.streamLive());
     const url = new URL(`/v1/alerts/stream?${PARIS}`, api.url);

@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { AnomalyAlert } from "../../src/domain/detect/alert.js";
 import {
-  collectTopic,
   counter,
-  createTestTopics,
   eventsAt,
+  produceAndAwaitChecks,
   produceEvents,
-  startTestDetector,
+  startAlertingDetector,
   testConfig,
   waitFor,
 } from "../support/detector.js";
@@ -14,16 +13,10 @@ import {
 describe("detector end to end", () => {
   it("alerts an injected anomaly among normal events at the same place, and no normal value", async () => {
     const config = testConfig();
-    await createTestTopics(config);
-    const app = await startTestDetector(config);
-    const alerts = await collectTopic(config, config.alertTopic);
+    const { detector: app, alerts } = await startAlertingDetector(config);
 
     const normals = eventsAt("normal", 48.8566, 2.3522, 80);
-    await produceEvents(config, normals);
-    await waitFor(
-      "80 normal events checked",
-      async () => (await counter(app, "geoanomaly_checks_total")) >= 80,
-    );
+    await produceAndAwaitChecks(config, app, normals);
 
     const t = Date.now() - 30_000;
     const anomaly = {
@@ -41,11 +34,7 @@ describe("detector end to end", () => {
       time: new Date(t + 1).toISOString(),
     };
     const later = eventsAt("later", 48.8566, 2.3522, 20, 20, t + 10);
-    await produceEvents(config, [anomaly, dip, ...later]);
-    await waitFor(
-      "all events checked",
-      async () => (await counter(app, "geoanomaly_checks_total")) >= 102,
-    );
+    await produceAndAwaitChecks(config, app, [anomaly, dip, ...later], 102);
     await waitFor("two alerts", () => alerts.length >= 2, 20_000);
     // Give a stray false alert the chance to arrive before asserting there is none.
     await new Promise((r) => setTimeout(r, 1500));
@@ -71,17 +60,11 @@ describe("detector end to end", () => {
 
   it("says insufficient, never alerts, for an isolated place far from every other one", async () => {
     const config = testConfig();
-    await createTestTopics(config);
-    const app = await startTestDetector(config);
-    const alerts = await collectTopic(config, config.alertTopic);
+    const { detector: app, alerts } = await startAlertingDetector(config);
     // A dense city, then a wild value 180 km south of it (beyond the 25 km bound) and a spike
     // inside the city: only the city's spike is an anomaly anyone can vouch for.
     const t = Date.now() - 60_000;
-    await produceEvents(config, eventsAt("city", 48.8566, 2.3522, 80, 20, t));
-    await waitFor(
-      "the city checked",
-      async () => (await counter(app, "geoanomaly_checks_total")) >= 80,
-    );
+    await produceAndAwaitChecks(config, app, eventsAt("city", 48.8566, 2.3522, 80, 20, t));
     const noHistory = async (): Promise<number> => {
       const { values } = await app.metrics.instruments.insufficient.get();
       return values.find((v) => v.labels["reason"] === "no_history")?.value ?? 0;

@@ -1,12 +1,10 @@
 import { check } from "@placemarkio/check-geojson";
 import { describe, expect, it } from "vitest";
 import {
-  collectTopic,
-  counter,
-  createTestTopics,
   eventsAt,
+  produceAndAwaitChecks,
   produceEvents,
-  startTestDetector,
+  startAlertingDetector,
   testConfig,
   waitFor,
 } from "../support/detector.js";
@@ -33,20 +31,14 @@ function featuresOf(text: string): Positioned[] {
 describe("GeoJSON answers against the real servers", () => {
   it("answers events, clusters and anomalies as valid FeatureCollections with the JSON answers' ids and positions", async () => {
     const config = testConfig();
-    await createTestTopics(config);
     dropKeyspaceAfterTest(config);
-    const detector = await startTestDetector(config);
-    const alerts = await collectTopic(config, config.alertTopic);
+    const { detector, alerts } = await startAlertingDetector(config);
     const t0 = Date.now() - 5 * 60_000;
     const normals = [
       ...eventsAt("paris", 48.8566, 2.3522, 60, 20, t0),
       ...eventsAt("meaux", 48.96, 2.88, 50, 20, t0 + 5),
     ];
-    await produceEvents(config, normals);
-    await waitFor(
-      "normal events checked",
-      async () => (await counter(detector, "geoanomaly_checks_total")) >= normals.length,
-    );
+    await produceAndAwaitChecks(config, detector, normals);
     await produceEvents(config, [
       { id: "spike-geo", lat: 48.85661, lon: 2.35221, value: 42, time: new Date().toISOString() },
     ]);

@@ -6,12 +6,10 @@ import { tokenLine } from "../../src/api/tokens.js";
 import { REPO_ROOT } from "../../src/servers/paths.js";
 import { launchChromium } from "../support/browser.js";
 import {
-  collectTopic,
-  counter,
-  createTestTopics,
   eventsAt,
+  produceAndAwaitChecks,
   produceEvents,
-  startTestDetector,
+  startAlertingDetector,
   testConfig,
   waitFor,
 } from "../support/detector.js";
@@ -30,10 +28,8 @@ interface MapState {
 describe("the map page in real headless Chromium", () => {
   it("loads without console errors, draws clusters that split when zoomed in, opens an anomaly's popup with its score, shows a new anomaly from the live stream, and works with a token", async () => {
     const config = testConfig();
-    await createTestTopics(config);
     dropKeyspaceAfterTest(config);
-    const detector = await startTestDetector(config);
-    const alerts = await collectTopic(config, config.alertTopic);
+    const { detector, alerts } = await startAlertingDetector(config);
     // Two places 45 km apart: one cluster at zoom 3 (precision 2), separate ones at zoom 9 (precision 5).
     const t0 = Date.now() - 5 * 60_000;
     const normals = [
@@ -41,11 +37,7 @@ describe("the map page in real headless Chromium", () => {
       ...eventsAt("meaux", 48.96, 2.88, 60, 20, t0 + 5),
       ...eventsAt("melun", 48.54, 2.66, 40, 20, t0 + 7),
     ];
-    await produceEvents(config, normals);
-    await waitFor(
-      "normal events checked",
-      async () => (await counter(detector, "geoanomaly_checks_total")) >= normals.length,
-    );
+    await produceAndAwaitChecks(config, detector, normals);
     await produceEvents(config, [
       {
         id: "spike-map",

@@ -199,3 +199,27 @@ export async function storeEvents(
     planWrites(events, hashes, parts.layout).map((w) => parts.store.writePartitions([w])),
   );
 }
+
+/** A detector on `config`'s own new topics, with every alert it publishes collected as it comes. */
+export async function startAlertingDetector(
+  config: Config,
+): Promise<{ detector: DetectorApp; alerts: KafkaMessage[] }> {
+  await createTestTopics(config);
+  const detector = await startTestDetector(config);
+  const alerts = await collectTopic(config, config.alertTopic);
+  return { detector, alerts };
+}
+
+/** Produces `events` and waits until the detector has checked `checksInAll` events since it started. */
+export async function produceAndAwaitChecks(
+  config: Config,
+  detector: DetectorApp,
+  events: readonly object[],
+  checksInAll: number = events.length,
+): Promise<void> {
+  await produceEvents(config, events);
+  await waitFor(
+    `${checksInAll} events checked`,
+    async () => (await counter(detector, "geoanomaly_checks_total")) >= checksInAll,
+  );
+}
