@@ -20,6 +20,8 @@ export interface PhaseCounts {
   readonly unexpectedAlerts: number;
   /** A few lost or missed ids, to look into. */
   readonly examples: readonly string[];
+  /** Every injected anomaly without an alert, so each can be explained by its verdict. */
+  readonly missedIds: readonly string[];
 }
 
 /** What the feed produced (acknowledged by Kafka), by phase. */
@@ -57,6 +59,7 @@ export class Ledger {
       duplicateAlerts: number;
       unexpectedAlerts: number;
       examples: string[];
+      missedIds: string[];
     } => ({
       produced: 0,
       anomalies: 0,
@@ -67,6 +70,7 @@ export class Ledger {
       duplicateAlerts: 0,
       unexpectedAlerts: 0,
       examples: [],
+      missedIds: [],
     });
     const acc = new Map(this.phases.map((p) => [p, blank()]));
     for (const [id, phase] of this.phaseOf) {
@@ -90,6 +94,7 @@ export class Ledger {
         c.anomalies += 1;
         if (alerted === 0) {
           c.missedAnomalies += 1;
+          c.missedIds.push(id);
           if (c.examples.length < 5) c.examples.push(`missed ${id}`);
         }
       } else if (alerted > 0) c.unexpectedAlerts += 1;

@@ -160,6 +160,8 @@ export interface CheckTrace {
   readonly outcome: SearchOutcome;
   readonly verdict: Verdict["kind"];
   readonly reason: InsufficientReason | null;
+  /** The score of a scored check (null when insufficient): how far below the threshold a miss was. */
+  readonly score: number | null;
   readonly rowsRead: number;
   readonly partitionsRead: number;
   readonly steps: number;

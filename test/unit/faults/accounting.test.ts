@@ -68,6 +68,8 @@ describe("the fault ledger", () => {
       duplicateAlerts: 3,
       unexpectedAlerts: 0,
       examples: [],
+      missedIds: [],
+      missed: [],
       advanceAfterFaultSeconds: 1,
       advanceAfterRestoreSeconds: 1,
       longestPartitionPauseSeconds: 30,
