@@ -65,11 +65,13 @@ export async function startDetectorApp(
   const { store, detector, layout } = parts;
   log.info({ config: redactedConfig(config), layout }, "starting detector");
   metrics.instruments.writesPerEvent.set(store.writesPerEvent);
+  const schemaFrom = Date.now();
   await parts.applySchema(config.cassandraReplication);
   // Alerts are kept in Cassandra too (before their offsets commit), for the query API.
   const archive = new CassandraAlertStore(client, config.cassandraKeyspace);
   await archive.applySchema();
   health.cassandra = true;
+  log.info({ ms: Date.now() - schemaFrom }, "schema applied");
 
   const kafka = createKafka(config, componentLogger(logger, "kafka"));
   const {
