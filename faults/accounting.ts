@@ -22,6 +22,8 @@ export interface PhaseCounts {
   readonly examples: readonly string[];
   /** Every injected anomaly without an alert, so each can be explained by its verdict. */
   readonly missedIds: readonly string[];
+  /** Every lost event (missing from a stored length), so each can be looked up in the topic. */
+  readonly lostIds: readonly string[];
 }
 
 /** What the feed produced (acknowledged by Kafka), by phase. */
@@ -60,6 +62,7 @@ export class Ledger {
       unexpectedAlerts: number;
       examples: string[];
       missedIds: string[];
+      lostIds: string[];
     } => ({
       produced: 0,
       anomalies: 0,
@@ -71,6 +74,7 @@ export class Ledger {
       unexpectedAlerts: 0,
       examples: [],
       missedIds: [],
+      lostIds: [],
     });
     const acc = new Map(this.phases.map((p) => [p, blank()]));
     for (const [id, phase] of this.phaseOf) {
@@ -85,6 +89,7 @@ export class Ledger {
       }
       if (missingHere > 0) {
         c.lost += 1;
+        c.lostIds.push(id);
         c.missingRows += missingHere;
         if (c.examples.length < 5) c.examples.push(`lost ${id}`);
       }

@@ -20,6 +20,7 @@ import { AlertCounter } from "./alerts.js";
 import { CpuWatcher, type CpuSummary } from "./cpu.js";
 import { DetectorGroup } from "./detectors.js";
 import { LabelledFeed } from "./feed.js";
+import { locateLost, type LostEvent } from "./locate.js";
 import { OffsetWatcher } from "./offsets.js";
 import { runSettings } from "./options.js";
 import {
@@ -73,7 +74,7 @@ export interface FixedRateOptions {
   readonly logLevel: string;
 }
 
-export interface FixedRateResult extends Omit<PhaseCounts, "examples" | "missedIds"> {
+export interface FixedRateResult extends Omit<PhaseCounts, "examples" | "missedIds" | "lostIds"> {
   readonly name: string;
   readonly title: string;
   readonly detail: string;
@@ -93,6 +94,8 @@ export interface FixedRateResult extends Omit<PhaseCounts, "examples" | "missedI
   readonly cpu: CpuSummary;
   readonly cpuDuringStall: CpuSummary;
   readonly missed: readonly MissedAnomaly[];
+  /** Each lost event's place in the input topic (looked up before the topic is deleted). */
+  readonly lostEvents: readonly LostEvent[];
   readonly crashes: number;
   readonly uncleanStops: number;
   readonly passed: boolean;
@@ -233,7 +236,16 @@ export async function runFixedRate(
     await client.shutdown();
     const counts = ledger.count(stored, alerts.perEvent).get(situation.name);
     if (counts === undefined) throw new Error(`${situation.name}: no events were produced`);
-    const { examples: _examples, missedIds, ...rest } = counts;
+    const { examples: _examples, missedIds, lostIds, ...rest } = counts;
+    const lostEvents = await locateLost(
+      kafka,
+      config.inputTopic,
+      config.groupId,
+      lostIds.slice(0, 200),
+    ).catch((err: unknown) => {
+      log(`${situation.name}: could not look the lost events up: ${String(err)}`);
+      return [];
+    });
 
     const samples = watcher.samples;
     const firstEventMs = feed.firstAckMs ?? feedEndMs;
@@ -259,6 +271,7 @@ export async function runFixedRate(
       cpu: cpu.summary(firstEventMs, endMs),
       cpuDuringStall: cpu.summary(stall.fromMs, stall.toMs),
       missed: explainMisses(missedIds, verdicts.verdicts, config.threshold),
+      lostEvents,
       crashes: detectors.crashes.length,
       uncleanStops: detectors.stops.filter((s) => s.code !== 0).length,
     };

@@ -103,6 +103,15 @@ function fixedRateSection(results: readonly FixedRateResult[]): string[] {
     "",
     ...results.map((r) => `- ${r.title}: ${r.detail}`),
     ...missedLines(results),
+    ...results.flatMap((r) =>
+      r.lostEvents.map(
+        (l) =>
+          `- lost in ${r.title}: ${l.id}: ` +
+          (l.found
+            ? `in the topic at partition ${l.partition} offset ${l.offset} (${l.copies} copies); the group committed ${l.committed ?? "nothing"} there`
+            : "not in the input topic"),
+      ),
+    ),
     ...results
       .filter((r) => r.cpuDuringStall.meanBusy >= 0.9)
       .map(

@@ -5,6 +5,7 @@ import {
   type ConsumerConfig,
   type KafkaConfig,
   type LogEntry,
+  type ProducerConfig,
 } from "kafkajs";
 import type { Config } from "../config/load.js";
 import { registerCodecs } from "./codec-registry.js";
@@ -18,6 +19,18 @@ import { isTransientKafkaLog } from "./errors.js";
  * restarts (about half a minute with the client's default retries).
  */
 export const CONSUMER_FAILOVER: Pick<ConsumerConfig, "metadataMaxAge" | "retry"> = {
+  metadataMaxAge: 5_000,
+  retry: { initialRetryTime: 250, maxRetryTime: 2_000, retries: 20 },
+};
+
+/**
+ * Send-side failover of the detector's alert and dead-letter producer. A send to a partition whose
+ * leader died fails until the cluster has fenced that broker and moved its leaders (seconds);
+ * kafkajs refreshes metadata after each failure but, with the client's default backoff, waits ever
+ * longer between tries (up to 30 s), so an alert could wait half a minute after the new leader
+ * was known. Short, capped retries send it within about two seconds of the move.
+ */
+export const PRODUCER_FAILOVER: Pick<ProducerConfig, "metadataMaxAge" | "retry"> = {
   metadataMaxAge: 5_000,
   retry: { initialRetryTime: 250, maxRetryTime: 2_000, retries: 20 },
 };

@@ -69,6 +69,7 @@ describe("the fault ledger", () => {
       unexpectedAlerts: 0,
       examples: [],
       missedIds: [],
+      lostIds: [],
       missed: [],
       advanceAfterFaultSeconds: 1,
       advanceAfterRestoreSeconds: 1,

@@ -150,6 +150,7 @@ describe("the bar of a fixed-rate situation", () => {
     cpu: { cores: 2, meanBusy: 0.5, saturatedShare: 0, meanLoad1: 1, maxLoad1: 2 },
     cpuDuringStall: { cores: 2, meanBusy: 0.5, saturatedShare: 0, meanLoad1: 1, maxLoad1: 2 },
     missed: [],
+    lostEvents: [],
     crashes: 0,
     uncleanStops: 0,
   };
