@@ -1,7 +1,7 @@
 /**
  * What the Kafka consumer and the Cassandra driver report about themselves, in the detector's log:
  * rebalances and joins, request timeouts and connections, batches and commits (debug), and the
- * driver's view of each node (up, down, added, removed) with its own warnings. A stall under a
+ * driver's view of each node (up, down, added, removed), its own log lines at debug. A stall under a
  * fault is then read from the log, not guessed: which node the driver had down and when, when
  * the group rebalanced, which requests timed out.
  */
@@ -59,15 +59,18 @@ export function logConsumerEvents(consumer: Consumer, log: Logger): void {
   );
 }
 
-/** Logs the driver's node state changes and its own warnings and errors. */
+/**
+ * Logs the driver's node state changes; its own log lines (reconnections, and the server's
+ * warnings on grouped writes, which come with every large batch) go to debug.
+ */
 export function logDriverEvents(client: cassandra.Client, log: Logger): void {
   const host = (h: HostLike): { host: string } => ({ host: h.address });
   client.on("hostUp", (h: HostLike) => log.info(host(h), "Cassandra node up"));
   client.on("hostDown", (h: HostLike) => log.warn(host(h), "Cassandra node down"));
   client.on("hostAdd", (h: HostLike) => log.info(host(h), "Cassandra node added"));
   client.on("hostRemove", (h: HostLike) => log.info(host(h), "Cassandra node removed"));
+  if (!log.isLevelEnabled("debug")) return;
   client.on("log", (level: string, className: string, message: string) => {
-    if (level === "warning" || level === "error") log.warn({ driver: className }, message);
-    else if (level === "info") log.debug({ driver: className }, message);
+    if (level !== "verbose") log.debug({ driver: className, level }, message);
   });
 }

@@ -238,7 +238,7 @@ describe("the consumer loop's heartbeats while a batch is worked on", () => {
           ? Promise.reject(new Error("The group is rebalancing, so a rejoin is needed"))
           : Promise.resolve();
       },
-    } as EachBatchPayload;
+    };
     const done = batch()(payload);
     const outcome = done.then(
       () => "returned",

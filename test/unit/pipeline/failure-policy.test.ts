@@ -35,6 +35,13 @@ describe("decideFailure", () => {
   });
 });
 
+/** What the driver throws for a request whose connection closed under it (a node that died). */
+function socketClosed(): Error {
+  // DriverError is abstract in the typings; the driver itself throws one with this flag.
+  const DriverError = cassandra.errors.DriverError as unknown as new (message: string) => Error;
+  return Object.assign(new DriverError("Socket was closed"), { isSocketError: true });
+}
+
 describe("storeError", () => {
   it("makes timeouts, unavailable replicas and lost hosts retriable", () => {
     for (const err of [
@@ -44,6 +51,7 @@ describe("storeError", () => {
       response(codes.overloaded, "overloaded"),
       new cassandra.errors.OperationTimedOutError("client timeout", "127.0.0.1:9042"),
       new cassandra.errors.NoHostAvailableError({}),
+      socketClosed(),
     ]) {
       const e = storeError("write", err);
       expect(e).toMatchObject({ code: "STORE_WRITE_FAILED", retriable: true, cause: err });
