@@ -2,6 +2,7 @@ import cassandra from "cassandra-driver";
 import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSProtocolError } from "kafkajs";
 import { describe, expect, it } from "vitest";
 import { storeError } from "../../../src/cassandra/errors.js";
+import { isUnknownKeyspace } from "../../../src/cassandra/schema.js";
 import { GeoAnomalyError } from "../../../src/errors.js";
 import { busError, isTransientKafkaLog } from "../../../src/kafka/errors.js";
 import { decideFailure } from "../../../src/pipeline/failure-policy.js";
@@ -117,5 +118,18 @@ describe("isTransientKafkaLog", () => {
     expect(
       isTransientKafkaLog({ message: "Crash: KafkaJSNumberOfRetriesExceeded", error: "x" }),
     ).toBe(false);
+  });
+});
+
+describe("isUnknownKeyspace", () => {
+  it("knows a coordinator that has not seen a new keyspace yet, and nothing else", () => {
+    expect(isUnknownKeyspace(response(codes.invalid, "Keyspace 'geo_1' doesn't exist"))).toBe(true);
+    expect(isUnknownKeyspace(response(codes.invalid, "table events_l5 does not exist"))).toBe(
+      false,
+    );
+    expect(isUnknownKeyspace(response(codes.syntaxError, "Keyspace 'x' doesn't exist"))).toBe(
+      false,
+    );
+    expect(isUnknownKeyspace(new Error("Keyspace 'x' doesn't exist"))).toBe(false);
   });
 });
