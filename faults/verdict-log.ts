@@ -14,7 +14,7 @@ interface Source {
 
 export class VerdictLog {
   readonly verdicts = new Map<string, EventVerdict>();
-  /** Checks a detector dropped from its buffer before they were read (its buffer was full). */
+  /** Checks a detector dropped from its ring, read or not (a miss among unread ones is "not traced"). */
   dropped = 0;
   /** Failed polls (a detector not answering, e.g. while it starts or after it was killed). */
   errors = 0;
