@@ -132,6 +132,9 @@ async function drained(watcher: OffsetWatcher, timeoutMs: number): Promise<numbe
   return null;
 }
 
+/** How long a restarted node may take to be confirmed by `servers start`. */
+const RESTART_LIMIT_MS = 300_000;
+
 /** Kills `fault.node` at its moment after the first event, restarts it after `downMs`. */
 async function injectAfterFirstEvent(
   stack: CliStack,
@@ -144,15 +147,23 @@ async function injectAfterFirstEvent(
   const atMs = Date.now();
   await stack.servers("kill", fault.node);
   await sleep(downMs);
-  const started = await stack.servers("start", fault.node);
-  const ready = Object.values(CliStack.readySeconds(started.output))[0];
-  return {
-    atMs,
-    restoredAtMs: Date.now(),
-    detail:
-      `${fault.node} killed ${(fault.afterFirstEventMs / 1000).toFixed(1)} s after the first event, ` +
-      `down ${(downMs / 1000).toFixed(0)} s, answered ${ready?.toFixed(1) ?? "?"} s after its restart`,
-  };
+  const killed = `${fault.node} killed ${(fault.afterFirstEventMs / 1000).toFixed(1)} s after the first event, down ${(downMs / 1000).toFixed(0)} s`;
+  try {
+    const started = await stack.serversWithin(RESTART_LIMIT_MS, "start", fault.node);
+    const ready = Object.values(CliStack.readySeconds(started.output))[0];
+    return {
+      atMs,
+      restoredAtMs: Date.now(),
+      detail: `${killed}, answered ${ready?.toFixed(1) ?? "?"} s after its restart`,
+    };
+  } catch {
+    // The node may well be serving (the detectors' drivers say so); only the tool's wait failed.
+    return {
+      atMs,
+      restoredAtMs: Date.now(),
+      detail: `${killed}; 'servers start' did not confirm within ${RESTART_LIMIT_MS / 1000} s`,
+    };
+  }
 }
 
 /** Runs one situation on a running 3-broker, 3-node stack. */

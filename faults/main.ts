@@ -128,6 +128,11 @@ async function runStack(
       );
       log(`${plan.name}: ${situation.name}: ${r.passed ? "pass" : r.failures.join("; ")}`);
       fixedRate.push(r);
+      // Kept as it comes, so a run cut short still leaves the situations it finished.
+      writeFileSync(
+        path.join(opts.out, "fixed-rate-partial.json"),
+        `${JSON.stringify(fixedRate, null, 2)}\n`,
+      );
     }
     return { ...(halfRate === undefined ? {} : { stack: halfRate }), fixedRate };
   } finally {

@@ -71,6 +71,6 @@ export function logDriverEvents(client: cassandra.Client, log: Logger): void {
   client.on("hostRemove", (h: HostLike) => log.info(host(h), "Cassandra node removed"));
   if (!log.isLevelEnabled("debug")) return;
   client.on("log", (level: string, className: string, message: string) => {
-    if (level !== "verbose") log.debug({ driver: className, level }, message);
+    if (level !== "verbose") log.debug({ driver: className, driverLevel: level }, message);
   });
 }
