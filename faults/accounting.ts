@@ -20,6 +20,10 @@ export interface PhaseCounts {
   readonly unexpectedAlerts: number;
   /** A few lost or missed ids, to look into. */
   readonly examples: readonly string[];
+  /** Every injected anomaly without an alert, so each can be explained by its verdict. */
+  readonly missedIds: readonly string[];
+  /** Every lost event (missing from a stored length), so each can be looked up in the topic. */
+  readonly lostIds: readonly string[];
 }
 
 /** What the feed produced (acknowledged by Kafka), by phase. */
@@ -57,6 +61,8 @@ export class Ledger {
       duplicateAlerts: number;
       unexpectedAlerts: number;
       examples: string[];
+      missedIds: string[];
+      lostIds: string[];
     } => ({
       produced: 0,
       anomalies: 0,
@@ -67,6 +73,8 @@ export class Ledger {
       duplicateAlerts: 0,
       unexpectedAlerts: 0,
       examples: [],
+      missedIds: [],
+      lostIds: [],
     });
     const acc = new Map(this.phases.map((p) => [p, blank()]));
     for (const [id, phase] of this.phaseOf) {
@@ -81,6 +89,7 @@ export class Ledger {
       }
       if (missingHere > 0) {
         c.lost += 1;
+        c.lostIds.push(id);
         c.missingRows += missingHere;
         if (c.examples.length < 5) c.examples.push(`lost ${id}`);
       }
@@ -90,6 +99,7 @@ export class Ledger {
         c.anomalies += 1;
         if (alerted === 0) {
           c.missedAnomalies += 1;
+          c.missedIds.push(id);
           if (c.examples.length < 5) c.examples.push(`missed ${id}`);
         }
       } else if (alerted > 0) c.unexpectedAlerts += 1;

@@ -1,4 +1,5 @@
 /** Reads the alert topic from the beginning and counts alerts per event id. */
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Consumer, Kafka } from "kafkajs";
 
 export class AlertCounter {
@@ -16,7 +17,16 @@ export class AlertCounter {
 
   async start(): Promise<void> {
     await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    // A topic made a moment ago may not be in every broker's metadata yet: a retriable error.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
+        break;
+      } catch (err) {
+        if ((err as { retriable?: unknown }).retriable !== true || attempt >= 8) throw err;
+        await sleep(500 * attempt);
+      }
+    }
     await this.consumer.run({
       eachMessage: ({ message }) => {
         const id = (

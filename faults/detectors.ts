@@ -13,6 +13,7 @@ import {
   type DetectorExit,
 } from "../bench/lib/detector-process.js";
 import { STOP_GRACE_SECONDS } from "./report.js";
+import type { VerdictLog } from "./verdict-log.js";
 
 export interface Detector {
   readonly name: string;
@@ -52,6 +53,8 @@ export class DetectorGroup {
     private readonly env: Record<string, string>,
     private readonly logDir: string,
     private readonly log: (line: string) => void,
+    /** Where each detector's traced verdicts go (its env should trace every check). */
+    private readonly verdicts?: VerdictLog,
   ) {}
 
   get alive(): Detector[] {
@@ -78,6 +81,7 @@ export class DetectorGroup {
     this.members.push(d);
     void exited.then(({ code, signal }) => {
       d.alive = false;
+      this.verdicts?.forget(name);
       if (!d.expectedExit) {
         this.crashes.push({ name, atMs: Date.now(), code, signal });
         this.log(`${name} exited on its own (code ${code}, signal ${signal}): a crash`);
@@ -86,6 +90,7 @@ export class DetectorGroup {
     const readiness = await awaitReady(port, () => d.alive, timeoutMs);
     if (readiness === "exited") throw new Error(`${name} exited before it was ready; see its log`);
     if (readiness === "timeout") throw new Error(`${name} not ready after ${timeoutMs} ms`);
+    this.verdicts?.follow(name, port);
     this.log(`${name} ready (pid ${d.pid}, metrics port ${port})`);
     return d;
   }
@@ -93,6 +98,7 @@ export class DetectorGroup {
   /** SIGKILL: no shutdown, no commit. */
   async kill(d: Detector): Promise<void> {
     d.expectedExit = true;
+    await this.verdicts?.drain(d.name);
     d.child.kill("SIGKILL");
     await d.exited;
     this.log(`${d.name} killed (SIGKILL)`);
@@ -101,6 +107,7 @@ export class DetectorGroup {
   /** SIGTERM, as an orchestrator scales down: in-flight work finished and committed. */
   async stop(d: Detector): Promise<number | null> {
     d.expectedExit = true;
+    await this.verdicts?.drain(d.name);
     d.child.kill("SIGTERM");
     const timer = setTimeout(() => d.child.kill("SIGKILL"), STOP_GRACE_SECONDS * 1000);
     const { code } = await d.exited;

@@ -24,6 +24,8 @@ export interface FeedSettings {
 export class LabelledFeed {
   phase = "warm-up";
   sendErrors = 0;
+  /** When Kafka acknowledged the first event (undefined before). */
+  firstAckMs: number | undefined;
   private readonly producer: Producer;
   private readonly warm: Generator;
   private readonly labelled: Generator;
@@ -80,6 +82,7 @@ export class LabelledFeed {
         await sleep(500);
       }
     }
+    this.firstAckMs ??= Date.now();
     const phase = this.phase;
     for (const m of messages) {
       const id = (JSON.parse(m.value.toString("utf8")) as { id: string }).id;
@@ -100,6 +103,30 @@ export class LabelledFeed {
     this.controller = controller;
     const previous = this.running ?? Promise.resolve();
     this.running = previous.then(() =>
+      runFeed({
+        send: (m) => this.send(m),
+        next: () => this.message(this.labelled),
+        rate,
+        signal: controller.signal,
+      }),
+    );
+  }
+
+  /**
+   * A fixed rate from the first event, as a deployment's producers send whether or not the group
+   * is ready: `quiet` events without anomalies (the history later checks need), then labelled
+   * events until stopped.
+   */
+  fixedRate(rate: number, quiet: number): void {
+    const controller = new AbortController();
+    this.controller = controller;
+    this.running = runFeed({
+      send: (m) => this.send(m),
+      next: () => this.message(this.warm),
+      rate,
+      count: quiet,
+      signal: controller.signal,
+    }).then(() =>
       runFeed({
         send: (m) => this.send(m),
         next: () => this.message(this.labelled),

@@ -1,24 +1,15 @@
 /**
  * `npm run faults`: a steady labelled feed through a group of `geoanomaly detect` processes on a
  * local stack, faults injected one at a time, and per fault the events lost, duplicate rows,
- * anomalies never alerted, duplicate alerts, recovery of the committed offsets and crashes.
+ * anomalies never alerted (each with the detector's verdict on it), duplicate alerts, recovery of
+ * the committed offsets and crashes; then, on the 3-node cluster, the fixed-rate situations of a
+ * fresh group (start-up, a Cassandra node lost while it starts, a broker lost while it runs).
  * `--ci` runs the reduced version CI runs. Exit code 1 when any fault misses the bar.
  */
-import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { Command, InvalidArgumentError } from "commander";
-import { createCassandraClient } from "../src/cassandra/client.js";
-import { loadConfig } from "../src/config/load.js";
-import { configuredLayout } from "../src/config/layout.js";
-import { createKafka } from "../src/kafka/client.js";
-import { createRng } from "../src/synthetic/random.js";
-import { Ledger } from "./accounting.js";
-import { DEFAULT_STATE_DIR, positive, resultsDir, runSettings } from "./options.js";
-import { AlertCounter } from "./alerts.js";
-import { DetectorGroup } from "./detectors.js";
 import {
   baseline,
   cassandraNodeKill,
@@ -28,47 +19,35 @@ import {
   kafkaBrokerKill,
   singleCassandraKill,
   singleKafkaKill,
-  type Fault,
-  type FaultContext,
-  type FaultMarks,
 } from "./faults.js";
-import { LabelledFeed } from "./feed.js";
-import { OffsetWatcher } from "./offsets.js";
-import {
-  longestGroupStall,
-  longestPartitionPause,
-  peakBacklog,
-  secondsUntilAllAdvance,
-} from "./progress.js";
-import {
-  judge,
-  markdownReport,
-  type FaultRun,
-  type PhaseResult,
-  type StackResult,
-} from "./report.js";
+import { FIXED_RATE_SITUATIONS, runFixedRate, type FixedRateSituation } from "./fixed-rate.js";
+import type { FixedRateResult } from "./fixed-rate.js";
+import { runHalfRate, type HalfRatePlan } from "./half-rate.js";
+import { DEFAULT_STATE_DIR, positive, resultsDir } from "./options.js";
+import { markdownReport, type FaultRun, type StackResult } from "./report.js";
 import { CliStack } from "./stack.js";
-import { storedRows } from "./storage.js";
 
 interface Options {
   readonly ci: boolean;
   readonly out: string;
   readonly rate?: number;
+  readonly fixedRate: number;
   readonly seed: number;
   readonly stateDir: string;
   readonly loopbackOffset: number;
+  readonly logLevel: string;
+  readonly keepServers: boolean;
 }
 
-interface StackPlan {
-  readonly name: string;
-  readonly brokers: number;
-  readonly nodes: number;
-  readonly faults: readonly Fault[];
+/** A stack, the faults injected at half rate and the fixed-rate situations run on it. */
+interface StackPlan extends HalfRatePlan {
+  readonly fixedRate: readonly FixedRateSituation[];
 }
 
 const log = (line: string): void =>
   console.log(`[faults ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
+/** The fixed-rate situations stay out of --ci: CI's time is capped and they take ~10 min. */
 function plans(ci: boolean): StackPlan[] {
   if (ci)
     return [
@@ -77,6 +56,7 @@ function plans(ci: boolean): StackPlan[] {
         brokers: 3,
         nodes: 3,
         faults: [baseline, detectorKill(1), cassandraNodeKill],
+        fixedRate: [],
       },
     ];
   return [
@@ -92,39 +72,23 @@ function plans(ci: boolean): StackPlan[] {
         cassandraNodeKill,
         kafkaBrokerKill,
       ],
+      fixedRate: FIXED_RATE_SITUATIONS,
     },
     {
       name: "single",
       brokers: 1,
       nodes: 1,
       faults: [baseline, singleKafkaKill, singleCassandraKill],
+      fixedRate: [],
     },
   ];
 }
 
-async function waitCaughtUp(
-  watcher: OffsetWatcher,
-  threshold: number,
-  timeoutMs: number,
-): Promise<number | null> {
-  const t0 = Date.now();
-  while (Date.now() - t0 < timeoutMs) {
-    if ((await watcher.freshBacklog()) <= threshold) return (Date.now() - t0) / 1000;
-    await sleep(500);
-  }
-  return null;
-}
-
-interface Phase {
-  readonly fault: Fault;
-  readonly startMs: number;
-  readonly endMs: number;
-  readonly marks: FaultMarks;
-  readonly caughtUpSeconds: number | null;
-}
-
-async function runStack(plan: StackPlan, opts: Options, rngSeed: number): Promise<StackResult> {
-  const run = `faults-${Date.now().toString(36)}-${randomBytes(2).toString("hex")}`;
+/** Starts the plan's stack, runs its half-rate faults and fixed-rate situations, stops it. */
+async function runStack(
+  plan: StackPlan,
+  opts: Options,
+): Promise<{ stack?: StackResult; fixedRate: FixedRateResult[] }> {
   const stack = new CliStack(path.join(opts.stateDir, plan.name), opts.loopbackOffset, log);
   log(`${plan.name}: starting ${plan.brokers} broker(s) and ${plan.nodes} Cassandra node(s)`);
   const up = await stack.servers(
@@ -134,169 +98,45 @@ async function runStack(plan: StackPlan, opts: Options, rngSeed: number): Promis
     "--cassandra-nodes",
     String(plan.nodes),
   );
-  const nodeReadySeconds = CliStack.readySeconds(up.output);
-  const nodeRssMiB = await stack.rssMiB();
-  const env = runSettings(stack.clientSettings(), run, {
-    KAFKA_SESSION_TIMEOUT_MS: "10000",
-    LOG_LEVEL: "warn",
-  });
-  const config = loadConfig({}, env);
-  const logDir = path.join(opts.out, plan.name);
-  mkdirSync(logDir, { recursive: true });
-  const detectors = new DetectorGroup(env, logDir, log);
-  const kafka = createKafka(config);
-  const admin = kafka.admin();
-  const ledger = new Ledger();
-  const feed = new LabelledFeed(kafka, config.inputTopic, ledger, {
-    seed: rngSeed,
-    idPrefix: `${run}-`,
-    anomalyFraction: 0.01,
-    magnitudes: [25, 40],
-  });
-  const watcher = new OffsetWatcher(admin, config.groupId, config.inputTopic);
-  const alerts = new AlertCounter(kafka, config.alertTopic, `${run}.alert-reader`);
-  let peakRss = 0;
-  const rssTimer = setInterval(() => {
-    for (const m of detectors.memory()) peakRss = Math.max(peakRss, m.rssMiB);
-  }, 1000);
-  const phases: Phase[] = [];
   try {
-    const ctx: FaultContext = {
+    const on = {
       stack,
-      detectors,
-      rng: createRng(rngSeed),
-      groupSize: 2,
-      downMs: opts.ci ? 30_000 : 45_000,
-    };
-    await detectors.keep(ctx.groupSize);
-    await admin.connect();
-    watcher.start();
-    await alerts.start();
-    await feed.connect();
-
-    const warm = opts.ci ? 3000 : 4000;
-    log(`${plan.name}: warm-up of ${warm} events as fast as the group takes them (calibration)`);
-    const w0 = Date.now();
-    await feed.warmUp(warm);
-    const warmSeconds = await waitCaughtUp(watcher, 0, 300_000);
-    if (warmSeconds === null) throw new Error("the group did not finish the warm-up within 5 min");
-    const sustained = warm / ((Date.now() - w0) / 1000);
-    const rate = opts.rate ?? Math.max(10, Math.round(sustained / 2));
-    log(`${plan.name}: sustained ${sustained.toFixed(0)} events/s; feeding ${rate} events/s`);
-    feed.phase = plan.faults[0]?.name ?? "steady";
-    feed.setRate(rate);
-
-    for (const fault of plan.faults) {
-      feed.phase = fault.name;
-      const startMs = Date.now();
-      log(`${plan.name}: ${fault.title}`);
-      const marks = await fault.inject(ctx);
-      const caughtUpSeconds = await waitCaughtUp(watcher, Math.max(20, rate * 2), 240_000);
-      await sleep(3_000);
-      phases.push({ fault, startMs, endMs: Date.now(), marks, caughtUpSeconds });
-      log(
-        `${plan.name}: ${fault.name}: ${marks.detail}; caught up after ${caughtUpSeconds ?? "never"} s`,
-      );
-      await detectors.keep(ctx.groupSize);
-    }
-    feed.phase = "drain";
-    await feed.stop();
-    log(`${plan.name}: feed stopped after ${ledger.size} events; draining`);
-    if ((await waitCaughtUp(watcher, 0, 300_000)) === null)
-      log("the group did not drain within 5 min");
-    while (Date.now() - alerts.lastArrivalMs < 10_000) await sleep(1000);
-    await detectors.stopAll();
-    watcher.stop();
-    await watcher.sampleNow().catch(() => undefined);
-
-    log(`${plan.name}: reading back every table`);
-    const client = createCassandraClient(config);
-    await client.connect();
-    const stored = await storedRows(client, config.cassandraKeyspace, configuredLayout(config));
-    const counts = ledger.count(stored, alerts.perEvent);
-    await client
-      .execute(`DROP KEYSPACE IF EXISTS ${config.cassandraKeyspace}`)
-      .catch(() => undefined);
-    await client.shutdown();
-
-    const samples = watcher.samples;
-    const results: PhaseResult[] = [];
-    const warmCounts = counts.get("warm-up");
-    if (warmCounts !== undefined) {
-      const base = {
-        ...warmCounts,
-        name: "warm-up",
-        title: "warm-up (calibration)",
-        detail: `${warm} events without anomalies, as fast as acknowledged`,
-        replicated: false,
-        advanceAfterFaultSeconds: null,
-        advanceAfterRestoreSeconds: null,
-        longestPartitionPauseSeconds: 0,
-        longestGroupStallSeconds: 0,
-        peakBacklog: warm,
-        caughtUpSeconds: warmSeconds,
-        crashes: detectors.crashes.filter((x) => x.atMs <= w0 + warmSeconds * 1000).length,
-      };
-      const failures = judge(base);
-      results.push({ ...base, passed: failures.length === 0, failures });
-    }
-    for (const p of phases) {
-      const c = counts.get(p.fault.name);
-      if (c === undefined) continue;
-      const downFrom = p.marks.faultAtMs;
-      const downTo = p.marks.restoredAtMs ?? p.endMs;
-      const base = {
-        ...c,
-        name: p.fault.name,
-        title: p.fault.title,
-        detail: p.marks.detail,
-        replicated: p.fault.replicated,
-        advanceAfterFaultSeconds: secondsUntilAllAdvance(samples, p.marks.faultAtMs) ?? null,
-        advanceAfterRestoreSeconds:
-          p.marks.restoredAtMs === undefined
-            ? null
-            : (secondsUntilAllAdvance(samples, p.marks.restoredAtMs) ?? null),
-        longestPartitionPauseSeconds: longestPartitionPause(samples, p.startMs, p.endMs).seconds,
-        longestGroupStallSeconds: p.fault.replicated
-          ? longestGroupStall(samples, downFrom, downTo)
-          : longestGroupStall(samples, p.startMs, p.endMs),
-        peakBacklog: peakBacklog(samples, p.startMs, p.endMs),
-        caughtUpSeconds: p.caughtUpSeconds,
-        crashes: detectors.crashes.filter((x) => x.atMs >= p.startMs && x.atMs <= p.endMs).length,
-      };
-      const failures = judge(base);
-      results.push({ ...base, passed: failures.length === 0, failures });
-    }
-    const drain = counts.get("drain");
-    if (drain !== undefined && drain.produced > 0)
-      log(`note: ${drain.produced} events counted under drain`);
-    const unclean = detectors.stops.filter((x) => x.code !== 0);
-    if (unclean.length > 0)
-      log(`detectors stopped with SIGTERM that did not exit 0: ${JSON.stringify(unclean)}`);
-    return {
-      name: plan.name,
-      kafkaBrokers: plan.brokers,
-      cassandraNodes: plan.nodes,
       upSeconds: up.seconds,
-      nodeReadySeconds,
-      nodeRssMiB,
-      detectors: 2,
-      sustainedPerSecond: sustained,
-      feedPerSecond: rate,
-      detectorPeakRssMiB: peakRss,
-      phases: results,
-      uncleanStops: unclean,
+      nodeReadySeconds: CliStack.readySeconds(up.output),
+      nodeRssMiB: await stack.rssMiB(),
     };
+    const halfRate = plan.faults.some((f) => f !== baseline)
+      ? await runHalfRate(plan, on, opts, log)
+      : undefined;
+    const fixedRate: FixedRateResult[] = [];
+    for (const situation of plan.fixedRate) {
+      log(`${plan.name}: ${situation.title}`);
+      const r = await runFixedRate(
+        stack,
+        situation,
+        {
+          rate: opts.fixedRate,
+          feedSeconds: 60,
+          quietEvents: opts.fixedRate * 15,
+          feedDelayMs: 15_000,
+          downMs: 30_000,
+          seed: opts.seed,
+          logLevel: opts.logLevel,
+        },
+        path.join(opts.out, plan.name),
+        log,
+      );
+      log(`${plan.name}: ${situation.name}: ${r.passed ? "pass" : r.failures.join("; ")}`);
+      fixedRate.push(r);
+      // Kept as it comes, so a run cut short still leaves the situations it finished.
+      writeFileSync(
+        path.join(opts.out, "fixed-rate-partial.json"),
+        `${JSON.stringify(fixedRate, null, 2)}\n`,
+      );
+    }
+    return { ...(halfRate === undefined ? {} : { stack: halfRate }), fixedRate };
   } finally {
-    clearInterval(rssTimer);
-    watcher.stop();
-    for (const d of detectors.alive) d.child.kill("SIGKILL");
-    await alerts.stop().catch(() => undefined);
-    await admin
-      .deleteTopics({ topics: [config.inputTopic, config.deadLetterTopic, config.alertTopic] })
-      .catch(() => undefined);
-    await admin.disconnect().catch(() => undefined);
-    await stack.servers("down").catch((err: unknown) => log(String(err)));
+    if (!opts.keepServers) await stack.servers("down").catch((err: unknown) => log(String(err)));
   }
 }
 
@@ -309,42 +149,58 @@ async function main(): Promise<void> {
     .option("--out <dir>", "where results.json, report.md and detector logs go")
     .option(
       "--rate <events/s>",
-      "feed rate (default: half the sustained rate measured on the warm-up)",
+      "feed rate of the half-rate phases (default: half the sustained rate measured on the warm-up)",
       positive,
+    )
+    .option(
+      "--fixed-rate <events/s>",
+      "feed rate of the fixed-rate situations, from their first second",
+      positive,
+      40,
     )
     .option("--seed <n>", "random seed of the feed and the fault moments", positive)
     .option(
       "--only <names>",
-      "comma-separated faults to run (after the baseline), e.g. kafka-kill or detector-kill-1; stacks with none of them are skipped",
+      "comma-separated faults or fixed-rate situations to run (after the baseline), e.g. kafka-kill, detector-kill-1 or start-up; stacks with none of them are skipped",
     )
     .option("--state-dir <dir>", "state folder of the suite's stacks", DEFAULT_STATE_DIR)
+    .option("--log-level <level>", "LOG_LEVEL of the detectors (their logs go to --out)", "warn")
+    .option("--keep-servers", "leave each stack running at the end (a later run reuses it)")
     .parse();
   const flags = program.opts<{
     ci?: boolean;
     out?: string;
     rate?: number;
+    fixedRate: number;
     seed?: number;
     only?: string;
     stateDir: string;
+    logLevel: string;
+    keepServers?: boolean;
   }>();
   const startedAt = new Date();
   const opts: Options = {
     ci: flags.ci === true,
     out: flags.out ?? resultsDir("", startedAt),
     ...(flags.rate === undefined ? {} : { rate: flags.rate }),
+    fixedRate: flags.fixedRate,
     seed: Math.trunc(flags.seed ?? Date.now() % 1_000_000),
     stateDir: flags.stateDir,
     // Beside any stack on 127.0.0.1: the suite's nodes listen on 127.0.0.(offset + i).
     loopbackOffset: Number(process.env["GEOANOMALY_LOOPBACK_OFFSET"] ?? "20"),
+    logLevel: flags.logLevel,
+    keepServers: flags.keepServers === true,
   };
   mkdirSync(opts.out, { recursive: true });
   log(`seed ${opts.seed}, results in ${opts.out}`);
-  const stacks: StackResult[] = [];
   const only = flags.only
     ?.split(",")
     .map((x) => x.trim())
     .filter((x) => x !== "");
-  const known = plans(opts.ci).flatMap((p) => p.faults.map((f) => f.name));
+  const known = plans(opts.ci).flatMap((p) => [
+    ...p.faults.map((f) => f.name),
+    ...p.fixedRate.map((f) => f.name),
+  ]);
   const unknown = (only ?? []).filter((name) => !known.includes(name));
   if (unknown.length > 0) {
     throw new InvalidArgumentError(
@@ -355,10 +211,20 @@ async function main(): Promise<void> {
     .map((p) =>
       only === undefined
         ? p
-        : { ...p, faults: p.faults.filter((f) => f === baseline || only.includes(f.name)) },
+        : {
+            ...p,
+            faults: p.faults.filter((f) => f === baseline || only.includes(f.name)),
+            fixedRate: p.fixedRate.filter((f) => only.includes(f.name)),
+          },
     )
-    .filter((p) => p.faults.some((f) => f !== baseline));
-  for (const plan of chosen) stacks.push(await runStack(plan, opts, opts.seed));
+    .filter((p) => p.faults.some((f) => f !== baseline) || p.fixedRate.length > 0);
+  const stacks: StackResult[] = [];
+  const fixedRate: FixedRateResult[] = [];
+  for (const plan of chosen) {
+    const r = await runStack(plan, opts);
+    if (r.stack !== undefined) stacks.push(r.stack);
+    fixedRate.push(...r.fixedRate);
+  }
   const result: FaultRun = {
     startedAt: startedAt.toISOString(),
     seconds: (Date.now() - startedAt.getTime()) / 1000,
@@ -366,12 +232,13 @@ async function main(): Promise<void> {
     seed: opts.seed,
     machine: `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
     stacks,
+    fixedRate,
   };
   writeFileSync(path.join(opts.out, "results.json"), `${JSON.stringify(result, null, 2)}\n`);
   const report = markdownReport(result);
   writeFileSync(path.join(opts.out, "report.md"), report);
   console.log(report);
-  const phases = stacks.flatMap((s) => s.phases);
+  const phases = [...stacks.flatMap((s) => s.phases), ...fixedRate];
   const failed = phases.filter((p) => !p.passed).length;
   const unclean = stacks.flatMap((s) => s.uncleanStops).length;
   console.log(

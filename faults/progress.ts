@@ -72,7 +72,16 @@ export function longestGroupStall(
   fromMs: number,
   toMs: number,
 ): number {
-  let worst = 0;
+  return longestGroupStallWindow(samples, fromMs, toMs).seconds;
+}
+
+/** The longest group stall within the window, with when it began and ended (0 s: none). */
+export function longestGroupStallWindow(
+  samples: readonly OffsetSample[],
+  fromMs: number,
+  toMs: number,
+): { seconds: number; fromMs: number; toMs: number } {
+  let worst = { seconds: 0, fromMs, toMs: fromMs };
   let lastMove: number | undefined;
   let previous: number | undefined;
   for (const r of totals(samples)) {
@@ -80,8 +89,8 @@ export function longestGroupStall(
     if (previous === undefined || r.committed !== previous || r.end <= r.committed)
       lastMove = r.tMs;
     previous = r.committed;
-    if (r.tMs >= fromMs && lastMove !== undefined)
-      worst = Math.max(worst, (r.tMs - lastMove) / 1000);
+    if (r.tMs >= fromMs && lastMove !== undefined && (r.tMs - lastMove) / 1000 > worst.seconds)
+      worst = { seconds: (r.tMs - lastMove) / 1000, fromMs: lastMove, toMs: r.tMs };
   }
   return worst;
 }
@@ -129,4 +138,15 @@ export function peakBacklog(
       .filter((r) => r.tMs >= fromMs && r.tMs <= toMs)
       .map((r) => r.end - r.committed),
   );
+}
+
+/**
+ * When the group first committed: the first sampling round whose committed offsets, summed over
+ * partitions, are past the first round's (a new group starts from the log's start). Undefined
+ * when it never committed within the samples.
+ */
+export function firstCommitAt(samples: readonly OffsetSample[]): number | undefined {
+  const rounds = totals(samples);
+  const first = rounds[0];
+  return first === undefined ? undefined : rounds.find((r) => r.committed > first.committed)?.tMs;
 }

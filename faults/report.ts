@@ -1,5 +1,7 @@
 /** The fault run's figures as JSON and a short markdown report. Pure. */
 import type { PhaseCounts } from "./accounting.js";
+import type { FixedRateResult } from "./fixed-rate.js";
+import type { MissedAnomaly } from "./verdicts.js";
 
 export interface PhaseResult extends PhaseCounts {
   readonly name: string;
@@ -16,6 +18,8 @@ export interface PhaseResult extends PhaseCounts {
   readonly peakBacklog: number;
   readonly caughtUpSeconds: number | null;
   readonly crashes: number;
+  /** Each injected anomaly without an alert, with the verdict the detector reached on it. */
+  readonly missed: readonly MissedAnomaly[];
   readonly passed: boolean;
   readonly failures: readonly string[];
 }
@@ -43,6 +47,8 @@ export interface FaultRun {
   readonly seed: number;
   readonly machine: string;
   readonly stacks: readonly StackResult[];
+  /** The fixed-rate situations on a fresh group (start-up, a node lost while it starts or runs). */
+  readonly fixedRate?: readonly FixedRateResult[];
 }
 
 /** How long a detector stopped with SIGTERM may take to exit before the suite kills it. */
@@ -67,6 +73,54 @@ export function judge(p: Omit<PhaseResult, "passed" | "failures">): string[] {
 }
 
 const s = (v: number | null): string => (v === null ? "never" : v.toFixed(1));
+
+/** One line per injected anomaly not alerted: its id and the detector's verdict on it. */
+function missedLines(
+  phases: readonly { readonly title: string; readonly missed: readonly MissedAnomaly[] }[],
+): string[] {
+  return phases.flatMap((p) =>
+    p.missed.map((m) => `- missed in ${p.title}: ${m.id}: ${m.explanation}`),
+  );
+}
+
+const pct = (v: number): string => `${(v * 100).toFixed(0)}%`;
+
+/** The fixed-rate situations: start-up, first commit, stalls from the first commit, the CPU. */
+function fixedRateSection(results: readonly FixedRateResult[]): string[] {
+  return [
+    "## Fixed rate on a fresh group: 3 brokers, 3 Cassandra nodes, 2 detectors started together",
+    "",
+    "| situation | feed/s | events | lost | dup rows | anomalies | missed | detectors ready (s) | first commit after first event (s) | longest stall from first commit (s) | stall within the fault (s) | longest partition pause (s) | drained after feed (s) | CPU busy: run / stall | load1 mean / max | result |",
+    "| --- | --: | --: | --: | --: | --: | --: | --- | --: | --: | --: | --: | --: | --- | --- | --- |",
+    ...results.map(
+      (r) =>
+        `| ${r.title} | ${r.feedPerSecond} | ${r.produced} | ${r.lost} | ${r.duplicateRows} | ${r.anomalies} | ${r.missedAnomalies} | ` +
+        `${r.detectorReadySeconds.map((t) => t.toFixed(1)).join(", ")} | ${s(r.firstCommitSeconds)} | ${r.longestStallSeconds.toFixed(1)} | ` +
+        `${r.faultStallSeconds === null ? "-" : r.faultStallSeconds.toFixed(1)} | ${r.longestPartitionPauseSeconds.toFixed(1)} | ${s(r.drainedSeconds)} | ` +
+        `${pct(r.cpu.meanBusy)} / ${pct(r.cpuDuringStall.meanBusy)} | ${r.cpu.meanLoad1.toFixed(1)} / ${r.cpu.maxLoad1.toFixed(1)} | ` +
+        `${r.passed ? "pass" : `FAIL: ${r.failures.join("; ")}`} |`,
+    ),
+    "",
+    ...results.map((r) => `- ${r.title}: ${r.detail}`),
+    ...missedLines(results),
+    ...results.flatMap((r) =>
+      r.lostEvents.map(
+        (l) =>
+          `- lost in ${r.title}: ${l.id}: ` +
+          (l.found
+            ? `in the topic at partition ${l.partition} offset ${l.offset} (${l.copies} copies); the group committed ${l.committed ?? "nothing"} there`
+            : "not in the input topic"),
+      ),
+    ),
+    ...results
+      .filter((r) => r.cpuDuringStall.meanBusy >= 0.9)
+      .map(
+        (r) =>
+          `- ${r.title}: the machine's ${r.cpu.cores} cores were ${pct(r.cpuDuringStall.meanBusy)} busy during the longest stall (${pct(r.cpuDuringStall.saturatedShare)} of its seconds saturated): the CPU, not only the product, bounds that figure`,
+      ),
+    "",
+  ];
+}
 
 export function markdownReport(run: FaultRun): string {
   const lines = [
@@ -100,6 +154,7 @@ export function markdownReport(run: FaultRun): string {
       ),
       "",
       ...st.phases.map((p) => `- ${p.title}: ${p.detail}`),
+      ...missedLines(st.phases),
       st.uncleanStops.length === 0
         ? "- every detector stopped with SIGTERM exited 0"
         : `- FAIL: stopped with SIGTERM but did not exit 0: ${st.uncleanStops
@@ -111,6 +166,8 @@ export function markdownReport(run: FaultRun): string {
       "",
     );
   }
+  if (run.fixedRate !== undefined && run.fixedRate.length > 0)
+    lines.push(...fixedRateSection(run.fixedRate));
   lines.push(
     "## How it was measured",
     "",

@@ -32,15 +32,25 @@ export class CliStack {
 
   /** Runs `geoanomaly servers <args>`; throws with its output when it fails. */
   async servers(...args: string[]): Promise<CliResult> {
+    return this.serversWithin(0, ...args);
+  }
+
+  /**
+   * `servers` with a deadline (0: none): past it the command is killed and this throws, so a
+   * readiness probe that never returns cannot hold a run forever.
+   */
+  async serversWithin(timeoutMs: number, ...args: string[]): Promise<CliResult> {
     const t0 = Date.now();
     const child = spawn(process.execPath, [ENTRY, "servers", ...args], {
       env: this.env(),
       stdio: ["ignore", "pipe", "pipe"],
     });
+    const timer = timeoutMs > 0 ? setTimeout(() => child.kill("SIGKILL"), timeoutMs) : undefined;
     let output = "";
     child.stdout.on("data", (c: Buffer) => (output += c.toString("utf8")));
     child.stderr.on("data", (c: Buffer) => (output += c.toString("utf8")));
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    if (timer !== undefined) clearTimeout(timer);
     const result = { code, output, seconds: (Date.now() - t0) / 1000 };
     this.log(`servers ${args.join(" ")}: exit ${code} after ${result.seconds.toFixed(1)} s`);
     if (code !== 0) throw new Error(`geoanomaly servers ${args.join(" ")} failed:\n${output}`);

@@ -42,6 +42,8 @@ export const TraceCheckSchema = z
     verdict: z.enum(["scored", "insufficient"]),
     /** Why a check was insufficient (`no_history`, `sparse`, ...); null when scored. */
     reason: z.string().nullable(),
+    /** The score of a scored check; null when insufficient (absent from older detectors). */
+    score: finite.nullable().optional(),
     rowsRead: z.number().int().nonnegative(),
     partitionsRead: z.number().int().nonnegative(),
     steps: z.number().int().nonnegative(),

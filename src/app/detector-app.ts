@@ -20,6 +20,7 @@ import { createMetrics, type Metrics } from "../observability/metrics.js";
 import { CheckTraceBuffer } from "../observability/trace.js";
 import { createBatchHandler } from "../pipeline/batch-processor.js";
 import { assembleDetector, retryOptions, type StoreFactory } from "./assembly.js";
+import { logConsumerEvents, logDriverEvents } from "./client-events.js";
 import { DetectorHealth } from "./health.js";
 import { orderedShutdown } from "./shutdown.js";
 
@@ -54,6 +55,7 @@ export async function startDetectorApp(
 
   await verifyKafkaAccess(config); // before any client is left open by a refusal
   const client: cassandra.Client = createCassandraClient(config);
+  logDriverEvents(client, componentLogger(logger, "cassandra"));
   await connectCassandra(client, config);
   const parts = assembleDetector(config, client, {
     metrics: metrics.pipeline,
@@ -63,11 +65,13 @@ export async function startDetectorApp(
   const { store, detector, layout } = parts;
   log.info({ config: redactedConfig(config), layout }, "starting detector");
   metrics.instruments.writesPerEvent.set(store.writesPerEvent);
+  const schemaFrom = Date.now();
   await parts.applySchema(config.cassandraReplication);
   // Alerts are kept in Cassandra too (before their offsets commit), for the query API.
   const archive = new CassandraAlertStore(client, config.cassandraKeyspace);
   await archive.applySchema();
   health.cassandra = true;
+  log.info({ ms: Date.now() - schemaFrom }, "schema applied");
 
   const kafka = createKafka(config, componentLogger(logger, "kafka"));
   const {
@@ -80,8 +84,16 @@ export async function startDetectorApp(
   await producer.connect();
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     health.joined = true;
-    log.info({ assignment: e.payload.memberAssignment }, "joined consumer group");
+    log.info(
+      {
+        assignment: e.payload.memberAssignment,
+        leader: e.payload.isLeader,
+        joinMs: e.payload.duration,
+      },
+      "joined consumer group",
+    );
   });
+  logConsumerEvents(consumer, componentLogger(logger, "consumer"));
 
   const retry = retryOptions(config);
   const deadLetters = new KafkaDeadLetterSink(producer, config.deadLetterTopic);

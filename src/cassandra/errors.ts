@@ -21,9 +21,14 @@ const TRANSIENT_RESPONSES: ReadonlySet<number> = new Set([
   codes.unprepared,
 ]);
 
-/** Whether retrying the same statement can succeed. */
+/**
+ * Whether retrying the same statement can succeed. A socket error (the node's connection closed
+ * under the request, as when the node dies) is transient: the driver marks that node down and a
+ * retry goes to another coordinator, while a quorum of replicas still answers.
+ */
 export function isTransientDriverError(err: unknown): boolean {
   if (err instanceof cassandra.errors.ResponseError) return TRANSIENT_RESPONSES.has(err.code);
+  if ((err as { isSocketError?: unknown } | null)?.isSocketError === true) return true;
   return (
     err instanceof cassandra.errors.OperationTimedOutError ||
     err instanceof cassandra.errors.NoHostAvailableError ||

@@ -154,6 +154,37 @@ async function existingObjects(client: cassandra.Client, keyspace: string): Prom
   return found;
 }
 
+/** Tries of a CREATE TABLE whose keyspace a coordinator does not know yet, 1 s apart. */
+const UNKNOWN_KEYSPACE_TRIES = 15;
+
+/** Whether a coordinator refused a statement because it has not seen the keyspace yet. */
+export function isUnknownKeyspace(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return (
+    e?.code === cassandra.types.responseErrorCodes.invalid &&
+    typeof e.message === "string" &&
+    /^Keyspace '?[^ ]+'? doesn't exist/.test(e.message)
+  );
+}
+
+/**
+ * Runs a CREATE statement. Two detectors starting together race on a new keyspace: one sees it
+ * made by the other and goes on to its tables, whose coordinator may not have the keyspace yet.
+ * That refusal is waited out (the schema reaches every node within seconds) instead of stopping
+ * the detector.
+ */
+async function executeOnAgreedSchema(client: cassandra.Client, statement: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await client.execute(statement, [], { prepare: false });
+      return;
+    } catch (err) {
+      if (!isUnknownKeyspace(err) || attempt >= UNKNOWN_KEYSPACE_TRIES) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
 /**
  * Runs the CREATE statements whose keyspace or table is missing. A role that may only read and
  * write (the detector's, the API's) thus starts against a schema someone applied before, and a
@@ -169,7 +200,7 @@ export async function createMissing(
     const name = createdObject(statement);
     if (existing.has(name)) continue;
     try {
-      await client.execute(statement, [], { prepare: false });
+      await executeOnAgreedSchema(client, statement);
     } catch (err) {
       if ((err as { code?: unknown }).code !== cassandra.types.responseErrorCodes.unauthorized)
         throw err;

@@ -5,19 +5,34 @@ import {
   type ConsumerConfig,
   type KafkaConfig,
   type LogEntry,
+  type ProducerConfig,
 } from "kafkajs";
 import type { Config } from "../config/load.js";
 import { registerCodecs } from "./codec-registry.js";
 import { isTransientKafkaLog } from "./errors.js";
 
 /**
- * Fetch-side failover of the detector's consumer. kafkajs stops the fetches of every partition
- * while one partition leader is unreachable and learns the new leaders only from fresh metadata,
- * so it refreshes metadata every few seconds and retries often: the group moves on as soon as
- * the cluster has failed the broker over, not after its retries run out and the consumer
- * restarts (about half a minute with the client's default retries).
+ * Fetch-side and coordinator failover of the detector's consumer. kafkajs stops the fetches of
+ * every partition while one partition leader is unreachable and learns the new leaders only from
+ * fresh metadata, so it refreshes metadata every few seconds and retries often. It keeps a dead
+ * group coordinator until its retries run out and the consumer restarts (the restart finds the
+ * new coordinator), so the retries are few: about 12 s of them, a little more than the cluster
+ * takes to fence a dead broker. With 20 retries a lost coordinator stopped the group's commits
+ * for 55 s; with the client's defaults, about half a minute.
  */
 export const CONSUMER_FAILOVER: Pick<ConsumerConfig, "metadataMaxAge" | "retry"> = {
+  metadataMaxAge: 5_000,
+  retry: { initialRetryTime: 250, maxRetryTime: 2_000, retries: 8 },
+};
+
+/**
+ * Send-side failover of the detector's alert and dead-letter producer. A send to a partition whose
+ * leader died fails until the cluster has fenced that broker and moved its leaders (seconds);
+ * kafkajs refreshes metadata after each failure but, with the client's default backoff, waits ever
+ * longer between tries (up to 30 s), so an alert could wait half a minute after the new leader
+ * was known. Short, capped retries send it within about two seconds of the move.
+ */
+export const PRODUCER_FAILOVER: Pick<ProducerConfig, "metadataMaxAge" | "retry"> = {
   metadataMaxAge: 5_000,
   retry: { initialRetryTime: 250, maxRetryTime: 2_000, retries: 20 },
 };

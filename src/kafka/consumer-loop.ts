@@ -34,6 +34,15 @@ export interface ConsumerLoopOptions {
 /** Tries to subscribe before giving up at start (about 20 s in all). */
 const SUBSCRIBE_ATTEMPTS = 8;
 
+/**
+ * How often the group hears from a member while it works on a batch. kafkajs sends a heartbeat
+ * only once its heartbeat interval has passed (calls in between cost nothing), so this only has
+ * to be shorter than that interval. Without it a slice that takes longer than the session timeout
+ * (a cold start, a slow store) gets the member evicted, its commits refused ("the coordinator is
+ * not aware of this member") and its work redone by the next owner.
+ */
+export const HEARTBEAT_WHILE_WORKING_MS = 1_000;
+
 function toRecord(topic: string, partition: number, m: KafkaMessage): InboundRecord {
   return {
     topic,
@@ -123,28 +132,32 @@ export class ConsumerLoop {
     const { topic, partition } = payload.batch;
     const records = messages.map((m) => toRecord(topic, partition, m));
     let resolved = 0;
-    const result = await this.opts.handler(records, {
-      heartbeat: async () => {
-        try {
-          await payload.heartbeat();
-        } catch (error) {
-          state.heartbeatError ??= error;
-        }
-      },
-      isActive: () => this.isActive(payload, state),
-      commit: async (throughOffset, eventTimesMs) => {
-        while (resolved < records.length) {
-          const r = records[resolved++];
-          if (r === undefined) break;
-          payload.resolveOffset(r.offset);
-          if (r.offset === throughOffset) break;
-        }
-        await this.commitThrough(payload, throughOffset);
-        const now = (this.opts.now ?? Date.now)();
-        for (const t of eventTimesMs)
-          this.opts.metrics.endToEndSeconds(Math.max(0, now - t) / 1000);
-      },
-    });
+    const heartbeat = async (): Promise<void> => {
+      try {
+        await payload.heartbeat();
+      } catch (error) {
+        state.heartbeatError ??= error;
+      }
+    };
+    const beating = setInterval(() => void heartbeat(), HEARTBEAT_WHILE_WORKING_MS);
+    const result = await this.opts
+      .handler(records, {
+        heartbeat,
+        isActive: () => this.isActive(payload, state),
+        commit: async (throughOffset, eventTimesMs) => {
+          while (resolved < records.length) {
+            const r = records[resolved++];
+            if (r === undefined) break;
+            payload.resolveOffset(r.offset);
+            if (r.offset === throughOffset) break;
+          }
+          await this.commitThrough(payload, throughOffset);
+          const now = (this.opts.now ?? Date.now)();
+          for (const t of eventTimesMs)
+            this.opts.metrics.endToEndSeconds(Math.max(0, now - t) / 1000);
+        },
+      })
+      .finally(() => clearInterval(beating));
     if (result.failed === undefined) return true;
     // Work abandoned because the batch went stale (rebalance, stop) is not a failure to pause on:
     // nothing past it was committed, and whoever owns the partition next starts there.

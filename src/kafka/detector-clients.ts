@@ -4,7 +4,7 @@
  */
 import { Partitioners, type Admin, type Consumer, type Kafka, type Producer } from "kafkajs";
 import type { Config } from "../config/load.js";
-import { CONSUMER_FAILOVER } from "./client.js";
+import { CONSUMER_FAILOVER, PRODUCER_FAILOVER } from "./client.js";
 import { ensureTopics } from "./topics.js";
 
 /** The detector's Kafka clients; `admin` is connected, the producer and consumer are not yet. */
@@ -44,6 +44,7 @@ export async function openDetectorKafka(
   const producer: Producer = kafka.producer({
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,
+    ...PRODUCER_FAILOVER,
   });
   const consumer: Consumer = kafka.consumer({
     groupId: config.groupId,

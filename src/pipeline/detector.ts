@@ -173,6 +173,7 @@ export class Detector {
       outcome: search.outcome,
       verdict: verdict.kind,
       reason: verdict.kind === "insufficient" ? verdict.reason : null,
+      score: verdict.kind === "scored" ? verdict.score : null,
       rowsRead: search.rowsRead,
       partitionsRead: search.partitionsRead,
       steps: search.reads,

@@ -168,6 +168,8 @@ export interface CheckTrace extends TracedSearch {
   readonly complete: boolean;
   readonly verdict: Verdict["kind"];
   readonly reason: InsufficientReason | null;
+  /** The score of a scored check (null when insufficient): how far below the threshold a miss was. */
+  readonly score: number | null;
   /** Reads the search made. */
   readonly steps: number;
 }

@@ -198,3 +198,60 @@ describe("the consumer loop's undecodable batches", () => {
     expect(counted).toEqual([]);
   });
 });
+
+describe("the consumer loop's heartbeats while a batch is worked on", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("keeps the member in its group through a slice longer than the session, and stops on a rebalance", async () => {
+    vi.useFakeTimers();
+    const { consumer, batch } = fakeConsumer();
+    const beats: number[] = [];
+    let rebalancing = false;
+    const seenActive: boolean[] = [];
+    const loop = new ConsumerLoop({
+      consumer,
+      topic: "events",
+      // One slice of 25 s: a cold store on a busy machine, longer than a 10 s session.
+      handler: async (_records, control) => {
+        await new Promise((r) => setTimeout(r, 12_000));
+        seenActive.push(control.isActive());
+        rebalancing = true;
+        await new Promise((r) => setTimeout(r, 13_000));
+        seenActive.push(control.isActive());
+        return { doneThrough: undefined };
+      },
+      deadLetters: { sendUndecodable: () => Promise.resolve() },
+      metrics,
+      logger,
+      partitionsConcurrently: 1,
+      probe: () => Promise.resolve(),
+      retry: { initialMs: 100, maxMs: 1000, attempts: 3 },
+    });
+    await loop.start();
+    const payload = {
+      ...failingBatch(),
+      heartbeat: () => {
+        beats.push(Date.now());
+        return rebalancing
+          ? Promise.reject(new Error("The group is rebalancing, so a rejoin is needed"))
+          : Promise.resolve();
+      },
+    };
+    const done = batch()(payload);
+    const outcome = done.then(
+      () => "returned",
+      (e: unknown) => (e as Error).message,
+    );
+    await vi.advanceTimersByTimeAsync(25_000);
+    // Heartbeats every second while the slice ran (kafkajs sends one per heartbeat interval).
+    expect(beats.length).toBeGreaterThanOrEqual(20);
+    // The rebalance a heartbeat reported makes the work inactive and reaches kafkajs.
+    expect(seenActive).toEqual([true, false]);
+    expect(await outcome).toBe("The group is rebalancing, so a rejoin is needed");
+    const after = beats.length;
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(beats.length).toBe(after); // no heartbeat timer left behind
+  });
+});

@@ -2,6 +2,7 @@ import cassandra from "cassandra-driver";
 import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSProtocolError } from "kafkajs";
 import { describe, expect, it } from "vitest";
 import { storeError } from "../../../src/cassandra/errors.js";
+import { isUnknownKeyspace } from "../../../src/cassandra/schema.js";
 import { GeoAnomalyError } from "../../../src/errors.js";
 import { busError, isTransientKafkaLog } from "../../../src/kafka/errors.js";
 import { decideFailure } from "../../../src/pipeline/failure-policy.js";
@@ -35,6 +36,13 @@ describe("decideFailure", () => {
   });
 });
 
+/** What the driver throws for a request whose connection closed under it (a node that died). */
+function socketClosed(): Error {
+  // DriverError is abstract in the typings; the driver itself throws one with this flag.
+  const DriverError = cassandra.errors.DriverError as unknown as new (message: string) => Error;
+  return Object.assign(new DriverError("Socket was closed"), { isSocketError: true });
+}
+
 describe("storeError", () => {
   it("makes timeouts, unavailable replicas and lost hosts retriable", () => {
     for (const err of [
@@ -44,6 +52,7 @@ describe("storeError", () => {
       response(codes.overloaded, "overloaded"),
       new cassandra.errors.OperationTimedOutError("client timeout", "127.0.0.1:9042"),
       new cassandra.errors.NoHostAvailableError({}),
+      socketClosed(),
     ]) {
       const e = storeError("write", err);
       expect(e).toMatchObject({ code: "STORE_WRITE_FAILED", retriable: true, cause: err });
@@ -109,5 +118,18 @@ describe("isTransientKafkaLog", () => {
     expect(
       isTransientKafkaLog({ message: "Crash: KafkaJSNumberOfRetriesExceeded", error: "x" }),
     ).toBe(false);
+  });
+});
+
+describe("isUnknownKeyspace", () => {
+  it("knows a coordinator that has not seen a new keyspace yet, and nothing else", () => {
+    expect(isUnknownKeyspace(response(codes.invalid, "Keyspace 'geo_1' doesn't exist"))).toBe(true);
+    expect(isUnknownKeyspace(response(codes.invalid, "table events_l5 does not exist"))).toBe(
+      false,
+    );
+    expect(isUnknownKeyspace(response(codes.syntaxError, "Keyspace 'x' doesn't exist"))).toBe(
+      false,
+    );
+    expect(isUnknownKeyspace(new Error("Keyspace 'x' doesn't exist"))).toBe(false);
   });
 });
