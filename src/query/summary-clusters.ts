@@ -49,7 +49,7 @@ export async function summaryClusters(
   if (partitions > ctx.maxPartitions) {
     refuse(
       `query too large: zoom ${req.zoom} reads ${partitions} cluster summary partitions, more ` +
-        `than the limit of ${ctx.maxPartitions} (API_MAX_PARTITIONS): narrow the box or shorten the window`,
+        `than the limit of ${ctx.maxPartitions} (API_MAX_PARTITIONS). Zoom in, narrow the box or shorten the window`,
       "QUERY_TOO_LARGE",
     );
   }
