@@ -133,7 +133,12 @@ export function assembleSummary(
   });
   return {
     sourceLength: source.length,
-    log: store,
+    log: {
+      mark: async (pairs) => {
+        await store.mark(pairs);
+        if (pairs.length > 0) options.metrics.marked(pairs.length);
+      },
+    },
     roller,
     applySchema: () => store.applySchema(),
   };

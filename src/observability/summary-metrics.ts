@@ -30,6 +30,16 @@ export function createSummaryMetrics(
     buckets: ROUND_BUCKETS,
     registers: [registry],
   });
+  const touchStatements = new Counter({
+    name: "geoanomaly_summary_touch_statements_total",
+    help: "Touch-log statements the write path sent (one per slice, before its commit).",
+    registers: [registry],
+  });
+  const touchRows = new Counter({
+    name: "geoanomaly_summary_touch_rows_total",
+    help: "Touch-log rows written: distinct (length-4 cell, slot) pairs per slice.",
+    registers: [registry],
+  });
   new Gauge({
     name: "geoanomaly_summary_lag_seconds",
     help: "Now minus the start of this roller's last complete round: events stored since are not counted yet.",
@@ -49,6 +59,10 @@ export function createSummaryMetrics(
     },
     failed() {
       rounds.inc({ result: "failed" });
+    },
+    marked(n) {
+      touchStatements.inc();
+      touchRows.inc(n);
     },
   };
 }

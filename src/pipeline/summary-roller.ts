@@ -31,6 +31,8 @@ export interface SummaryMetrics {
   /** The summary now counts every event whose touch landed before this time. */
   asOf(ms: number): void;
   failed(): void;
+  /** One touch-log statement of the write path, carrying `pairs` rows. */
+  marked(pairs: number): void;
 }
 
 export interface RollerLogger {

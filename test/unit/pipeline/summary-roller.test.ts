@@ -97,7 +97,12 @@ function roller(store: FakeStore, clock: { now: number }) {
     sourceLength: 4,
     intervalMs: 1000,
     now: () => clock.now,
-    metrics: { rolled: () => undefined, asOf: (ms) => asOf.push(ms), failed: () => undefined },
+    metrics: {
+      rolled: () => undefined,
+      asOf: (ms) => asOf.push(ms),
+      failed: () => undefined,
+      marked: () => undefined,
+    },
     logger: { warn: () => undefined, debug: () => undefined },
   });
   return { r, asOf };
