@@ -68,12 +68,16 @@ export async function startDetectorApp(
   // Alerts are kept in Cassandra too (before their offsets commit), for the query API.
   const archive = new CassandraAlertStore(client, config.cassandraKeyspace);
   await archive.applySchema();
-  // The cluster summary: touches marked before each commit, recounted by the roller.
-  const summary = assembleSummary(config, client, layout, {
-    metrics: createSummaryMetrics(metrics.registry),
-    logger: componentLogger(logger, "summary"),
-  });
-  await summary.applySchema();
+  // The cluster summary: touches marked before each commit, recounted by the roller from the
+  // table-per-length rows (another store, as a comparison may run, has no summary).
+  const summary =
+    options.storeFactory === undefined
+      ? assembleSummary(config, client, layout, {
+          metrics: createSummaryMetrics(metrics.registry),
+          logger: componentLogger(logger, "summary"),
+        })
+      : undefined;
+  await summary?.applySchema();
   health.cassandra = true;
 
   const kafka = createKafka(config, componentLogger(logger, "kafka"));
@@ -97,7 +101,9 @@ export async function startDetectorApp(
     alerts: new KafkaAlertSink(producer, config.alertTopic),
     archive,
     deadLetters,
-    summary: { log: summary.log, sourceLength: summary.sourceLength },
+    ...(summary === undefined
+      ? {}
+      : { summary: { log: summary.log, sourceLength: summary.sourceLength } }),
     metrics: metrics.pipeline,
     limits: {
       maxBytes: config.maxEventBytes,
@@ -143,7 +149,7 @@ export async function startDetectorApp(
       },
       {
         name: "stopping the summary roller",
-        run: () => summary.roller.stop(),
+        run: async () => await summary?.roller.stop(),
       },
       {
         name: "disconnecting the alert and dead-letter producer",
@@ -184,7 +190,7 @@ export async function startDetectorApp(
   });
 
   await loop.start();
-  summary.roller.start();
+  summary?.roller.start();
   log.info({ topic: config.inputTopic, metricsPort: http?.port }, "detector running");
   return {
     metrics,
