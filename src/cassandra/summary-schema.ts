@@ -8,6 +8,7 @@ import { TOUCH_TTL_SECONDS } from "../domain/query/summary.js";
 import { compactionWindow } from "../domain/sizing/levels.js";
 
 export const SUMMARY_TABLE = "cell_summary";
+export const MINUTES_TABLE = "cell_minutes";
 export const TOUCHED_TABLE = "summary_touched";
 export const PROGRESS_TABLE = "summary_progress";
 
@@ -22,7 +23,7 @@ function twcs(bucketMs: number): string {
   );
 }
 
-/** The summary statements: summary, touch log and progress tables. */
+/** The summary statements: summary, minute rows, touch log and progress tables. */
 export function summaryTablesCql(keyspace: string): string[] {
   return [
     [
@@ -42,6 +43,22 @@ export function summaryTablesCql(keyspace: string): string[] {
       `    AND comment = 'cluster summary: events, anomalies and position sums per cell and ` +
         `5-min slot, recomputed from the event rows; partition = region 2 characters shorter ` +
         `than the cell x hour'`,
+    ].join("\n"),
+    [
+      `CREATE TABLE IF NOT EXISTS ${keyspace}.${MINUTES_TABLE} (`,
+      `    region text,`,
+      `    bucket bigint,`,
+      `    slot bigint,`,
+      `    cell text,`,
+      `    events bigint,`,
+      `    sum_lat double,`,
+      `    sum_lon double,`,
+      `    anomalies bigint,`,
+      `    PRIMARY KEY ((region, bucket), slot, cell)`,
+      `) WITH gc_grace_seconds = ${GC_GRACE_SECONDS}`,
+      `    AND ${twcs(3_600_000)}`,
+      `    AND comment = 'cluster summary per minute at the source length: what a recount ` +
+        `writes, summed into cell_summary slots'`,
     ].join("\n"),
     [
       `CREATE TABLE IF NOT EXISTS ${keyspace}.${TOUCHED_TABLE} (`,

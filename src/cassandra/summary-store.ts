@@ -12,6 +12,7 @@ import { childCells } from "../domain/query/box-query.js";
 import {
   groupBy,
   regionLength,
+  MINUTE_SLOT_MS,
   SUMMARY_BUCKET_MS,
   SUMMARY_SLOT_MS,
   touchMinute,
@@ -25,6 +26,7 @@ import { storeError } from "./errors.js";
 import { allRows, chunks, mapBounded } from "./paging.js";
 import { ALERTS_TABLE } from "./schema.js";
 import {
+  MINUTES_TABLE,
   PROGRESS_TABLE,
   SUMMARY_TABLE,
   summaryTablesCql,
@@ -47,6 +49,8 @@ export class CassandraSummaryStore implements TouchLog, SummaryRollStore {
     alerts: string;
     rowsIn: string;
     write: string;
+    minutesIn: string;
+    writeMinute: string;
     progress: string;
     saveProgress: string;
   };
@@ -76,6 +80,13 @@ export class CassandraSummaryStore implements TouchLog, SummaryRollStore {
         `INSERT INTO ${ks}.${SUMMARY_TABLE} ` +
         `(region, bucket, length, slot, cell, events, sum_lat, sum_lon, anomalies) ` +
         `VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ? AND TIMESTAMP ?`,
+      minutesIn:
+        `SELECT cell, slot, events, sum_lat, sum_lon, anomalies FROM ${ks}.${MINUTES_TABLE} ` +
+        `WHERE region = ? AND bucket = ? AND slot >= ? AND slot < ?`,
+      writeMinute:
+        `INSERT INTO ${ks}.${MINUTES_TABLE} ` +
+        `(region, bucket, slot, cell, events, sum_lat, sum_lon, anomalies) ` +
+        `VALUES (?, ?, ?, ?, ?, ?, ?, ?) USING TTL ? AND TIMESTAMP ?`,
       progress: `SELECT through_minute, as_of FROM ${ks}.${PROGRESS_TABLE} WHERE name = ?`,
       saveProgress: `INSERT INTO ${ks}.${PROGRESS_TABLE} (name, through_minute, as_of) VALUES (?, ?, ?)`,
     };
@@ -113,7 +124,7 @@ export class CassandraSummaryStore implements TouchLog, SummaryRollStore {
   }
 
   async recount(slot: number, cells: readonly string[]): Promise<SummaryRow[]> {
-    const end = slot + SUMMARY_SLOT_MS;
+    const end = slot + MINUTE_SLOT_MS;
     const buckets = bucketsInRange(slot, end - 1, this.source.bucketMs);
     const [sums, anomalies] = await Promise.all([
       mapBounded(chunks(cells, CELLS_PER_STATEMENT), CONCURRENCY, (group) =>
@@ -155,7 +166,7 @@ export class CassandraSummaryStore implements TouchLog, SummaryRollStore {
     const params = [
       bucketStart(slot, ALERT_BUCKET_MS),
       new Date(slot),
-      new Date(slot + SUMMARY_SLOT_MS),
+      new Date(slot + MINUTE_SLOT_MS),
     ];
     const rows = await mapBounded(chunks([...regions], CELLS_PER_STATEMENT), CONCURRENCY, (group) =>
       allRows(this.client, this.cql.alerts, [group, ...params]),
@@ -178,7 +189,35 @@ export class CassandraSummaryStore implements TouchLog, SummaryRollStore {
     return rows.map(decodeSummaryRow);
   }
 
-  async write(length: number, rows: readonly SummaryRow[], computedAtMs: number): Promise<void> {
+  async minutesIn(region: string, slot: number): Promise<SummaryRow[]> {
+    const rows = await allRows(this.client, this.cql.minutesIn, [
+      region,
+      bucketStart(slot, SUMMARY_BUCKET_MS),
+      slot,
+      slot + SUMMARY_SLOT_MS,
+    ]);
+    return rows.map(decodeSummaryRow);
+  }
+
+  writeMinutes(rows: readonly SummaryRow[], computedAtMs: number): Promise<void> {
+    return this.upsert(this.cql.writeMinute, this.source.length, rows, computedAtMs, () => []);
+  }
+
+  write(length: number, rows: readonly SummaryRow[], computedAtMs: number): Promise<void> {
+    return this.upsert(this.cql.write, length, rows, computedAtMs, () => [length]);
+  }
+
+  /**
+   * Inserts rows of cells of `length` grouped by partition (region, hour), one unlogged batch of
+   * at most ROWS_PER_WRITE rows per statement; `extra` binds what follows the bucket.
+   */
+  private async upsert(
+    cql: string,
+    length: number,
+    rows: readonly SummaryRow[],
+    computedAtMs: number,
+    extra: () => number[],
+  ): Promise<void> {
     const r = regionLength(length);
     const micros = computedAtMs * 1000;
     const partitions = groupBy(
@@ -188,11 +227,11 @@ export class CassandraSummaryStore implements TouchLog, SummaryRollStore {
     const statements = [...partitions.values()].flatMap((p) => chunks(p, ROWS_PER_WRITE));
     await mapBounded(statements, CONCURRENCY, async (group) => {
       const queries = group.map((row) => ({
-        query: this.cql.write,
+        query: cql,
         params: [
           row.cell.slice(0, r),
           bucketStart(row.slot, SUMMARY_BUCKET_MS),
-          length,
+          ...extra(),
           row.slot,
           row.cell,
           row.count,

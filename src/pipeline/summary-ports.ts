@@ -23,8 +23,12 @@ export interface RollProgress {
 export interface SummaryRollStore {
   /** The touches filed under one wall-clock minute. */
   touchesIn(minute: number): Promise<Touch[]>;
-  /** Recounts cells of the source length for one slot from the event rows and the alert archive. */
-  recount(slot: number, cells: readonly string[]): Promise<SummaryRow[]>;
+  /** Recounts cells of the source length for one minute from the event rows and the alert archive. */
+  recount(minute: number, cells: readonly string[]): Promise<SummaryRow[]>;
+  /** Overwrites minute rows of the source length (write time as for `write`). */
+  writeMinutes(rows: readonly SummaryRow[], computedAtMs: number): Promise<void>;
+  /** The minute rows of one partition region (of the source length) within one slot. */
+  minutesIn(region: string, slot: number): Promise<SummaryRow[]>;
   /** The summary rows of `length` in one partition region for one slot. */
   rowsIn(length: number, region: string, slot: number): Promise<SummaryRow[]>;
   /**

@@ -1,8 +1,9 @@
 /**
  * Keeps the cluster summary current: every interval, reads the touch log's open minutes, recounts
- * the (cell, slot) pairs touched since it last rolled them from the source length's event rows and
- * the alert archive, then recomputes their parents length by length from the summary rows just
- * written, and records how far it got. The summary thus lags the stored events by about one
+ * the (cell, minute) pairs touched since it last rolled them from the source length's event rows
+ * and the alert archive into minute rows, sums each touched cell's 5-minute slot from its minute
+ * rows, then recomputes the parents length by length from the summary rows just written, and
+ * records how far it got. The summary thus lags the stored events by about one
  * interval (and one round's time), including the open slot.
  *
  * Exact under replay: a summary row is recomputed from idempotent rows and overwritten, never
@@ -16,7 +17,9 @@ import {
   groupBy,
   parentPairs,
   regionLength,
+  slotPairs,
   sumChildren,
+  sumMinutes,
   summaryLengths,
   TOUCH_TTL_SECONDS,
   type TouchedPair,
@@ -114,7 +117,13 @@ export class SummaryRoller {
     const fresh = await Promise.all(
       minutes.map((m) => limit(async () => ledger.fresh(m, await this.store.touchesIn(m)))),
     );
-    const pairs = distinct(fresh.flat());
+    const touchedMinutes = distinct(fresh.flat());
+    // The touched minutes recounted from the event rows, then their slots summed from minutes.
+    const byMinute = groupBy(touchedMinutes, (p) => String(p.slot));
+    await Promise.all(
+      [...byMinute.values()].map((group) => limit(() => this.recountMinutes(group, started))),
+    );
+    const pairs = slotPairs(touchedMinutes);
     let level: TouchedPair[] = pairs;
     for (const length of this.lengths) {
       level = length === this.options.sourceLength ? pairs : parentPairs(level);
@@ -131,16 +140,29 @@ export class SummaryRoller {
     if (pairs.length > 0) this.options.logger.debug({ pairs: pairs.length }, "summary rolled");
   }
 
-  /** Recounts one slot's pairs of one length: from events at the source, else from the children. */
+  /** Recounts one minute's touched cells from the event rows. */
+  private async recountMinutes(pairs: TouchedPair[], started: number): Promise<void> {
+    const minute = pairs[0]?.slot;
+    if (minute === undefined) return;
+    const rows = await this.store.recount(
+      minute,
+      pairs.map((p) => p.cell),
+    );
+    await this.store.writeMinutes(rows, started);
+  }
+
+  /** Sums one slot's pairs of one length: from minute rows at the source, else from the children. */
   private async rollLevel(length: number, pairs: TouchedPair[], started: number): Promise<void> {
     const slot = pairs[0]?.slot;
     if (slot === undefined) return;
     if (length === this.options.sourceLength) {
-      const rows = await this.store.recount(
-        slot,
-        pairs.map((p) => p.cell),
+      const byRegion = groupBy(pairs, (p) => p.cell.slice(0, regionLength(length)));
+      const rows = await Promise.all(
+        [...byRegion].map(async ([region, cells]) =>
+          sumMinutes(cells, await this.store.minutesIn(region, slot)),
+        ),
       );
-      await this.store.write(length, rows, started);
+      await this.store.write(length, rows.flat(), started);
       return;
     }
     // The children of a parent of `length` share its region at their own length.

@@ -16,6 +16,12 @@ import { bucketCount, type TimeWindow } from "./query-window.js";
 
 /** Time slot of a summary row: the grain of the window a summary answer covers. */
 export const SUMMARY_SLOT_MS = 300_000;
+/**
+ * Time slot of the source length's minute rows: what a recount scans. A touched cell's open
+ * minute is recounted, not its whole 5-minute slot, so a recount reads a fifth of the rows; the
+ * slot's row is then summed from its five minute rows.
+ */
+export const MINUTE_SLOT_MS = 60_000;
 /** Time bucket of a summary partition (rows of 12 slots). */
 export const SUMMARY_BUCKET_MS = 3_600_000;
 /** Coarsest summary length; coarser precisions roll up from it at read time (32 rows per cell). */
@@ -67,7 +73,12 @@ export function touchMinute(nowMs: number): number {
   return bucketStart(nowMs, TOUCH_MINUTE_MS);
 }
 
-/** The distinct (cell of `sourceLength`, slot) pairs of some stored events. */
+/** Start of the minute slot holding `timeMs`. */
+export function minuteSlot(timeMs: number): number {
+  return bucketStart(timeMs, MINUTE_SLOT_MS);
+}
+
+/** The distinct (cell of `sourceLength`, minute slot) pairs of some stored events. */
 export function touchedPairs(
   events: readonly { lat: number; lon: number; timeMs: number }[],
   sourceLength: number,
@@ -75,10 +86,28 @@ export function touchedPairs(
   const out = new Map<string, TouchedPair>();
   for (const e of events) {
     const cell = encode(e.lat, e.lon, sourceLength);
-    const slot = slotStart(e.timeMs);
+    const slot = minuteSlot(e.timeMs);
     out.set(`${cell}/${slot}`, { cell, slot });
   }
   return [...out.values()];
+}
+
+/** The distinct (cell, slot) pairs holding some (cell, minute slot) pairs. */
+export function slotPairs(minutePairs: readonly TouchedPair[]): TouchedPair[] {
+  const out = new Map<string, TouchedPair>();
+  for (const p of minutePairs) {
+    const slot = slotStart(p.slot);
+    out.set(`${p.cell}/${slot}`, { cell: p.cell, slot });
+  }
+  return [...out.values()];
+}
+
+/** The slot rows of `pairs` summed from the minute rows of the same cells (zeros when none). */
+export function sumMinutes(
+  pairs: readonly TouchedPair[],
+  minutes: readonly SummaryRow[],
+): SummaryRow[] {
+  return sumInto(pairs, minutes, (m) => `${m.cell}/${slotStart(m.slot)}`);
 }
 
 /** The distinct parents (one character shorter, same slot) of some pairs. */
@@ -101,19 +130,28 @@ export function sumChildren(
   parents: readonly TouchedPair[],
   children: readonly SummaryRow[],
 ): SummaryRow[] {
+  return sumInto(parents, children, (c) => `${c.cell.slice(0, -1)}/${c.slot}`);
+}
+
+/** Rows of `targets` summed from `parts`, each part added to the target its key names. */
+function sumInto(
+  targets: readonly TouchedPair[],
+  parts: readonly SummaryRow[],
+  keyOf: (part: SummaryRow) => string,
+): SummaryRow[] {
   const byKey = new Map<
     string,
     { count: number; sumLat: number; sumLon: number; anomalies: number }
-  >(parents.map((p) => [`${p.cell}/${p.slot}`, { count: 0, sumLat: 0, sumLon: 0, anomalies: 0 }]));
-  for (const c of children) {
-    const acc = byKey.get(`${c.cell.slice(0, -1)}/${c.slot}`);
+  >(targets.map((p) => [`${p.cell}/${p.slot}`, { count: 0, sumLat: 0, sumLon: 0, anomalies: 0 }]));
+  for (const c of parts) {
+    const acc = byKey.get(keyOf(c));
     if (acc === undefined) continue;
     acc.count += c.count;
     acc.sumLat += c.sumLat;
     acc.sumLon += c.sumLon;
     acc.anomalies += c.anomalies;
   }
-  return parents.map((p) => {
+  return targets.map((p) => {
     const acc = byKey.get(`${p.cell}/${p.slot}`);
     return { cell: p.cell, slot: p.slot, count: 0, sumLat: 0, sumLon: 0, anomalies: 0, ...acc };
   });

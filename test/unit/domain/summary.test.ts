@@ -2,7 +2,10 @@ import ngeohash from "ngeohash";
 import { describe, expect, it } from "vitest";
 import { cellsInBox, type Box } from "../../../src/domain/geo/cover.js";
 import {
+  MINUTE_SLOT_MS,
   parentPairs,
+  slotPairs,
+  sumMinutes,
   regionLength,
   slotWindow,
   SUMMARY_BUCKET_MS,
@@ -31,12 +34,36 @@ describe("summary keys", () => {
 
   it("marks each (source cell, slot) of a slice once, whatever the replays", () => {
     const e = { lat: 48.8566, lon: 2.3522, timeMs: T + 1000 };
-    const pairs = touchedPairs([e, e, { ...e, timeMs: T + SUMMARY_SLOT_MS }, e], 4);
+    const next = { ...e, timeMs: T + MINUTE_SLOT_MS };
+    const pairs = touchedPairs([e, e, next, e, { ...e, timeMs: T + SUMMARY_SLOT_MS }], 4);
+    const cell = ngeohash.encode(48.8566, 2.3522, 4);
     expect(pairs).toEqual([
-      { cell: ngeohash.encode(48.8566, 2.3522, 4), slot: T },
-      { cell: ngeohash.encode(48.8566, 2.3522, 4), slot: T + SUMMARY_SLOT_MS },
+      { cell, slot: T },
+      { cell, slot: T + MINUTE_SLOT_MS },
+      { cell, slot: T + SUMMARY_SLOT_MS },
     ]);
-    expect(parentPairs(pairs).map((p) => p.cell)).toEqual(["u09", "u09"]);
+    const slots = slotPairs(pairs);
+    expect(slots).toEqual([
+      { cell, slot: T },
+      { cell, slot: T + SUMMARY_SLOT_MS },
+    ]);
+    expect(parentPairs(slots).map((p) => p.cell)).toEqual(["u09", "u09"]);
+  });
+
+  it("sums a slot from its minute rows", () => {
+    const minute = (slot: number, count: number): SummaryRow => ({
+      cell: "u09t",
+      slot,
+      count,
+      sumLat: count,
+      sumLon: count,
+      anomalies: 0,
+    });
+    const rows = sumMinutes(
+      [{ cell: "u09t", slot: T }],
+      [minute(T, 2), minute(T + 4 * MINUTE_SLOT_MS, 3), minute(T + SUMMARY_SLOT_MS, 7)],
+    );
+    expect(rows).toEqual([{ cell: "u09t", slot: T, count: 5, sumLat: 5, sumLon: 5, anomalies: 0 }]);
   });
 
   it("sums a parent from its children, and writes zeros for a parent with none left", () => {

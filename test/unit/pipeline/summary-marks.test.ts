@@ -7,7 +7,7 @@ import ngeohash from "ngeohash";
 import { describe, expect, it } from "vitest";
 import type { AnomalyAlert } from "../../../src/domain/detect/alert.js";
 import { DEFAULT_LIMITS } from "../../../src/domain/detect/event.js";
-import { slotStart, type TouchedPair } from "../../../src/domain/query/summary.js";
+import { minuteSlot, type TouchedPair } from "../../../src/domain/query/summary.js";
 import { createMetrics } from "../../../src/observability/metrics.js";
 import { createBatchHandler } from "../../../src/pipeline/batch-processor.js";
 import type { CheckOutcome } from "../../../src/pipeline/detector.js";
@@ -101,7 +101,7 @@ describe("summary marks in the batch handler", () => {
     );
     expect(result).toEqual({ doneThrough: "4" });
     expect(steps).toEqual(["check", "archive", "publish", "mark", "commit"]);
-    const slot = slotStart(NOW - 1000);
+    const slot = minuteSlot(NOW - 1000);
     expect(marked).toEqual([
       { cell: ngeohash.encode(48.85, 2.35, 4), slot },
       { cell: ngeohash.encode(-33.86, 151.2, 4), slot },

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import ngeohash from "ngeohash";
-import { regionLength, slotStart, type SummaryRow } from "../../../src/domain/query/summary.js";
+import {
+  MINUTE_SLOT_MS,
+  minuteSlot,
+  regionLength,
+  slotStart,
+  type SummaryRow,
+} from "../../../src/domain/query/summary.js";
 import type { Touch } from "../../../src/domain/query/touch-ledger.js";
 import type { RollProgress, SummaryRollStore } from "../../../src/pipeline/summary-ports.js";
 import { SummaryRoller } from "../../../src/pipeline/summary-roller.js";
@@ -30,9 +36,9 @@ class FakeStore implements SummaryRollStore {
     if (!replay) this.events.push(e);
     const cell = ngeohash.encode(e.lat, e.lon, 4);
     const list = (this.touches.get(minute) ?? []).filter(
-      (t) => !(t.cell === cell && t.slot === slotStart(e.timeMs)),
+      (t) => !(t.cell === cell && t.slot === minuteSlot(e.timeMs)),
     );
-    list.push({ cell, slot: slotStart(e.timeMs), touchedMs });
+    list.push({ cell, slot: minuteSlot(e.timeMs), touchedMs });
     this.touches.set(minute, list);
   }
   touchesIn(minute: number) {
@@ -43,7 +49,7 @@ class FakeStore implements SummaryRollStore {
     return Promise.resolve(
       cells.map((cell) => {
         const es = this.events.filter(
-          (e) => ngeohash.encode(e.lat, e.lon, 4) === cell && slotStart(e.timeMs) === slot,
+          (e) => ngeohash.encode(e.lat, e.lon, 4) === cell && minuteSlot(e.timeMs) === slot,
         );
         return {
           cell,
@@ -54,6 +60,23 @@ class FakeStore implements SummaryRollStore {
           anomalies: es.filter((e) => e.anomalous === true).length,
         };
       }),
+    );
+  }
+  readonly minuteRows = new Map<string, { row: SummaryRow; at: number }>();
+  writeMinutes(rows: readonly SummaryRow[], at: number) {
+    for (const row of rows) {
+      expect(row.slot % MINUTE_SLOT_MS).toBe(0);
+      const key = `${row.cell}/${row.slot}`;
+      const old = this.minuteRows.get(key);
+      if (old === undefined || old.at <= at) this.minuteRows.set(key, { row, at });
+    }
+    return Promise.resolve();
+  }
+  minutesIn(region: string, slot: number) {
+    return Promise.resolve(
+      [...this.minuteRows.values()]
+        .map((r) => r.row)
+        .filter((r) => r.cell.slice(0, regionLength(4)) === region && slotStart(r.slot) === slot),
     );
   }
   rowsIn(length: number, region: string, slot: number) {
@@ -118,12 +141,15 @@ describe("summary roller", () => {
     store.touch(MINUTE, { lat: 48.85, lon: 2.35, timeMs: T - 1000 }, T);
     store.touch(MINUTE, { lat: 48.86, lon: 2.36, timeMs: T - 900, anomalous: true }, T);
     store.touch(MINUTE, { lat: 52.5, lon: 13.4, timeMs: T - 800 }, T);
+    // The next minute of the same 5-minute slot: a minute row of its own, summed into the slot.
+    store.touch(MINUTE, { lat: 48.851, lon: 2.351, timeMs: T + 40_000 }, T);
     clock.now = T + 1000;
     await r.round();
     const paris4 = ngeohash.encode(48.85, 2.35, 4);
-    expect(store.count(paris4)).toBe(2);
-    expect(store.count(paris4.slice(0, 3))).toBe(2);
-    expect(store.count(paris4.slice(0, 2))).toBe(2);
+    expect(store.minuteRows.size).toBe(3);
+    expect(store.count(paris4)).toBe(3);
+    expect(store.count(paris4.slice(0, 3))).toBe(3);
+    expect(store.count(paris4.slice(0, 2))).toBe(3);
     expect(store.count(ngeohash.encode(52.5, 13.4, 2))).toBe(1);
     expect([...store.rows.values()].find((x) => x.row.cell === paris4)?.row.anomalies).toBe(1);
     expect(asOf).toEqual([T + 1000]);
@@ -134,7 +160,7 @@ describe("summary roller", () => {
     clock.now = T + 2000;
     await r.round();
     expect(store.recounts).toBe(recounts + 1);
-    expect(store.count(paris4)).toBe(2);
+    expect(store.count(paris4)).toBe(3);
 
     // Nothing touched since: a round recounts nothing.
     clock.now = T + 3000;
