@@ -43,7 +43,7 @@ export class TouchLedger {
   /** Records touches of `minute` as rolled. */
   rolled(minute: number, touches: readonly Touch[]): void {
     let rolled = this.rolledTouches.get(minute);
-    if (rolled === undefined) this.rolledTouches.set(minute, (rolled = new Map()));
+    if (rolled === undefined) this.rolledTouches.set(minute, (rolled = new Map<string, number>()));
     for (const t of touches)
       rolled.set(key(t), Math.max(rolled.get(key(t)) ?? -Infinity, t.touchedMs));
   }
