@@ -43,6 +43,8 @@ export interface SummaryRollStore {
 /** The roller as the service runs it: started once the store is ready, stopped in the shutdown. */
 export interface SummaryRolling {
   start(): void;
+  /** One round now, whatever the schedule: rows stored outside the detector (tools, tests). */
+  round(): Promise<void>;
   /** Stops scheduling rounds and waits for the one running. */
   stop(): Promise<void>;
 }

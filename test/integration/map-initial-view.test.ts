@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GeoEvent } from "../../src/domain/detect/event.js";
 import { launchChromium } from "../support/browser.js";
-import { openTestDetector, storeEvents, testConfig } from "../support/detector.js";
+import { openTestDetector, storeEvents, summariseEvents, testConfig } from "../support/detector.js";
 import { startTestQueryApp } from "../support/query.js";
 
 interface MapState {
@@ -30,11 +30,14 @@ describe("the map page's first view in real headless Chromium", () => {
     const parts = await openTestDetector(config);
     // Buenos Aires is the busiest single place, but Seoul and Osaka (830 km apart, in different
     // cells of the overview) together hold more: the page opens over them.
-    await storeEvents(parts, [
+    const events = [
       ...around("buenos-aires", -34.61, -58.38, 100),
       ...around("seoul", 37.57, 126.98, 70),
       ...around("osaka", 34.69, 135.5, 60),
-    ]);
+    ];
+    await storeEvents(parts, events);
+    // The overview's clusters come from the summary, which the detector would keep.
+    await summariseEvents(config, events);
     const api = await startTestQueryApp(config);
     const browser = await launchChromium({ width: 1100, height: 750 });
     const page = await browser.newPage();
