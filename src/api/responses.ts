@@ -55,6 +55,13 @@ export const clustersAnswer = z.object({
   events: z.array(event).optional().describe("mode 'events' only"),
   truncated: z.boolean().optional().describe("mode 'events' only"),
   anomaliesTruncated: z.boolean().optional(),
+  summaryAsOf: z
+    .string()
+    .nullable()
+    .optional()
+    .describe(
+      "clusters from the summary only: events stored before this time are counted (null before the first roll)",
+    ),
 });
 
 /** The alert contract as published on Kafka (schema/anomaly-alert.v2.schema.json). */

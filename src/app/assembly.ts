@@ -7,7 +7,8 @@
 import type cassandra from "cassandra-driver";
 import { CassandraEventStore } from "../cassandra/event-store.js";
 import { applySchema } from "../cassandra/schema.js";
-import { configuredLayout, searchedLevels } from "../config/layout.js";
+import { CassandraSummaryStore } from "../cassandra/summary-store.js";
+import { configuredLayout, searchedLevels, summarySourceLevel } from "../config/layout.js";
 import type { Config } from "../config/load.js";
 import type { GeoEvent } from "../domain/detect/event.js";
 import type { LevelLayout } from "../domain/sizing/levels.js";
@@ -15,6 +16,12 @@ import type { Verdict } from "../domain/detect/scoring.js";
 import type { SearchResult } from "../domain/detect/search.js";
 import { Detector, type DetectorSettings } from "../pipeline/detector.js";
 import type { CheckTracer, EventStore, PipelineMetrics } from "../pipeline/ports.js";
+import type { SummaryRolling, TouchLog } from "../pipeline/summary-ports.js";
+import {
+  SummaryRoller,
+  type RollerLogger,
+  type SummaryMetrics,
+} from "../pipeline/summary-roller.js";
 import type { RetryOptions } from "../pipeline/failure-policy.js";
 
 /** A store with the means to create its tables. */
@@ -97,6 +104,44 @@ export function assembleDetector(
   const settings = detectorSettings(config, layout);
   const detector = new Detector(parts.store, settings, options.metrics, options.tracer);
   return { ...parts, layout, settings, detector };
+}
+
+/** The cluster summary's parts in the detector: the write path's touch log and the roller. */
+export interface SummaryParts {
+  /** The length the summary is counted from. */
+  readonly sourceLength: number;
+  readonly log: TouchLog;
+  readonly roller: SummaryRolling;
+  /** Creates the summary's tables; safe to run again. */
+  applySchema(): Promise<void>;
+}
+
+/** The summary of `config`'s layout on a connected `client`, its roller reporting to `metrics`. */
+export function assembleSummary(
+  config: Config,
+  client: cassandra.Client,
+  layout: LevelLayout,
+  options: { readonly metrics: SummaryMetrics; readonly logger: RollerLogger },
+): SummaryParts {
+  const source = summarySourceLevel(config, layout);
+  const store = new CassandraSummaryStore(client, config.cassandraKeyspace, source);
+  const roller = new SummaryRoller(store, {
+    sourceLength: source.length,
+    intervalMs: config.summaryRollIntervalMs,
+    metrics: options.metrics,
+    logger: options.logger,
+  });
+  return {
+    sourceLength: source.length,
+    log: {
+      mark: async (pairs) => {
+        await store.mark(pairs);
+        if (pairs.length > 0) options.metrics.marked(pairs.length);
+      },
+    },
+    roller,
+    applySchema: () => store.applySchema(),
+  };
 }
 
 /**

@@ -19,7 +19,8 @@ import { componentLogger, type Logger } from "../observability/logger.js";
 import { createMetrics, type Metrics } from "../observability/metrics.js";
 import { CheckTraceBuffer } from "../observability/trace.js";
 import { createBatchHandler } from "../pipeline/batch-processor.js";
-import { assembleDetector, retryOptions, type StoreFactory } from "./assembly.js";
+import { createSummaryMetrics } from "../observability/summary-metrics.js";
+import { assembleDetector, assembleSummary, retryOptions, type StoreFactory } from "./assembly.js";
 import { logConsumerEvents, logDriverEvents } from "./client-events.js";
 import { DetectorHealth } from "./health.js";
 import { orderedShutdown } from "./shutdown.js";
@@ -70,6 +71,16 @@ export async function startDetectorApp(
   // Alerts are kept in Cassandra too (before their offsets commit), for the query API.
   const archive = new CassandraAlertStore(client, config.cassandraKeyspace);
   await archive.applySchema();
+  // The cluster summary: touches marked before each commit, recounted by the roller from the
+  // table-per-length rows (another store, as a comparison may run, has no summary).
+  const summary =
+    options.storeFactory === undefined
+      ? assembleSummary(config, client, layout, {
+          metrics: createSummaryMetrics(metrics.registry),
+          logger: componentLogger(logger, "summary"),
+        })
+      : undefined;
+  await summary?.applySchema();
   health.cassandra = true;
   log.info({ ms: Date.now() - schemaFrom }, "schema applied");
 
@@ -102,6 +113,9 @@ export async function startDetectorApp(
     alerts: new KafkaAlertSink(producer, config.alertTopic),
     archive,
     deadLetters,
+    ...(summary === undefined
+      ? {}
+      : { summary: { log: summary.log, sourceLength: summary.sourceLength } }),
     metrics: metrics.pipeline,
     limits: {
       maxBytes: config.maxEventBytes,
@@ -146,6 +160,10 @@ export async function startDetectorApp(
         run: () => loop.stop().catch((err: unknown) => log.warn({ err }, "consumer stop failed")),
       },
       {
+        name: "stopping the summary roller",
+        run: async () => await summary?.roller.stop(),
+      },
+      {
         name: "disconnecting the alert and dead-letter producer",
         run: () =>
           producer
@@ -184,6 +202,7 @@ export async function startDetectorApp(
   });
 
   await loop.start();
+  summary?.roller.start();
   log.info({ topic: config.inputTopic, metricsPort: http?.port }, "detector running");
   return {
     metrics,

@@ -11,7 +11,8 @@ import { loadTokensFile } from "../api/tokens.js";
 import { CassandraAlertStore } from "../cassandra/alert-store.js";
 import { createCassandraClient } from "../cassandra/client.js";
 import { CassandraEventReader } from "../cassandra/event-reader.js";
-import { configuredLayout, searchedLevels } from "../config/layout.js";
+import { CassandraSummaryReader } from "../cassandra/summary-reader.js";
+import { configuredLayout, searchedLevels, summarySourceLevel } from "../config/layout.js";
 import type { Config } from "../config/load.js";
 import { componentLogger, type Logger } from "../observability/logger.js";
 import { createMetrics } from "../observability/metrics.js";
@@ -47,6 +48,8 @@ export async function startQueryApp(config: Config, logger: Logger): Promise<Que
     layout,
     events: new CassandraEventReader(client, config.cassandraKeyspace),
     alerts: new CassandraAlertStore(client, config.cassandraKeyspace),
+    summary: new CassandraSummaryReader(client, config.cassandraKeyspace),
+    summarySource: summarySourceLevel(config, layout),
     maxPartitions: config.apiMaxPartitions,
     now: Date.now,
   };

@@ -11,6 +11,7 @@ import {
   type LevelSpec,
 } from "../domain/sizing/levels.js";
 import { GeoAnomalyError } from "../errors.js";
+import { summaryTablesCql } from "./summary-schema.js";
 
 /** Keyspace replication as CQL map text, from `SimpleStrategy:N` or `NetworkTopologyStrategy:dc=N,...`. */
 export function replicationCql(setting: string): string {
@@ -104,7 +105,10 @@ export function alertsTableCql(keyspace: string): string {
   });
 }
 
-/** The schema statements, in order: keyspace, one table per geohash length, the alert archive. */
+/**
+ * The schema statements, in order: keyspace, one table per geohash length, the cluster summary's
+ * tables, the alert archive.
+ */
 export function schemaStatements(
   layout: LevelLayout,
   keyspace: string,
@@ -113,6 +117,7 @@ export function schemaStatements(
   return [
     `CREATE KEYSPACE IF NOT EXISTS ${keyspace}\n    WITH replication = ${replicationCql(replication)}`,
     ...layout.map((level) => tableCql(keyspace, level)),
+    ...summaryTablesCql(keyspace),
     alertsTableCql(keyspace),
   ];
 }
@@ -124,7 +129,8 @@ export function schemaFile(layout: LevelLayout, keyspace: string, replication: s
     "-- Do not edit: change the layout settings and regenerate (npm run schema:generate).",
     "-- One table per geohash length, partitioned by (cell, time bucket), newest rows first,",
     "-- with a TTL and a TimeWindowCompactionStrategy window matched to that length's bucket;",
-    "-- then the alert archive the query API reads anomalies from.",
+    "-- then the cluster summary (recomputed per cell and slot), its touch log and progress,",
+    "-- and the alert archive the query API reads anomalies from.",
     "",
   ];
   return `${header.join("\n")}${schemaStatements(layout, keyspace, replication).join(";\n\n")};\n`;

@@ -4,7 +4,7 @@ import { observePartitionSizes } from "../cassandra/partition-sizes.js";
 import { ALERTS_TABLE } from "../cassandra/schema.js";
 import { loadConfig } from "../config/load.js";
 import { DEFAULT_WINDOW_MS } from "../domain/query/query-window.js";
-import { configuredLayout } from "../config/layout.js";
+import { configuredLayout, summarySourceLevel } from "../config/layout.js";
 import { DEFAULT_LAYOUT_BASIS } from "../domain/sizing/layout.js";
 import { tableName } from "../domain/sizing/levels.js";
 import { zoomCosts } from "../domain/query/map-cost.js";
@@ -154,13 +154,18 @@ function printZooms(flags: PlanFlags): void {
   );
   const [widthPx, heightPx] = flags.viewport;
   const [lat, lon] = flags.at;
-  const costs = zoomCosts(layout, { widthPx, heightPx, lat, lon }, DEFAULT_WINDOW_MS);
+  const costs = zoomCosts(
+    layout,
+    { widthPx, heightPx, lat, lon },
+    DEFAULT_WINDOW_MS,
+    summarySourceLevel(config, layout).length,
+  );
   console.log(
     `map cost per zoom: ${widthPx}x${heightPx} px viewport at ${lat},${lon}, 1-hour window, stored lengths ` +
       layout.map((l) => l.length).join(","),
   );
   console.log(
-    "zoom  precision  mode      length  cells shown  cells read  buckets  partitions (of which alerts)",
+    "zoom  precision  mode      length  cells shown  cells read  buckets  partitions (of which alerts); summary: cells read = its regions",
   );
   for (const c of costs) {
     console.log(

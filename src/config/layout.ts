@@ -4,7 +4,7 @@
  * Every entry point asks this module, so the detector, the schema and the query side agree.
  */
 import { buildLayout, searchLengths, type LayoutBasis } from "../domain/sizing/layout.js";
-import type { LevelLayout } from "../domain/sizing/levels.js";
+import type { LevelLayout, LevelSpec } from "../domain/sizing/levels.js";
 import type { Config } from "./settings.js";
 
 type LayoutConfig = Pick<
@@ -62,4 +62,15 @@ export function configuredLayout(config: LayoutConfig): LevelLayout {
         `LAYOUT_HOT_CELL_SHARE give no usable layout: ${why}`,
     );
   }
+}
+
+/**
+ * The length the cluster summary is counted from: the coarsest searched length (every event is
+ * stored there, and its cells are the coarsest a search reads).
+ */
+export function summarySourceLevel(config: LayoutConfig, layout: LevelLayout): LevelSpec {
+  const levels = searchedLevels(config, layout);
+  const coarsest = levels.at(-1);
+  if (coarsest === undefined) throw new Error("the layout has no levels");
+  return coarsest;
 }

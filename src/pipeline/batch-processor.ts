@@ -1,5 +1,6 @@
 import type { AnomalyAlert } from "../domain/detect/alert.js";
-import { parseEvent, type ValidationLimits } from "../domain/detect/event.js";
+import { parseEvent, type GeoEvent, type ValidationLimits } from "../domain/detect/event.js";
+import { touchedPairs } from "../domain/query/summary.js";
 import { describeError, isGeoAnomalyError } from "../errors.js";
 import type { CheckItem, CheckOutcome, Detector } from "./detector.js";
 import type {
@@ -14,6 +15,7 @@ import type {
   PipelineMetrics,
 } from "./ports.js";
 import { withRetry, type RetryOptions } from "./retry.js";
+import type { TouchLog } from "./summary-ports.js";
 
 /** Minimal logger shape (pino fits). */
 export interface BatchLogger {
@@ -28,6 +30,11 @@ export interface BatchProcessorDeps {
   /** Where alerts are archived for the query API, before they are published. */
   readonly archive?: AlertArchive;
   readonly deadLetters: DeadLetterSink;
+  /**
+   * The cluster summary's touch log: the (cell of `sourceLength`, slot) pairs of a slice's stored
+   * events are marked after its rows and alerts are stored and before its offsets commit.
+   */
+  readonly summary?: { readonly log: TouchLog; readonly sourceLength: number };
   readonly metrics: PipelineMetrics;
   readonly limits: ValidationLimits;
   /** Most records checked together; a larger fetched batch is checked in slices of this size. */
@@ -37,8 +44,11 @@ export interface BatchProcessorDeps {
   readonly now?: () => number;
 }
 
-/** Why a slice stopped: its check or its publishing failed for good. */
-type SliceFailure = { readonly stage: "check" | "publish"; readonly error: unknown };
+/** Why a slice stopped: its check, its publishing or its summary touches failed for good. */
+type SliceFailure = {
+  readonly stage: "check" | "publish" | "mark";
+  readonly error: unknown;
+};
 
 /**
  * Handles one fetched batch of one partition, in slices of at most `checkBatchSize` records, in
@@ -112,9 +122,11 @@ async function handleSlice(
   }
 
   const alerts: AnomalyAlert[] = [];
+  const stored: GeoEvent[] = [];
   const eventTimesMs: number[] = [];
   outcomes.forEach((outcome, i) => {
     if (outcome.kind === "checked") {
+      stored.push(outcome.event);
       eventTimesMs.push(outcome.event.timeMs);
       if (outcome.alert !== undefined) alerts.push(outcome.alert);
       return;
@@ -132,6 +144,20 @@ async function handleSlice(
       return { stage: "publish", error };
     }
     for (const letter of letters) deps.metrics.deadLettered(letter.reason);
+  }
+  if (deps.summary !== undefined && stored.length > 0) {
+    const { log, sourceLength } = deps.summary;
+    const pairs = touchedPairs(stored, sourceLength);
+    try {
+      await withRetry(
+        () => log.mark(pairs),
+        deps.retry,
+        () => deps.metrics.retried("write"),
+        () => control.isActive(),
+      );
+    } catch (error) {
+      return { stage: "mark", error };
+    }
   }
   const last = records.at(-1);
   // A failed commit (usually a rebalance) goes to the consumer, which rejoins the group.

@@ -1,9 +1,10 @@
 /**
  * GET /v1/clusters: clusters for a web-map zoom. The zoom names a geohash precision p; its
  * clusters are the cells of p touching the box, totalled over the whole cell and the window.
- * Cassandra counts and sums positions per (cell, bucket) partition of table p, or of the next
- * finer stored length whose cells roll up into p. Past the cluster zooms, or finer than every
- * stored length, the answer is the individual events.
+ * Up to the summary's source length they come from the cluster summary (summary-clusters.ts);
+ * finer, Cassandra counts and sums positions per (cell, bucket) partition of table p, or of the
+ * next finer stored length whose cells roll up into p. Past the cluster zooms, or finer than
+ * every stored length, the answer is the individual events.
  */
 import { childCells, snapToCells } from "../domain/query/box-query.js";
 import { boxCellCount, cellsInBox, type Box } from "../domain/geo/cover.js";
@@ -19,6 +20,7 @@ import { alertPartitions, readAnomalies } from "./anomalies-query.js";
 import { iso, refuse, type QueryContext } from "./context.js";
 import { queryEvents, type EventJson } from "./events-query.js";
 import type { ReadBudget } from "./ports.js";
+import { summaryClusters, type SummaryClustersAnswer } from "./summary-clusters.js";
 
 /** Alerts read to count anomalies per cluster; past it the counts say so (`anomaliesTruncated`). */
 const MAX_ALERTS_COUNTED = 10_000;
@@ -33,6 +35,7 @@ export interface ClustersRequest {
 }
 
 export type ClustersAnswer =
+  | SummaryClustersAnswer
   | {
       readonly mode: "clusters";
       readonly precision: number;
@@ -71,6 +74,7 @@ export async function queryClusters(
     return { mode: "events", precision: source.precision, clusters: [], ...answer };
   }
   const { precision, sourceLength } = source;
+  if (precision <= ctx.summarySource.length) return summaryClusters(ctx, req, precision);
   const level = ctx.layout.find((l) => l.length === sourceLength);
   if (level === undefined) throw new Error(`length ${sourceLength} is not stored`);
   const window = servedWindow(req.window, level.ttlSeconds, ctx.now());

@@ -6,6 +6,7 @@ import type { AnomalyAlert } from "../domain/detect/alert.js";
 import type { Box } from "../domain/geo/cover.js";
 import type { TimeWindow } from "../domain/query/query-window.js";
 import type { CellSums } from "../domain/query/rollup.js";
+import type { SummaryRead, SummaryRow } from "../domain/query/summary.js";
 
 /** A stored event as the API answers it (time in epoch ms until serialised). */
 export interface StoredEvent {
@@ -75,4 +76,12 @@ export interface EventReader {
 /** Reads the alert archive; cells are regions of ALERT_REGION_LENGTH. */
 export interface AlertReader {
   newestInBox(read: BoxRead): Promise<BoxResult<AnomalyAlert>>;
+}
+
+/** Reads the cluster summary (per cell and slot, kept current by the detectors' rollers). */
+export interface SummaryReader {
+  /** The rows of the read's length in its partitions and slot range; rows count against the budget. */
+  rows(read: SummaryRead, budget: ReadBudget): Promise<SummaryRow[]>;
+  /** Start of the rollers' last complete round (every event stored before it is counted). */
+  asOf(): Promise<number | undefined>;
 }

@@ -5,6 +5,7 @@ import {
   createTestTopics,
   openTestDetector,
   storeEvents,
+  summariseEvents,
   testConfig,
   waitFor,
 } from "../support/detector.js";
@@ -37,11 +38,14 @@ describe("the map page's first view in real headless Chromium", () => {
     const parts = await openTestDetector(config);
     // Buenos Aires is the busiest single place, but Seoul and Osaka (830 km apart, in different
     // cells of the overview) together hold more: the page opens over them.
-    await storeEvents(parts, [
+    const events = [
       ...around("buenos-aires", -34.61, -58.38, 100),
       ...around("seoul", 37.57, 126.98, 70),
       ...around("osaka", 34.69, 135.5, 60),
-    ]);
+    ];
+    await storeEvents(parts, events);
+    // The overview's clusters come from the summary, which the detector would keep.
+    await summariseEvents(config, events);
     const api = await startTestQueryApp(config);
     // The page's alert stream would get 503s (console errors) until the API follows the topic.
     await waitFor("the API's alert stream follows the topic", () => api.streamLive());

@@ -56,7 +56,11 @@ interface ClustersBody {
 
 describe("query API against the real servers, with events stored through the detector", () => {
   it("answers events, clusters, anomalies and near exactly as brute force over the known events", async () => {
-    const config = testConfig({ geohashLengths: rollupLengths(), apiMaxPartitions: "200000" });
+    const config = testConfig({
+      geohashLengths: rollupLengths(),
+      apiMaxPartitions: "200000",
+      summaryRollIntervalMs: "300",
+    });
     await createTestTopics(config);
     dropKeyspaceAfterTest(config);
     const detector = await startTestDetector(config);
@@ -98,7 +102,16 @@ describe("query API against the real servers, with events stored through the det
       (m) => JSON.parse(m.value?.toString() ?? "{}") as AnomalyAlert,
     );
 
+    const storedAt = Date.now();
     const api = await startTestQueryApp(config);
+    // Zoomed-out clusters come from the summary, which lags the stored events by a roll.
+    await waitFor("the summary rolled past the stored events", async () => {
+      const { body } = await getJson<{ summaryAsOf: string | null }>(
+        api,
+        "/v1/clusters?bbox=-180,-90,180,90&zoom=0",
+      );
+      return body.summaryAsOf !== null && Date.parse(body.summaryAsOf) > storedAt;
+    });
     const from = t0 - 60_000;
     const to = Date.now() + 60_000;
     const window = `from=${from}&to=${new Date(to).toISOString()}`;

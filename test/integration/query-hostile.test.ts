@@ -41,7 +41,9 @@ async function timed(url: URL, init?: RequestInit) {
 
 describe("the query API under hostile requests, on real Cassandra", () => {
   it("refuses the costly requests at once, keeps serving, and holds the strip to its row budget", async () => {
-    const config = testConfig({ apiMaxRows: "1000" });
+    // Lengths 2 and 3 stored too (MAP_LENGTHS): the strip's events are then read from coarse
+    // cells whose edge partitions hold the whole band, the costly case this test is about.
+    const config = testConfig({ apiMaxRows: "1000", mapLengths: "2,3" });
     await createTestTopics(config);
     dropKeyspaceAfterTest(config);
     const detector = await startTestDetector(config);

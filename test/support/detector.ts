@@ -2,7 +2,16 @@ import { Kafka, Partitioners, logLevel, type KafkaMessage } from "kafkajs";
 import { onTestFinished } from "vitest";
 import { startDetectorApp, type DetectorApp } from "../../src/app/detector-app.js";
 import { createCassandraClient } from "../../src/cassandra/client.js";
-import { assembleDetector, type DetectorParts, type StoreFactory } from "../../src/app/assembly.js";
+import {
+  assembleDetector,
+  assembleSummary,
+  type DetectorParts,
+  type StoreFactory,
+} from "../../src/app/assembly.js";
+import { configuredLayout } from "../../src/config/layout.js";
+import { touchedPairs } from "../../src/domain/query/summary.js";
+import { createSummaryMetrics } from "../../src/observability/summary-metrics.js";
+import { Registry } from "prom-client";
 import type { GeoEvent } from "../../src/domain/detect/event.js";
 import { encode } from "../../src/domain/geo/geo.js";
 import { planWrites } from "../../src/domain/detect/write-plan.js";
@@ -222,4 +231,25 @@ export async function produceAndAwaitChecks(
     `${checksInAll} events checked`,
     async () => (await counter(detector, "geoanomaly_checks_total")) >= checksInAll,
   );
+}
+
+/**
+ * Summarises events stored outside the detector (as storeEvents does) the way the detector would:
+ * their (cell, minute) pairs marked in the touch log, then one roller round.
+ */
+export async function summariseEvents(config: Config, events: readonly GeoEvent[]): Promise<void> {
+  const client = createCassandraClient(config);
+  await client.connect();
+  try {
+    const layout = configuredLayout(config);
+    const summary = assembleSummary(config, client, layout, {
+      metrics: createSummaryMetrics(new Registry()),
+      logger: { warn: () => undefined, debug: () => undefined },
+    });
+    await summary.applySchema();
+    await summary.log.mark(touchedPairs(events, summary.sourceLength));
+    await summary.roller.round();
+  } finally {
+    await client.shutdown();
+  }
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { lengthList, lengths, positive, spec } from "./spec.js";
+import { intIn, lengthList, lengths, positive, spec } from "./spec.js";
 
 /** The storage layout: which geohash lengths are stored and what the automatic choice is sized for. */
 export const LAYOUT_SETTINGS = {
@@ -13,11 +13,18 @@ export const LAYOUT_SETTINGS = {
   mapLengths: spec(
     "MAP_LENGTHS",
     "map-lengths",
-    "2,3",
+    "none",
     z.union([z.literal("none"), lengthList], {
       error: "must be 'none' or a comma-separated list of whole numbers in 1..12 without repeats",
     }),
-    "coarse lengths also stored (with GEOHASH_LENGTHS=auto) so the map can show the world and continents (zooms 0-5); none: zoomed-out maps are refused, two writes fewer per event",
+    "coarse lengths also stored (with GEOHASH_LENGTHS=auto), e.g. 2,3, so /v1/events can list continent-sized boxes; map clusters come from the summary either way; none: one write per length fewer per event",
+  ),
+  summaryRollIntervalMs: spec(
+    "SUMMARY_ROLL_INTERVAL_MS",
+    "summary-roll-interval-ms",
+    "5000",
+    intIn(100, 600_000),
+    "how often the detector recounts the cluster summary's touched cells: /v1/clusters lags the stored events by about this",
   ),
   layoutEventsPerSecond: spec(
     "LAYOUT_EVENTS_PER_SECOND",

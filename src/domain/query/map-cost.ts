@@ -8,6 +8,7 @@ import { chooseCoverLength, snapToCells } from "./box-query.js";
 import { ALERT_BUCKET_MS, ALERT_REGION_LENGTH } from "../detect/alert-archive.js";
 import type { LevelLayout } from "../sizing/levels.js";
 import { clusterSource, MAX_ZOOM, MIN_ZOOM } from "./zoom.js";
+import { regionLength, SUMMARY_BUCKET_MS, SUMMARY_SLOT_MS, summaryLengthFor } from "./summary.js";
 
 export interface Viewport {
   readonly widthPx: number;
@@ -19,14 +20,14 @@ export interface Viewport {
 export interface ZoomCost {
   readonly zoom: number;
   readonly precision: number;
-  readonly mode: "clusters" | "events";
-  /** The stored length read (clusters: precision or the next finer; events: the finest). */
+  readonly mode: "clusters" | "summary" | "events";
+  /** The length read (clusters: precision or the next finer; summary: precision or 2; events: the finest). */
   readonly length: number;
   readonly cellsShown: number;
   readonly cellsRead: number;
   /** At most this many buckets per cell for the window. */
   readonly buckets: number;
-  /** Event-table partitions read, plus the alert archive's for anomaly counts. */
+  /** Partitions read: event-table ones plus the alert archive's, or the summary's. */
   readonly partitions: number;
   readonly alertPartitions: number;
 }
@@ -48,8 +49,16 @@ function bucketsAtMost(windowMs: number, bucketMs: number): number {
   return Math.ceil(windowMs / bucketMs) + 1;
 }
 
-/** The cost of every zoom for a viewport, window and stored layout. */
-export function zoomCosts(layout: LevelLayout, v: Viewport, windowMs: number): ZoomCost[] {
+/**
+ * The cost of every zoom for a viewport, window and stored layout; precisions up to
+ * `summaryLength` (the summary's source length, when given) are read from the cluster summary.
+ */
+export function zoomCosts(
+  layout: LevelLayout,
+  v: Viewport,
+  windowMs: number,
+  summaryLength?: number,
+): ZoomCost[] {
   const lengths = layout.map((l) => l.length);
   const out: ZoomCost[] = [];
   for (let zoom = MIN_ZOOM; zoom <= MAX_ZOOM; zoom++) {
@@ -75,6 +84,23 @@ export function zoomCosts(layout: LevelLayout, v: Viewport, windowMs: number): Z
         cellsRead: d.cost.cells,
         buckets: d.cost.buckets,
         partitions: d.cost.partitions,
+        alertPartitions: 0,
+      });
+      continue;
+    }
+    if (summaryLength !== undefined && source.precision <= summaryLength) {
+      const length = summaryLengthFor(source.precision);
+      const regions = boxCellCount(box, regionLength(length));
+      const buckets = bucketsAtMost(windowMs + SUMMARY_SLOT_MS, SUMMARY_BUCKET_MS);
+      out.push({
+        zoom,
+        precision: source.precision,
+        mode: "summary",
+        length,
+        cellsShown: boxCellCount(box, source.precision),
+        cellsRead: regions,
+        buckets,
+        partitions: regions * buckets,
         alertPartitions: 0,
       });
       continue;

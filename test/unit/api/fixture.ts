@@ -8,7 +8,7 @@ import { buildApiServer, type ApiGuard, type ApiOptions } from "../../../src/api
 import { defaultLayout } from "../../../src/domain/sizing/layout.js";
 import type { LevelLayout } from "../../../src/domain/sizing/levels.js";
 import { createLogger } from "../../../src/observability/logger.js";
-import type { AlertReader, EventReader } from "../../../src/query/ports.js";
+import type { AlertReader, EventReader, SummaryReader } from "../../../src/query/ports.js";
 
 export const NOW = Date.UTC(2026, 10, 21, 12);
 
@@ -29,10 +29,16 @@ const noEvents: EventReader = {
   cellSums: () => Promise.resolve([]),
 };
 
+const noSummary: SummaryReader = {
+  rows: () => Promise.resolve([]),
+  asOf: () => Promise.resolve(undefined),
+};
+
 export interface FixtureOptions {
   readonly layout?: LevelLayout;
   readonly events?: EventReader;
   readonly alerts?: AlertReader;
+  readonly summary?: SummaryReader;
   readonly near?: ApiOptions["near"];
   readonly guard?: Partial<ApiGuard>;
   readonly maxPartitions?: number;
@@ -49,6 +55,9 @@ export async function apiOverFakes(opts: FixtureOptions = {}): Promise<FastifyIn
       layout,
       events: opts.events ?? noEvents,
       alerts: opts.alerts ?? noAlerts,
+      summary: opts.summary ?? noSummary,
+      // The coarsest searched length of the default layouts.
+      summarySource: layout.find((l) => l.length === 4) ?? (layout.at(-1) as LevelLayout[number]),
       maxPartitions,
       now: () => NOW,
     },

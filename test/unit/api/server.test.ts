@@ -2,7 +2,8 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TimeWindow } from "../../../src/domain/query/query-window.js";
 import { defaultLayout } from "../../../src/domain/sizing/layout.js";
-import type { BoxRead, StoredEvent } from "../../../src/query/ports.js";
+import { encode } from "../../../src/domain/geo/geo.js";
+import type { BoxRead, StoredEvent, SummaryReader } from "../../../src/query/ports.js";
 import { apiOverFakes, NOW } from "./fixture.js";
 
 const stored: StoredEvent[] = [
@@ -39,11 +40,28 @@ const events = {
   },
 };
 
+/** One summary row of the read's length at (48.5, 2.5), two events and an anomaly. */
+const summary: SummaryReader = {
+  rows: (read) =>
+    Promise.resolve([
+      {
+        cell: encode(48.5, 2.5, read.length),
+        slot: read.toSlot,
+        count: 2,
+        sumLat: 97,
+        sumLon: 5,
+        anomalies: 1,
+      },
+    ]),
+  asOf: () => Promise.resolve(NOW - 5000),
+};
+
 let app: FastifyInstance;
 beforeAll(async () => {
   app = await apiOverFakes({
     layout: defaultLayout([4, 5, 6, 7, 8]),
     events,
+    summary,
     maxPartitions: 8192,
   });
 });
@@ -108,13 +126,29 @@ describe("query API over fake readers", () => {
     expect(body["message"]).toMatch(/Narrow the box/);
   });
 
-  it("answers clusters with the precision of the zoom, rolled up from the next finer stored length", async () => {
+  it("answers clusters of a zoomed-out map from the summary, with how current it is", async () => {
     const { status, body } = await get("/v1/clusters?bbox=2,48,3,49&zoom=5");
     expect(status).toBe(200);
-    expect(body).toMatchObject({ mode: "clusters", precision: 3, length: 4 });
+    expect(body).toMatchObject({
+      mode: "clusters",
+      precision: 3,
+      length: 3,
+      summaryAsOf: new Date(NOW - 5000).toISOString(),
+    });
+    const clusters = body["clusters"] as { geohash: string; count: number; anomalies: number }[];
+    expect(clusters).toEqual([
+      { geohash: encode(48.5, 2.5, 3), count: 2, lat: 48.5, lon: 2.5, anomalies: 1 },
+    ]);
+  });
+
+  it("answers clusters finer than the summary rolled up from the next finer stored length", async () => {
+    const { status, body } = await get("/v1/clusters?bbox=2.3,48.8,2.4,48.9&zoom=12");
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ mode: "clusters", precision: 6, length: 6 });
+    expect(body["summaryAsOf"]).toBeUndefined();
     const clusters = body["clusters"] as { geohash: string; count: number }[];
     expect(clusters).toHaveLength(1);
-    expect(clusters[0]?.geohash).toHaveLength(3);
+    expect(clusters[0]?.geohash).toHaveLength(6);
   });
 
   it("describes every route in /openapi.json", async () => {

@@ -24,7 +24,7 @@ describe("cql/schema.cql", () => {
 
   it("has one table per length with that length's TTL and a TWCS window matched to its bucket", () => {
     const statements = schemaStatements(DEFAULT_LAYOUT, "ks", "SimpleStrategy:1");
-    expect(statements).toHaveLength(DEFAULT_LAYOUT.length + 2);
+    expect(statements).toHaveLength(DEFAULT_LAYOUT.length + 6);
     for (const level of DEFAULT_LAYOUT) {
       const table = statements.find((s) => s.includes(`ks.${tableName(level.length)} (`));
       const window = compactionWindow(level.bucketMs);

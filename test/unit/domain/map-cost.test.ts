@@ -26,4 +26,16 @@ describe("map cost per zoom", () => {
     expect(z4fine?.partitions ?? 0).toBeGreaterThan(z4all?.partitions ?? 0);
     expect(all.find((c) => c.zoom === 18)?.mode).toBe("events");
   });
+
+  it("reads the zooms up to the summary's source length from a few summary partitions", () => {
+    const layout = defaultLayout([4, 5, 6, 7, 8]);
+    const costs = zoomCosts(layout, VIEW, 3_600_000, 4);
+    const z4 = costs.find((c) => c.zoom === 4);
+    expect(z4).toMatchObject({ mode: "summary", precision: 3, length: 3, alertPartitions: 0 });
+    expect(z4?.partitions).toBeLessThanOrEqual(3 * (z4?.cellsRead ?? 0));
+    expect(z4?.partitions ?? Infinity).toBeLessThan(
+      (zoomCosts(layout, VIEW, 3_600_000).find((c) => c.zoom === 4)?.partitions ?? 0) / 100,
+    );
+    expect(costs.find((c) => c.zoom === 9)?.mode).toBe("clusters");
+  });
 });

@@ -25,7 +25,9 @@ import type {
   EventReader,
   ReadBudget,
   StoredEvent,
+  SummaryReader,
 } from "../../../src/query/ports.js";
+import type { SummaryRead } from "../../../src/domain/query/summary.js";
 import type { CellSums } from "../../../src/domain/query/rollup.js";
 
 const NOW = Date.UTC(2026, 10, 21, 12);
@@ -41,6 +43,7 @@ interface Asked {
   events: { length: number; read: BoxRead }[];
   sums: { length: number; cells: readonly string[]; buckets: readonly number[] }[];
   alerts: BoxRead[];
+  summary: SummaryRead[];
 }
 
 function context(
@@ -49,7 +52,7 @@ function context(
   sums: CellSums[] = [],
   maxPartitions = 12_000,
 ): { ctx: QueryContext; asked: Asked } {
-  const asked: Asked = { events: [], sums: [], alerts: [] };
+  const asked: Asked = { events: [], sums: [], alerts: [], summary: [] };
   const events: EventReader = {
     newestInBox: (length, read) => {
       asked.events.push({ length, read });
@@ -67,8 +70,25 @@ function context(
       return Promise.resolve({ rows: alerts, truncated: false, partitions: 1 });
     },
   };
+  const summary: SummaryReader = {
+    rows: (read) => {
+      asked.summary.push(read);
+      return Promise.resolve([]);
+    },
+    asOf: () => Promise.resolve(undefined),
+  };
+  const summarySource = LAYOUT.find((l) => l.length === 4) ?? LAYOUT[0];
+  if (summarySource === undefined) throw new Error("no level 4");
   return {
-    ctx: { layout: LAYOUT, events, alerts: alertReader, maxPartitions, now: () => NOW },
+    ctx: {
+      layout: LAYOUT,
+      events,
+      alerts: alertReader,
+      summary,
+      summarySource,
+      maxPartitions,
+      now: () => NOW,
+    },
     asked,
   };
 }
@@ -232,6 +252,7 @@ describe("clusters for a map zoom", () => {
     ).rejects.toMatchObject({ code: "QUERY_TOO_LARGE" });
     expect(asked.sums).toEqual([]);
     expect(asked.alerts).toEqual([]);
+    expect(asked.summary).toEqual([]);
   });
 });
 
