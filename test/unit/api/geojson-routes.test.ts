@@ -1,4 +1,5 @@
 import { check } from "@placemarkio/check-geojson";
+import { encode } from "../../../src/domain/geo/geo.js";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AnomalyAlert } from "../../../src/domain/detect/alert.js";
@@ -33,6 +34,20 @@ beforeAll(async () => {
         Promise.resolve(
           cells.slice(0, 1).map((cell) => ({ cell, count: 2, sumLat: 97.71, sumLon: 4.71 })),
         ),
+    },
+    summary: {
+      rows: (read) =>
+        Promise.resolve([
+          {
+            cell: encode(48.85, 2.35, read.length),
+            slot: read.toSlot,
+            count: 2,
+            sumLat: 97.71,
+            sumLon: 4.71,
+            anomalies: 1,
+          },
+        ]),
+      asOf: () => Promise.resolve(NOW - 5000),
     },
     alerts: {
       newestInBox: (read) =>
