@@ -20,6 +20,7 @@ import type { QueryContext } from "../query/context.js";
 import { createKafka } from "../kafka/client.js";
 import { KafkaAlertFeed } from "../kafka/alert-feed.js";
 import { AlertHub } from "../query/alert-hub.js";
+import { CachedSummaryReader } from "../query/summary-cache.js";
 import { createNearEvaluator } from "./assembly.js";
 
 /** The running query API: what `geoanomaly serve` (and the demo) start and stop. */
@@ -31,6 +32,9 @@ export interface QueryApp {
   streamLive(): boolean;
   stop(): Promise<void>;
 }
+
+/** Summary rows one API process keeps for reuse (a continent view over an hour reads a few hundred). */
+const SUMMARY_CACHE_ROWS = 200_000;
 
 /** How long stop() lets a feed still connecting to Kafka finish before disconnecting it. */
 const FEED_START_WAIT_MS = 5000;
@@ -48,7 +52,11 @@ export async function startQueryApp(config: Config, logger: Logger): Promise<Que
     layout,
     events: new CassandraEventReader(client, config.cassandraKeyspace),
     alerts: new CassandraAlertStore(client, config.cassandraKeyspace),
-    summary: new CassandraSummaryReader(client, config.cassandraKeyspace),
+    summary: new CachedSummaryReader(new CassandraSummaryReader(client, config.cassandraKeyspace), {
+      asOfReuseMs: config.apiSummaryCacheMs,
+      maxRows: SUMMARY_CACHE_ROWS,
+      now: Date.now,
+    }),
     summarySource: summarySourceLevel(config, layout),
     maxPartitions: config.apiMaxPartitions,
     now: Date.now,

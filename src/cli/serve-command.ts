@@ -20,6 +20,7 @@ const KEYS: SettingKey[] = [
   "apiStreamHeartbeatMs",
   "apiStreamReorderMs",
   "apiStreamResumeLookbackMs",
+  "apiSummaryCacheMs",
   "mapTileUrl",
   "kafkaBrokers",
   "kafkaClientId",

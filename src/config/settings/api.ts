@@ -95,6 +95,13 @@ export const API_SETTINGS = {
     intIn(0, 86_400_000),
     "on a resume (Last-Event-ID), how far before the cursor's detection time the archive is read by event time: alerts of events older than this at detection are not replayed",
   ),
+  apiSummaryCacheMs: spec(
+    "API_SUMMARY_CACHE_MS",
+    "api-summary-cache-ms",
+    "1000",
+    intIn(0, 60_000),
+    "how long the API reuses the cluster summary's as-of time; summary rows read for one as-of time serve every request until it moves, so a zoomed-out answer can be this much older than the summary (0: read the summary for every request)",
+  ),
   mapTileUrl: spec(
     "MAP_TILE_URL",
     "map-tile-url",
