@@ -23,43 +23,56 @@ function twcs(bucketMs: number): string {
   );
 }
 
+/**
+ * A table of per-cell sums partitioned by (region, hour): the summary (with its `length` column)
+ * and the minute rows share the sums' columns and the time-window compaction.
+ */
+function sumsTable(
+  keyspace: string,
+  table: string,
+  clustering: readonly (readonly [name: string, type: string])[],
+  comment: string,
+): string {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${keyspace}.${table} (`,
+    `    region text,`,
+    `    bucket bigint,`,
+    ...clustering.map(([name, type]) => `    ${name} ${type},`),
+    `    events bigint,`,
+    `    sum_lat double,`,
+    `    sum_lon double,`,
+    `    anomalies bigint,`,
+    `    PRIMARY KEY ((region, bucket), ${clustering.map(([name]) => name).join(", ")})`,
+    `) WITH gc_grace_seconds = ${GC_GRACE_SECONDS}`,
+    `    AND ${twcs(3_600_000)}`,
+    `    AND comment = '${comment}'`,
+  ].join("\n");
+}
+
 /** The summary statements: summary, minute rows, touch log and progress tables. */
 export function summaryTablesCql(keyspace: string): string[] {
   return [
-    [
-      `CREATE TABLE IF NOT EXISTS ${keyspace}.${SUMMARY_TABLE} (`,
-      `    region text,`,
-      `    bucket bigint,`,
-      `    length int,`,
-      `    slot bigint,`,
-      `    cell text,`,
-      `    events bigint,`,
-      `    sum_lat double,`,
-      `    sum_lon double,`,
-      `    anomalies bigint,`,
-      `    PRIMARY KEY ((region, bucket), length, slot, cell)`,
-      `) WITH gc_grace_seconds = ${GC_GRACE_SECONDS}`,
-      `    AND ${twcs(3_600_000)}`,
-      `    AND comment = 'cluster summary: events, anomalies and position sums per cell and ` +
-        `5-min slot, recomputed from the event rows; partition = region 2 characters shorter ` +
-        `than the cell x hour'`,
-    ].join("\n"),
-    [
-      `CREATE TABLE IF NOT EXISTS ${keyspace}.${MINUTES_TABLE} (`,
-      `    region text,`,
-      `    bucket bigint,`,
-      `    slot bigint,`,
-      `    cell text,`,
-      `    events bigint,`,
-      `    sum_lat double,`,
-      `    sum_lon double,`,
-      `    anomalies bigint,`,
-      `    PRIMARY KEY ((region, bucket), slot, cell)`,
-      `) WITH gc_grace_seconds = ${GC_GRACE_SECONDS}`,
-      `    AND ${twcs(3_600_000)}`,
-      `    AND comment = 'cluster summary per minute at the source length: what a recount ` +
-        `writes, summed into cell_summary slots'`,
-    ].join("\n"),
+    sumsTable(
+      keyspace,
+      SUMMARY_TABLE,
+      [
+        ["length", "int"],
+        ["slot", "bigint"],
+        ["cell", "text"],
+      ],
+      "cluster summary: events, anomalies and position sums per cell and 5-min slot, recomputed " +
+        "from the event rows; partition = region 2 characters shorter than the cell x hour",
+    ),
+    sumsTable(
+      keyspace,
+      MINUTES_TABLE,
+      [
+        ["slot", "bigint"],
+        ["cell", "text"],
+      ],
+      "cluster summary per minute at the source length: what a recount writes, summed into " +
+        "cell_summary slots",
+    ),
     [
       `CREATE TABLE IF NOT EXISTS ${keyspace}.${TOUCHED_TABLE} (`,
       `    minute bigint,`,

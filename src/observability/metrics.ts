@@ -1,13 +1,13 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { Counter, Histogram } from "prom-client";
+import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import { DEAD_LETTER_REASONS } from "../domain/detect/event.js";
 import { INSUFFICIENT_REASONS } from "../domain/detect/scoring.js";
 import type { PipelineMetrics } from "../pipeline/ports.js";
+import { counter, histogram, PREFIX } from "./instruments.js";
 import { LatencyRecorder } from "./latency.js";
 
 export { histogramQuantile, metricsSnapshot } from "./snapshot.js";
 export type { HistogramFigures, MetricsSnapshot } from "./snapshot.js";
-
-const PREFIX = "geoanomaly_";
 
 /** 1 ms to 60 s: from a warm local commit to a badly lagging consumer. */
 export const END_TO_END_BUCKETS = [
@@ -62,24 +62,6 @@ export interface Metrics {
   readonly instruments: Instruments;
   /** End-to-end latency at HDR precision, next to the coarse Prometheus histogram (GET /latency). */
   readonly latency: LatencyRecorder;
-}
-
-function counter<L extends string = never>(
-  registry: Registry,
-  name: string,
-  help: string,
-  labelNames: readonly L[] = [],
-): Counter<L> {
-  return new Counter<L>({ name: PREFIX + name, help, labelNames, registers: [registry] });
-}
-
-function histogram(
-  registry: Registry,
-  name: string,
-  help: string,
-  buckets: readonly number[],
-): Histogram {
-  return new Histogram({ name: PREFIX + name, help, buckets: [...buckets], registers: [registry] });
 }
 
 /** Observes only finite values, clamping negatives (clock skew) to 0: metrics must never throw. */

@@ -2,7 +2,8 @@
  * The cluster summary roller's Prometheus metrics, on the detector's registry: rounds, pairs
  * recounted, round time, and how far the summary lags (what `summaryAsOf` answers on the API).
  */
-import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { Gauge, type Registry } from "prom-client";
+import { counter, histogram, PREFIX } from "./instruments.js";
 import type { SummaryMetrics } from "../pipeline/summary-roller.js";
 
 /** 10 ms to 60 s: a quiet round to a backlog after a restart. */
@@ -13,35 +14,35 @@ export function createSummaryMetrics(
   now: () => number = Date.now,
 ): SummaryMetrics {
   let asOfMs: number | undefined;
-  const rounds = new Counter({
-    name: "geoanomaly_summary_rounds_total",
-    help: "Summary roller rounds by result (ok, failed: its touches are rolled by the next).",
-    labelNames: ["result"],
-    registers: [registry],
-  });
-  const pairs = new Counter({
-    name: "geoanomaly_summary_pairs_rolled_total",
-    help: "(cell, slot) pairs of the source length recounted from the event rows.",
-    registers: [registry],
-  });
-  const seconds = new Histogram({
-    name: "geoanomaly_summary_round_seconds",
-    help: "One roller round: reading the touch log, recounting, writing every summary length.",
-    buckets: ROUND_BUCKETS,
-    registers: [registry],
-  });
-  const touchStatements = new Counter({
-    name: "geoanomaly_summary_touch_statements_total",
-    help: "Touch-log statements the write path sent (one per slice, before its commit).",
-    registers: [registry],
-  });
-  const touchRows = new Counter({
-    name: "geoanomaly_summary_touch_rows_total",
-    help: "Touch-log rows written: distinct (length-4 cell, slot) pairs per slice.",
-    registers: [registry],
-  });
+  const rounds = counter(
+    registry,
+    "summary_rounds_total",
+    "Summary roller rounds by result (ok, failed: its touches are rolled by the next).",
+    ["result"],
+  );
+  const pairs = counter(
+    registry,
+    "summary_pairs_rolled_total",
+    "(cell, slot) pairs of the source length recounted from the event rows.",
+  );
+  const seconds = histogram(
+    registry,
+    "summary_round_seconds",
+    "One roller round: reading the touch log, recounting, writing every summary length.",
+    ROUND_BUCKETS,
+  );
+  const touchStatements = counter(
+    registry,
+    "summary_touch_statements_total",
+    "Touch-log statements the write path sent (one per slice, before its commit).",
+  );
+  const touchRows = counter(
+    registry,
+    "summary_touch_rows_total",
+    "Touch-log rows written: distinct (length-4 cell, slot) pairs per slice.",
+  );
   new Gauge({
-    name: "geoanomaly_summary_lag_seconds",
+    name: `${PREFIX}summary_lag_seconds`,
     help: "Now minus the start of this roller's last complete round: events stored since are not counted yet.",
     registers: [registry],
     collect() {

@@ -14,7 +14,7 @@ import {
   servedWindow,
   type TimeWindow,
 } from "../domain/query/query-window.js";
-import { anomaliesPerCell, rollUp, toClusters, type Cluster } from "../domain/query/rollup.js";
+import { anomaliesPerCell, rollUp, toClusters } from "../domain/query/rollup.js";
 import { clusterSource } from "../domain/query/zoom.js";
 import { alertPartitions, readAnomalies } from "./anomalies-query.js";
 import { iso, refuse, type QueryContext } from "./context.js";
@@ -34,32 +34,18 @@ export interface ClustersRequest {
   readonly budget: ReadBudget;
 }
 
+/** Clusters counted from the event rows: a summary answer's fields without `summaryAsOf`. */
+type RowClustersAnswer = Omit<SummaryClustersAnswer, "summaryAsOf">;
+
 export type ClustersAnswer =
   | SummaryClustersAnswer
-  | {
-      readonly mode: "clusters";
-      readonly precision: number;
-      /** The stored length the clusters were aggregated from (= precision, or finer and rolled up). */
-      readonly length: number;
-      readonly from: string;
-      readonly to: string;
-      readonly clusters: Cluster[];
-      readonly anomaliesTruncated: boolean;
-      readonly partitions: number;
-      readonly rowsRead: number;
-    }
-  | {
+  | RowClustersAnswer
+  | (Omit<RowClustersAnswer, "mode" | "clusters" | "anomaliesTruncated"> & {
       readonly mode: "events";
-      readonly precision: number;
-      readonly length: number;
-      readonly from: string;
-      readonly to: string;
       readonly clusters: [];
       readonly events: EventJson[];
       readonly truncated: boolean;
-      readonly partitions: number;
-      readonly rowsRead: number;
-    };
+    });
 
 export async function queryClusters(
   ctx: QueryContext,

@@ -14,6 +14,7 @@ import type { ReadBudget } from "./ports.js";
 export interface SummaryClustersAnswer {
   readonly mode: "clusters";
   readonly precision: number;
+  /** The length the clusters were aggregated from (= precision, or finer and rolled up). */
   readonly length: number;
   readonly from: string;
   readonly to: string;

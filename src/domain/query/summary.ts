@@ -13,6 +13,7 @@ import { encode } from "../geo/geo.js";
 import { cellIndexOf, columnsInRange, gridShape, rowOf } from "../geo/grid.js";
 import { bucketStart } from "../sizing/levels.js";
 import { bucketCount, type TimeWindow } from "./query-window.js";
+import type { CellSums } from "./rollup.js";
 
 /** Time slot of a summary row: the grain of the window a summary answer covers. */
 export const SUMMARY_SLOT_MS = 300_000;
@@ -32,12 +33,8 @@ export const TOUCH_MINUTE_MS = 60_000;
 export const TOUCH_TTL_SECONDS = 86_400;
 
 /** One summary row: sums over the events of `cell` whose time falls in the slot starting `slot`. */
-export interface SummaryRow {
-  readonly cell: string;
+export interface SummaryRow extends CellSums {
   readonly slot: number;
-  readonly count: number;
-  readonly sumLat: number;
-  readonly sumLon: number;
   readonly anomalies: number;
 }
 
@@ -182,7 +179,9 @@ export interface SummaryRead {
   readonly regions: readonly string[];
   /** Partition buckets, newest first. */
   readonly buckets: readonly number[];
+  /** Start (ms) of the oldest slot read. */
   readonly fromSlot: number;
+  /** Start (ms) of the newest slot read: the open one when the window reaches now. */
   readonly toSlot: number;
 }
 
