@@ -20,6 +20,7 @@ import type { QueryContext } from "../query/context.js";
 import { createKafka } from "../kafka/client.js";
 import { KafkaAlertFeed } from "../kafka/alert-feed.js";
 import { AlertHub } from "../query/alert-hub.js";
+import { RequestBudget } from "../query/budget.js";
 import { CachedSummaryReader } from "../query/summary-cache.js";
 import { createNearEvaluator } from "./assembly.js";
 
@@ -55,6 +56,11 @@ export async function startQueryApp(config: Config, logger: Logger): Promise<Que
     summary: new CachedSummaryReader(new CassandraSummaryReader(client, config.cassandraKeyspace), {
       asOfReuseMs: config.apiSummaryCacheMs,
       maxRows: SUMMARY_CACHE_ROWS,
+      backgroundBudget: () =>
+        new RequestBudget(
+          { maxRows: config.apiMaxRows, timeoutMs: config.apiRequestTimeoutMs },
+          undefined,
+        ),
       now: Date.now,
     }),
     summarySource: summarySourceLevel(config, layout),

@@ -4,8 +4,8 @@
  * completed a round (the answer's `summaryAsOf`).
  */
 import type cassandra from "cassandra-driver";
-import type { SummaryRead, SummaryRow } from "../domain/query/summary.js";
-import type { ReadBudget, SummaryReader } from "../query/ports.js";
+import type { SummaryRead } from "../domain/query/summary.js";
+import type { ReadBudget, SummaryReader, SummaryRows } from "../query/ports.js";
 import { allRows, chunks, mapBounded } from "./paging.js";
 import { decodeSummaryRow, PROGRESS_NAME } from "./summary-store.js";
 import { PROGRESS_TABLE, SUMMARY_TABLE } from "./summary-schema.js";
@@ -27,7 +27,9 @@ export class CassandraSummaryReader implements SummaryReader {
     this.asOfCql = `SELECT as_of FROM ${keyspace}.${PROGRESS_TABLE} WHERE name = ?`;
   }
 
-  async rows(read: SummaryRead, budget: ReadBudget): Promise<SummaryRow[]> {
+  /** The as-of time first, then the rows: rows read after it are exact at least as of it. */
+  async read(read: SummaryRead, budget: ReadBudget): Promise<SummaryRows> {
+    const asOf = await this.asOf();
     const perStatement = Math.max(1, Math.floor(PARTITIONS_PER_STATEMENT / read.buckets.length));
     const results = await mapBounded(chunks(read.regions, perStatement), CONCURRENCY, (group) =>
       allRows(
@@ -37,7 +39,7 @@ export class CassandraSummaryReader implements SummaryReader {
         budget,
       ),
     );
-    return results.flat().map(decodeSummaryRow);
+    return { rows: results.flat().map(decodeSummaryRow), asOf };
   }
 
   async asOf(): Promise<number | undefined> {

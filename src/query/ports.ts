@@ -78,10 +78,17 @@ export interface AlertReader {
   newestInBox(read: BoxRead): Promise<BoxResult<AnomalyAlert>>;
 }
 
+/** Summary rows with the round they are exact as of: every event stored before it is counted. */
+export interface SummaryRows {
+  readonly rows: SummaryRow[];
+  /** Start of the rollers' last complete round when the rows were read; undefined before the first. */
+  readonly asOf: number | undefined;
+}
+
 /** Reads the cluster summary (per cell and slot, kept current by the detectors' rollers). */
 export interface SummaryReader {
   /** The rows of the read's length in its partitions and slot range; rows count against the budget. */
-  rows(read: SummaryRead, budget: ReadBudget): Promise<SummaryRow[]>;
+  read(read: SummaryRead, budget: ReadBudget): Promise<SummaryRows>;
   /** Start of the rollers' last complete round (every event stored before it is counted). */
   asOf(): Promise<number | undefined>;
 }

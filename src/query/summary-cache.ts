@@ -1,34 +1,49 @@
 /**
  * The cluster summary read through a cache. The summary changes only when a roller writes it, and
- * every answer names the roller round it is exact as of (`summaryAsOf`), so rows read once can
- * serve every request that names the same round: the round's as-of time is reused for a short
- * while (API_SUMMARY_CACHE_MS), and rows are kept per (read, as-of time) until the as-of time moves.
- * An answer from the cache is the answer a fresh read would have given at the same `summaryAsOf`.
- * Before the first complete round (no as-of time) nothing is cached.
+ * every answer names the round it is exact as of (`summaryAsOf`), so rows read once serve every
+ * request until a newer round completes. The round's as-of time is itself reused for a short while
+ * (API_SUMMARY_CACHE_MS). When a newer round is seen, the rows kept for the older one still answer
+ * (naming the older round) while one background read fetches the newer rows: requests do not queue
+ * behind a read each time a round completes. Older rows are served only while their refresh is in
+ * flight (bounded by the API's request timeout); a refresh that fails drops them, so the next
+ * request reads the store itself.
+ * Before the first complete round (no as-of time) nothing is kept.
  */
 import { LRUCache } from "lru-cache";
-import type { SummaryRead, SummaryRow } from "../domain/query/summary.js";
-import type { ReadBudget, SummaryReader } from "./ports.js";
+import type { SummaryRead } from "../domain/query/summary.js";
+import type { ReadBudget, SummaryReader, SummaryRows } from "./ports.js";
 
 export interface SummaryCacheOptions {
   /** How long an as-of time read from the store is reused; 0 turns the cache off. */
   readonly asOfReuseMs: number;
   /** Summary rows the cache holds at most, over all its reads. */
   readonly maxRows: number;
+  /** The budget of a background read (no request owns it): the API's row and time limits. */
+  readonly backgroundBudget: () => ReadBudget;
   readonly now: () => number;
 }
 
-/** A SummaryReader that reuses the as-of time briefly and rows per (read, as-of time). */
+/** Rows kept for one read, with the round they are exact as of. */
+interface Kept {
+  readonly rows: SummaryRows["rows"];
+  readonly asOf: number;
+}
+
+/** A SummaryReader that keeps rows per read and refreshes them when a newer round completes. */
 export class CachedSummaryReader implements SummaryReader {
   private asOfRead:
     { readonly atMs: number; readonly value: Promise<number | undefined> } | undefined;
-  private readonly cache: LRUCache<string, readonly SummaryRow[]>;
+  private readonly cache: LRUCache<string, Kept>;
+  private readonly refreshing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: SummaryReader,
     private readonly opts: SummaryCacheOptions,
   ) {
-    this.cache = new LRUCache({ maxSize: Math.max(1, opts.maxRows), sizeCalculation: sizeOf });
+    this.cache = new LRUCache({
+      maxSize: Math.max(1, opts.maxRows),
+      sizeCalculation: (kept) => Math.max(1, kept.rows.length),
+    });
   }
 
   asOf(): Promise<number | undefined> {
@@ -47,37 +62,60 @@ export class CachedSummaryReader implements SummaryReader {
     return value;
   }
 
-  async rows(read: SummaryRead, budget: ReadBudget): Promise<SummaryRow[]> {
-    if (this.opts.asOfReuseMs <= 0) return this.store.rows(read, budget);
+  async read(read: SummaryRead, budget: ReadBudget): Promise<SummaryRows> {
+    if (this.opts.asOfReuseMs <= 0) return this.store.read(read, budget);
     const asOf = await this.asOf();
-    if (asOf === undefined) return this.store.rows(read, budget);
-    const key = cacheKey(read, asOf);
+    const key = cacheKey(read);
     const kept = this.cache.get(key);
-    if (kept !== undefined) {
-      // Cached rows count against the request's budget as a read of them would.
-      if (kept.length > budget.rowsLeft()) {
-        budget.exhausted(`the summary read holds ${kept.length} rows`);
-      }
-      budget.spend(kept.length);
-      return [...kept];
+    if (asOf === undefined || kept === undefined) {
+      const fresh = await this.store.read(read, budget);
+      this.keep(key, fresh);
+      return fresh;
     }
-    const rows = await this.store.rows(read, budget);
-    this.cache.set(key, rows);
-    return rows;
+    if (kept.asOf < asOf) this.refresh(key, read);
+    // Kept rows count against the request's budget as a read of them would.
+    if (kept.rows.length > budget.rowsLeft()) {
+      budget.exhausted(`the summary read holds ${kept.rows.length} rows`);
+    }
+    budget.spend(kept.rows.length);
+    return { rows: [...kept.rows], asOf: kept.asOf };
+  }
+
+  /** Settles when the background reads started so far have (tests wait on it). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.refreshing.values()]);
+  }
+
+  /** One background read per key at a time; on failure the kept rows are dropped. */
+  private refresh(key: string, read: SummaryRead): void {
+    if (this.refreshing.has(key)) return;
+    const done = this.store
+      .read(read, this.opts.backgroundBudget())
+      .then(
+        (fresh) => this.keep(key, fresh),
+        () => {
+          this.cache.delete(key);
+        },
+      )
+      .finally(() => this.refreshing.delete(key));
+    this.refreshing.set(key, done);
+  }
+
+  /** Keeps rows with a known round, unless rows of a newer round are kept already. */
+  private keep(key: string, fresh: SummaryRows): void {
+    if (fresh.asOf === undefined) return;
+    const current = this.cache.get(key);
+    if (current !== undefined && current.asOf > fresh.asOf) return;
+    this.cache.set(key, { rows: fresh.rows, asOf: fresh.asOf });
   }
 }
 
-function sizeOf(rows: readonly SummaryRow[]): number {
-  return Math.max(1, rows.length);
-}
-
-/** The read's identity: length, partitions and slot range, with the round it is exact as of. */
-function cacheKey(read: SummaryRead, asOf: number): string {
+/** The read's identity: length, partitions and slot range. */
+function cacheKey(read: SummaryRead): string {
   return [
     read.length,
     read.fromSlot,
     read.toSlot,
-    asOf,
     read.buckets.join(","),
     read.regions.join(","),
   ].join("|");

@@ -55,7 +55,7 @@ export async function summaryClusters(
     );
   }
   const read = summaryRead(req.box, precision, window);
-  const [rows, asOf] = await Promise.all([ctx.summary.rows(read, req.budget), ctx.summary.asOf()]);
+  const { rows, asOf } = await ctx.summary.read(read, req.budget);
   const shown = touchesBox(req.box, precision);
   const inBox = rows.filter((r) => shown(r.cell.slice(0, precision)));
   const anomalies = new Map<string, number>();

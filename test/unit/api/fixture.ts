@@ -5,6 +5,7 @@
 import type { FastifyInstance } from "fastify";
 import { onTestFinished } from "vitest";
 import { buildApiServer, type ApiGuard, type ApiOptions } from "../../../src/api/server.js";
+import { encode } from "../../../src/domain/geo/geo.js";
 import { defaultLayout } from "../../../src/domain/sizing/layout.js";
 import type { LevelLayout } from "../../../src/domain/sizing/levels.js";
 import { createLogger } from "../../../src/observability/logger.js";
@@ -30,9 +31,31 @@ const noEvents: EventReader = {
 };
 
 const noSummary: SummaryReader = {
-  rows: () => Promise.resolve([]),
+  read: () => Promise.resolve({ rows: [], asOf: undefined }),
   asOf: () => Promise.resolve(undefined),
 };
+
+/** A summary of one row in the read's newest slot at (lat, lon): two events, one an anomaly. */
+export function oneRowSummary(lat: number, lon: number): SummaryReader {
+  const asOf = NOW - 5000;
+  return {
+    read: (read) =>
+      Promise.resolve({
+        rows: [
+          {
+            cell: encode(lat, lon, read.length),
+            slot: read.toSlot,
+            count: 2,
+            sumLat: 2 * lat,
+            sumLon: 2 * lon,
+            anomalies: 1,
+          },
+        ],
+        asOf,
+      }),
+    asOf: () => Promise.resolve(asOf),
+  };
+}
 
 export interface FixtureOptions {
   readonly layout?: LevelLayout;

@@ -1,11 +1,10 @@
 import { check } from "@placemarkio/check-geojson";
-import { encode } from "../../../src/domain/geo/geo.js";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AnomalyAlert } from "../../../src/domain/detect/alert.js";
 import { defaultLayout } from "../../../src/domain/sizing/layout.js";
 import type { BoxRead, StoredEvent } from "../../../src/query/ports.js";
-import { apiOverFakes, NOW } from "./fixture.js";
+import { apiOverFakes, NOW, oneRowSummary } from "./fixture.js";
 import { sampleAlert } from "../../support/sample-alert.js";
 
 const stored: StoredEvent[] = [
@@ -35,20 +34,7 @@ beforeAll(async () => {
           cells.slice(0, 1).map((cell) => ({ cell, count: 2, sumLat: 97.71, sumLon: 4.71 })),
         ),
     },
-    summary: {
-      rows: (read) =>
-        Promise.resolve([
-          {
-            cell: encode(48.85, 2.35, read.length),
-            slot: read.toSlot,
-            count: 2,
-            sumLat: 97.71,
-            sumLon: 4.71,
-            anomalies: 1,
-          },
-        ]),
-      asOf: () => Promise.resolve(NOW - 5000),
-    },
+    summary: oneRowSummary(48.85, 2.35),
     alerts: {
       newestInBox: (read) =>
         Promise.resolve({

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TimeWindow } from "../../../src/domain/query/query-window.js";
 import { defaultLayout } from "../../../src/domain/sizing/layout.js";
 import { encode } from "../../../src/domain/geo/geo.js";
-import type { BoxRead, StoredEvent, SummaryReader } from "../../../src/query/ports.js";
-import { apiOverFakes, NOW } from "./fixture.js";
+import type { BoxRead, StoredEvent } from "../../../src/query/ports.js";
+import { apiOverFakes, NOW, oneRowSummary } from "./fixture.js";
 
 const stored: StoredEvent[] = [
   { id: "a", lat: 48.85, lon: 2.35, value: 1, timeMs: NOW - 60_000 },
@@ -41,20 +41,7 @@ const events = {
 };
 
 /** One summary row of the read's length at (48.5, 2.5), two events and an anomaly. */
-const summary: SummaryReader = {
-  rows: (read) =>
-    Promise.resolve([
-      {
-        cell: encode(48.5, 2.5, read.length),
-        slot: read.toSlot,
-        count: 2,
-        sumLat: 97,
-        sumLon: 5,
-        anomalies: 1,
-      },
-    ]),
-  asOf: () => Promise.resolve(NOW - 5000),
-};
+const summary = oneRowSummary(48.5, 2.5);
 
 let app: FastifyInstance;
 beforeAll(async () => {

@@ -71,9 +71,9 @@ function context(
     },
   };
   const summary: SummaryReader = {
-    rows: (read) => {
+    read: (read) => {
       asked.summary.push(read);
-      return Promise.resolve([]);
+      return Promise.resolve({ rows: [], asOf: undefined });
     },
     asOf: () => Promise.resolve(undefined),
   };

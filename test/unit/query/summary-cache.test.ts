@@ -5,33 +5,37 @@ import type { ReadBudget, SummaryReader } from "../../../src/query/ports.js";
 import { CachedSummaryReader } from "../../../src/query/summary-cache.js";
 
 const READ: SummaryRead = { length: 3, regions: ["6", "d"], buckets: [0], fromSlot: 0, toSlot: 11 };
-const row = (cell: string, count: number): SummaryRow => ({
+const row = (cell: string): SummaryRow => ({
   cell,
   slot: 0,
-  count,
+  count: 2,
   sumLat: 0,
   sumLon: 0,
   anomalies: 0,
 });
 
-/** A store whose as-of time and rows the test sets, counting the reads it serves. */
+/** A store whose round and rows the test sets, counting the reads it serves. */
 function fakeStore(initialAsOf: number | undefined) {
   const state = {
     asOf: initialAsOf,
-    rows: [row("6aa", 2)],
+    rows: [row("6aa")],
     rowReads: 0,
     asOfReads: 0,
-    fail: false,
+    failAsOf: false,
+    failRows: false,
   };
   const store: SummaryReader = {
-    rows: (_read: SummaryRead, budget: ReadBudget) => {
+    read: (_read: SummaryRead, budget: ReadBudget) => {
       state.rowReads += 1;
+      if (state.failRows) return Promise.reject(new Error("read timeout"));
       budget.spend(state.rows.length);
-      return Promise.resolve([...state.rows]);
+      return Promise.resolve({ rows: [...state.rows], asOf: state.asOf });
     },
     asOf: () => {
       state.asOfReads += 1;
-      return state.fail ? Promise.reject(new Error("read timeout")) : Promise.resolve(state.asOf);
+      return state.failAsOf
+        ? Promise.reject(new Error("read timeout"))
+        : Promise.resolve(state.asOf);
     },
   };
   return { store, state };
@@ -40,76 +44,101 @@ function fakeStore(initialAsOf: number | undefined) {
 const budget = (maxRows = 1000) => new RequestBudget({ maxRows, timeoutMs: 10_000 }, undefined);
 
 function cached(store: SummaryReader, clock: { now: number }, asOfReuseMs = 1000) {
-  return new CachedSummaryReader(store, { asOfReuseMs, maxRows: 10_000, now: () => clock.now });
+  return new CachedSummaryReader(store, {
+    asOfReuseMs,
+    maxRows: 10_000,
+    backgroundBudget: () => budget(),
+    now: () => clock.now,
+  });
 }
 
 describe("the cluster summary read through its cache", () => {
-  it("reads the rows once per (read, as-of time) and charges every request's budget for them", async () => {
+  it("reads the rows once per round and charges every request's budget for them", async () => {
     const { store, state } = fakeStore(5000);
-    const clock = { now: 0 };
-    const reader = cached(store, clock);
+    const reader = cached(store, { now: 0 });
     const first = budget();
     const second = budget();
-    expect(await reader.rows(READ, first)).toEqual([row("6aa", 2)]);
-    expect(await reader.rows(READ, second)).toEqual([row("6aa", 2)]);
+    expect(await reader.read(READ, first)).toEqual({ rows: [row("6aa")], asOf: 5000 });
+    expect(await reader.read(READ, second)).toEqual({ rows: [row("6aa")], asOf: 5000 });
     expect(state.rowReads).toBe(1);
     expect(state.asOfReads).toBe(1);
     expect(first.rowsRead).toBe(1);
     expect(second.rowsRead).toBe(1);
     // Another read (another slot range) is its own entry.
-    await reader.rows({ ...READ, toSlot: 12 }, budget());
+    await reader.read({ ...READ, toSlot: 12 }, budget());
     expect(state.rowReads).toBe(2);
   });
 
-  it("reads the rows again once the as-of time moves, and not before it is read again", async () => {
+  it("answers from the older round, naming it, while one background read fetches the newer", async () => {
     const { store, state } = fakeStore(5000);
     const clock = { now: 0 };
     const reader = cached(store, clock);
-    await reader.rows(READ, budget());
+    await reader.read(READ, budget());
     state.asOf = 10_000;
-    state.rows = [row("6aa", 2), row("6ab", 1)];
+    state.rows = [row("6aa"), row("6ab")];
+    // Within the reuse time the round is still the one read at 0.
     clock.now = 999;
-    // Still the as-of time read at 0: the rows it was exact for, and the answer says so.
-    expect(await reader.asOf()).toBe(5000);
-    expect(await reader.rows(READ, budget())).toHaveLength(1);
+    expect(await reader.read(READ, budget())).toEqual({ rows: [row("6aa")], asOf: 5000 });
+    expect(state.rowReads).toBe(1);
+    // Once the newer round is seen, the older rows answer (as of 5000) while it is fetched once.
     clock.now = 1000;
-    expect(await reader.asOf()).toBe(10_000);
-    expect(await reader.rows(READ, budget())).toHaveLength(2);
+    const during = await Promise.all([reader.read(READ, budget()), reader.read(READ, budget())]);
+    expect(during.map((a) => a.asOf)).toEqual([5000, 5000]);
+    await reader.settled();
     expect(state.rowReads).toBe(2);
-    expect(state.asOfReads).toBe(2);
+    expect(await reader.read(READ, budget())).toEqual({
+      rows: [row("6aa"), row("6ab")],
+      asOf: 10_000,
+    });
+    expect(state.rowReads).toBe(2);
   });
 
-  it("caches nothing before the rollers' first complete round", async () => {
+  it("drops the kept rows when their refresh fails, so the next request reads the store", async () => {
+    const { store, state } = fakeStore(5000);
+    const clock = { now: 0 };
+    const reader = cached(store, clock);
+    await reader.read(READ, budget());
+    state.asOf = 10_000;
+    state.failRows = true;
+    clock.now = 1000;
+    expect((await reader.read(READ, budget())).asOf).toBe(5000);
+    await reader.settled();
+    await expect(reader.read(READ, budget())).rejects.toThrow("read timeout");
+    state.failRows = false;
+    expect((await reader.read(READ, budget())).asOf).toBe(10_000);
+  });
+
+  it("keeps nothing before the rollers' first complete round", async () => {
     const { store, state } = fakeStore(undefined);
     const reader = cached(store, { now: 0 });
-    await reader.rows(READ, budget());
-    await reader.rows(READ, budget());
+    await reader.read(READ, budget());
+    await reader.read(READ, budget());
     expect(state.rowReads).toBe(2);
   });
 
   it("reads the store for every request when turned off (API_SUMMARY_CACHE_MS=0)", async () => {
     const { store, state } = fakeStore(5000);
     const reader = cached(store, { now: 0 }, 0);
-    await reader.rows(READ, budget());
-    await reader.rows(READ, budget());
+    await reader.read(READ, budget());
+    await reader.read(READ, budget());
     await reader.asOf();
     expect(state.rowReads).toBe(2);
     expect(state.asOfReads).toBe(1);
   });
 
-  it("refuses cached rows that exceed the request's budget, as the store's read would", async () => {
+  it("refuses kept rows that exceed the request's budget, as the store's read would", async () => {
     const { store } = fakeStore(5000);
     const reader = cached(store, { now: 0 });
-    await reader.rows(READ, budget());
-    await expect(reader.rows(READ, budget(0))).rejects.toMatchObject({ code: "QUERY_TOO_LARGE" });
+    await reader.read(READ, budget());
+    await expect(reader.read(READ, budget(0))).rejects.toMatchObject({ code: "QUERY_TOO_LARGE" });
   });
 
   it("does not reuse a failed as-of read", async () => {
     const { store, state } = fakeStore(5000);
     const reader = cached(store, { now: 0 });
-    state.fail = true;
+    state.failAsOf = true;
     await expect(reader.asOf()).rejects.toThrow("read timeout");
-    state.fail = false;
+    state.failAsOf = false;
     expect(await reader.asOf()).toBe(5000);
     expect(state.asOfReads).toBe(2);
   });
