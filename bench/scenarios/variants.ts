@@ -183,7 +183,7 @@ export async function runVariant(
         : undefined;
     const finalDrained = await env.lag.drained(o.drainTimeoutSeconds * 1000);
     const after = await scrapeMetrics(env.detector.port);
-    const accuracy = await measureAccuracy(ctx.client, env, before, after);
+    const accuracy = await measureAccuracy(ctx.client, env, before, after, o.recallSampleShare);
     const cuts = "geoanomaly_search_window_cuts_total";
     return {
       ...describe(v, plan),
