@@ -26,7 +26,7 @@ export interface BenchOptions {
    * it did not alert on can be read back.
    */
   readonly traceSampleRate: number;
-  /** Share of the traced checks (chosen by event id) neighbour recall compares with brute force. */
+  /** Share of all checks (chosen by event id among the traced) recall compares with brute force. */
   readonly recallSampleShare: number;
   readonly anomalyFraction: number;
   /** Anomaly sizes, drawn uniformly from [min, max] local standard deviations. */

@@ -83,7 +83,7 @@ export function renderMisses(
   return [
     "## Injected anomalies not alerted: the detector's verdict on each",
     "",
-    `Every check is traced (\`TRACE_SAMPLE_RATE=1\`) and read back, so each injected anomaly without an alert is explained by the detector's last verdict on it: scored but not beyond the threshold (${f(threshold, 1)} unless the row sets another), scored beyond it with no alert received, insufficient and why, or absent from the trace: \`not-checked\` when every check was read, \`not-traced\` when some were not.`,
+    `${first.trace.sampleRate >= 1 ? "Every check is traced (`TRACE_SAMPLE_RATE=1`) and read back" : `A share ${first.trace.sampleRate} of the checks is traced (\`--trace-sample-rate\`), so most misses are \`not-traced\``}; each injected anomaly without an alert is explained by the detector's last verdict on it: scored but not beyond the threshold (${f(threshold, 1)} unless the row sets another), scored beyond it with no alert received, insufficient and why, or absent from the trace: \`not-checked\` when every check was read, \`not-traced\` when some were not.`,
     "",
     `| row | anomalies | alerted | missed | below threshold | beyond threshold, no alert | scored, no score | insufficient (by reason) | not checked | not traced | missed ≥ ${strongFrom}σ by verdict | trace |`,
     "|---|---|---|---|---|---|---|---|---|---|---|---|",
