@@ -65,6 +65,17 @@ const exists = (path: string): Promise<boolean> =>
     () => false,
   );
 
+/** A commander parser for a share in (0, 1], failing with the option's name. */
+function share(name: string): (raw: string) => string {
+  return (raw) => {
+    const v = Number(raw.trim());
+    if (raw.trim() === "" || !(v > 0 && v <= 1)) {
+      throw new InvalidArgumentError(`${name} must be a number above 0 and at most 1`);
+    }
+    return raw.trim();
+  };
+}
+
 /** Refuses a `--compare` checkout that has no built CLI. */
 async function builtCheckout(path: string): Promise<string> {
   for (const file of [join(path, "bin", "geoanomaly.js"), join(path, "dist", "cli", "main.js")]) {
@@ -124,6 +135,12 @@ export async function parseBenchOptions(argv: readonly string[]): Promise<BenchO
     )
     .option("--repeats <n>", "runs of the default row (default 3)", wholeNumber("--repeats"))
     .option(
+      "--trace-sample-rate <share>",
+      "share of checks the detector traces (default 1: every check, so every missed anomaly has its verdict; " +
+        "below 1 the misses whose check was not sampled are `not-traced`, and the detector and harness spend less CPU on the trace)",
+      share("--trace-sample-rate"),
+    )
+    .option(
       "--profile",
       "add a run of the default row under node --cpu-prof (profile in the output folder); never read for targets",
       false,
@@ -160,6 +177,7 @@ export async function parseBenchOptions(argv: readonly string[]): Promise<BenchO
     warmupEvents: num("warmupEvents", preset.warmupEvents),
     phaseSeconds: num("phaseSeconds", preset.phaseSeconds),
     repeats: num("repeats", preset.repeats),
+    traceSampleRate: num("traceSampleRate", preset.traceSampleRate),
     out,
     rows,
     profile: o["profile"] === true,

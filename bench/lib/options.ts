@@ -21,8 +21,13 @@ export interface BenchOptions {
   readonly drainTimeoutSeconds: number;
   /** Seconds at half the sustained rate (default row only) for the latency target. */
   readonly halfRateSeconds: number;
-  /** Share of checks the detector traces (GET /trace) for the neighbour-recall comparison. */
+  /**
+   * Share of checks the detector traces (GET /trace): 1, so the verdict of every injected anomaly
+   * it did not alert on can be read back.
+   */
   readonly traceSampleRate: number;
+  /** Share of all checks (chosen by event id among the traced) recall compares with brute force. */
+  readonly recallSampleShare: number;
   readonly anomalyFraction: number;
   /** Anomaly sizes, drawn uniformly from [min, max] local standard deviations. */
   readonly magnitudeRange: readonly [number, number];
@@ -52,7 +57,8 @@ export function presetOptions(
     quick,
     seed: HELD_OUT_SEED,
     drainTimeoutSeconds: 90,
-    traceSampleRate: 0.05,
+    traceSampleRate: 1,
+    recallSampleShare: 0.05,
     anomalyFraction: 0.03,
     magnitudeRange: [3, 10] as const,
     partitions: 6,

@@ -137,7 +137,7 @@ export function renderAccuracy(rows: readonly AccuracyRow[]): string[] {
   return [
     "## Accuracy (traced checks against the final store; detection per row)",
     "",
-    "| row | traced | recall@k mean / p10 | with in-flight | missing: in flight / lost / search (same partition) | later same-partition returned | coverage | insufficient by reason | false alarms per normal / per scored | precision | recall ≥ 5σ local / all | F1 | local recall by magnitude |",
+    "| row | checks compared | recall@k mean / p10 | with in-flight | missing: in flight / lost / search (same partition) | later same-partition returned | coverage | insufficient by reason | false alarms per normal / per scored | precision | recall ≥ 5σ local / all | F1 | local recall by magnitude |",
     "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ...rows
       .map(({ row, recall: r, detection: d }) =>

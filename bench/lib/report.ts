@@ -1,8 +1,10 @@
 /**
  * The short human report (report.md) of one run, from results.json's data: targets, headline,
- * before/after, rows, the sustained-rate search, accuracy, capacity, profile, and the method.
+ * before/after, rows, the sustained-rate search, accuracy, the verdict of every missed anomaly,
+ * capacity, profile, and the method.
  */
 import type { ProfileSummary } from "./profile-summary.js";
+import { renderMisses } from "./report-misses.js";
 import {
   f,
   pct,
@@ -58,8 +60,9 @@ const METHOD = [
   "- Sustained: open-loop paced phases (the producer keeps its rate whatever the detector does), the first at 90% of the warm-up's check rate, then up ×1.2 while flat, down while not, then bisected until highest-flat / lowest-not-flat is within the resolution. A phase is flat when the least-squares slope of the group's lag (sampled every 0.5 s, after the settling share) is under the tolerated share of the rate (at low rates, a few tens of events over the phase) and the median lag at the end is under two seconds of the rate. The lag comes back to 0 between phases. The sustained rate is the rate sent in the highest flat phase.",
   "- The default row runs three times (spread over the run, or interleaved A B A B with `--compare`); its figures are min / median / max, and the targets are read from the unprofiled run with the median rate. A profiled run (`--profile`) is an extra row.",
   "- Cost per check over the paced phases (differences of two scrapes): Cassandra statements from `geoanomaly_cassandra_statements_total{operation}` (an earlier release: its per-check reads `geoanomaly_cql_queries_per_check` plus `geoanomaly_store_writes_per_event`), rows and partitions read and rows written from their counters, `geoanomaly_check_batch_size`, `geoanomaly_search_rows_per_check` and `geoanomaly_search_partitions_per_check` (quantiles are histogram bucket bounds).",
-  "- Neighbour recall@k: the detector traces a sample of its checks (GET /trace). Each is compared with brute force over the row's events with the configured distance bound and the nominal window [t − horizon(stop length), t]; an event never has as neighbour an event of the same Kafka partition at a later offset (positions read back from the input topic). A missing neighbour is in flight when it came from another partition and its row's Cassandra WRITETIME is after the check's search began (reported apart, left out of `recall@k`, counted in `with in-flight`); lost when the final store has no row for it (a miss); otherwise a search miss. There is no grace period.",
+  "- Neighbour recall@k: the detector traces its checks (GET /trace, `TRACE_SAMPLE_RATE` from `--trace-sample-rate`, every check by default, read every second from a ring of 10,000); 5% of all checks, chosen among the traced by a hash of the event id, are compared with brute force over the row's events with the configured distance bound and the nominal window [t − horizon(stop length), t]; an event never has as neighbour an event of the same Kafka partition at a later offset (positions read back from the input topic). A missing neighbour is in flight when it came from another partition and its row's Cassandra WRITETIME is after the check's search began (reported apart, left out of `recall@k`, counted in `with in-flight`); lost when the final store has no row for it (a miss); otherwise a search miss. There is no grace period.",
   "- Detection on the held-out seed with σ varying by place and anomaly sizes drawn uniformly from the configured range of local σ: alerts from the alert topic matched to labels by event id. False alarms per normal event and per scored normal event (scored checks less the anomalies with a local neighbourhood). Recall ≥ 5σ (local) counts anomalies with at least MIN_NEIGHBOURS earlier events within the bound (brute force); recall ≥ 5σ (all) counts every one. F1 is the harmonic mean of precision and recall ≥ 5σ (all).",
+  "- Missed anomalies: each injected anomaly of the measured phases without an alert gets the detector's last traced verdict on it: scored not beyond the threshold (score shown), scored beyond it with no alert received, insufficient with its reason, or absent from the trace (`not-checked` when the sequence numbers show every check was read and the last read reached the end, `not-traced` otherwise). Tracing every check costs the detector and the harness CPU that the sustained rate pays for (docs/performance.md gives the figure); `--trace-sample-rate` lowers it, at the price of misses left `not-traced`.",
   "- Cassandra capacity: the product's driver settings and table shape, no detector and no Kafka, closed loop at fixed concurrency (`npm run bench:capacity` alone). The limit in checks/s charges the median default run's mean check (write statements, read statements, partitions, rows) at the measured costs.",
 ];
 
@@ -108,6 +111,7 @@ export function renderReport(res: Results): string {
         })),
     ),
     "",
+    ...renderMisses(res.rows, res.missedAnomalies),
     ...(res.capacity === null ? [] : [...renderCapacity(res.capacity, res.limit), ""]),
     ...profileLines(res.profile),
     ...METHOD,

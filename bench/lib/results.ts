@@ -9,6 +9,7 @@ import { costTargets, distributionTargets } from "./accuracy-targets.js";
 import { checkLimit, type CheckCost, type CheckLimit } from "./capacity-model.js";
 import type { PerCheck } from "./check-cost.js";
 import type { CommitInfo } from "./commit.js";
+import { distributionMisses, type DistributionMisses } from "./distribution-misses.js";
 import { comparisonOf, defaultRuns, medianRun, type Comparison } from "./comparison.js";
 import { TUNING_SEED } from "./options.js";
 import type { ProfileSummary } from "./profile-summary.js";
@@ -72,6 +73,11 @@ export interface Results {
   readonly profile: ProfileSummary | null;
   readonly comparison: Comparison | null;
   readonly targets: TargetRow[];
+  /**
+   * Per distribution, the injected anomalies not alerted counted by the detector's verdict on
+   * them; each names the row (`rows[rowIndex].accuracy.missed`) that lists them one by one.
+   */
+  readonly missedAnomalies: readonly DistributionMisses[];
   readonly rows: RowResult[];
 }
 
@@ -147,10 +153,7 @@ export function buildResults(input: ResultsInput): Results {
       ...(comparison === null ? {} : { speedupOverPrevious: comparison.ratios.sustainedMedian }),
     }),
     ...DISTRIBUTION_ROWS.map(([distribution, name]) => {
-      const r =
-        name === DEFAULT_ROW
-          ? main
-          : rows.find((x) => x.variant === name && x.detector === "this" && !x.profiled);
+      const r = distributionRun(rows, main, name);
       return distributionTargets(
         distribution,
         r?.accuracy?.recall ?? null,
@@ -216,6 +219,20 @@ export function buildResults(input: ResultsInput): Results {
     profile: input.profile,
     comparison,
     targets,
+    missedAnomalies: DISTRIBUTION_ROWS.map(([distribution, name]) =>
+      distributionMisses(distribution, rows, distributionRun(rows, main, name)),
+    ),
     rows,
   };
+}
+
+/** The run a distribution's figures are read from: the median default run, or the variant's row. */
+function distributionRun(
+  rows: readonly RowResult[],
+  main: RowResult | undefined,
+  name: string,
+): RowResult | undefined {
+  return name === DEFAULT_ROW
+    ? main
+    : rows.find((x) => x.variant === name && x.detector === "this" && !x.profiled);
 }

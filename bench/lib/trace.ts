@@ -105,6 +105,8 @@ export interface TraceCollection {
   /** Failed polls (connection refused, bad status, invalid page); the last message is kept. */
   readonly errors: number;
   readonly lastError: string | null;
+  /** stop()'s last drain read the trace to its end without a failure (false before stop()). */
+  readonly drainedAtStop: boolean;
 }
 
 export interface TraceCollectorOptions {
@@ -133,6 +135,9 @@ export class TraceCollector {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private drainedAtStop = false;
+  /** The last poll ended on an empty page: everything traced until then was read. */
+  private reachedEnd = false;
 
   constructor(
     private readonly fetchPage: FetchTracePage,
@@ -149,6 +154,7 @@ export class TraceCollector {
 
   private async pollPages(): Promise<void> {
     const limit = this.options.maxPagesPerPoll ?? 1000;
+    this.reachedEnd = false;
     for (let i = 0; i < limit; i++) {
       let page: TracePage | null;
       try {
@@ -165,7 +171,10 @@ export class TraceCollector {
       for (const c of page.checks) if (c.seq > this.cursor) this.bySeq.set(c.seq, c);
       const moved = page.next > this.cursor;
       if (moved) this.cursor = page.next;
-      if (page.checks.length === 0 || !moved) return;
+      if (page.checks.length === 0 || !moved) {
+        this.reachedEnd = page.checks.length === 0;
+        return;
+      }
     }
   }
 
@@ -186,6 +195,7 @@ export class TraceCollector {
     if (this.timer !== undefined) clearTimeout(this.timer);
     await this.running;
     await this.poll();
+    this.drainedAtStop = this.reachedEnd;
     return this.collection();
   }
 
@@ -198,6 +208,7 @@ export class TraceCollector {
       pages: this.pages,
       errors: this.errors,
       lastError: this.lastError,
+      drainedAtStop: this.drainedAtStop,
     };
   }
 }

@@ -5,7 +5,8 @@
  * the final store (in flight, lost, or a search miss) and the input topic (partition, offset).
  * Detection: alerts on the alert topic matched to the injected labels by event id, with coverage
  * and insufficient reasons from the detector's counters, and recall counted among the anomalies
- * that had a local neighbourhood as well as over all of them.
+ * that had a local neighbourhood as well as over all of them. Every injected anomaly not alerted
+ * is listed with the detector's verdict on it, read from the trace of every check it ran.
  */
 import type cassandra from "cassandra-driver";
 import { checkCountersBetween } from "../lib/check-counters.js";
@@ -15,6 +16,7 @@ import {
   type DistributionDetection,
 } from "../lib/detection-figures.js";
 import { readInputPositions } from "../lib/input-positions.js";
+import { missedAnomalies, type MissedAnomalies } from "../lib/missed-anomalies.js";
 import {
   neighbourRecall,
   type NeighbourRecallFigures,
@@ -23,12 +25,13 @@ import {
 import type { RowEnv } from "../lib/row.js";
 import type { Scrape } from "../lib/scrape.js";
 import { storedWriteTimes } from "../lib/stored-rows.js";
+import { sampleChecks, traceCoverage } from "../lib/trace-coverage.js";
 
 export interface AccuracyFigures {
   readonly recall: NeighbourRecallFigures;
   readonly detection: DistributionDetection;
-  /** Traced checks the detector dropped from its buffer before they were collected. */
-  readonly traceDropped: number;
+  /** Each injected anomaly not alerted, with its verdict, and the counts per kind of verdict. */
+  readonly missed: MissedAnomalies;
   /** Events produced in the row with no row in the final store (null: store not read). */
   readonly unstoredEvents: number | null;
   /** Events produced in the row that the input topic did not give back (should be 0). */
@@ -56,6 +59,7 @@ export async function measureAccuracy(
   env: RowEnv,
   before: Scrape,
   after: Scrape,
+  recallSampleShare = 1,
 ): Promise<AccuracyFigures> {
   await alertsSettled(env);
   const trace = await env.trace.stop();
@@ -76,7 +80,7 @@ export async function measureAccuracy(
     notes.push(`input positions unknown: ${err instanceof Error ? err.message : String(err)}`);
   }
   const recall = neighbourRecall({
-    checks: trace.checks,
+    checks: sampleChecks(trace.checks, recallSampleShare),
     events,
     k: c.searchK,
     maxDistanceMeters: c.maxNeighbourDistanceM,
@@ -101,10 +105,18 @@ export async function measureAccuracy(
     counters: checkCountersBetween(before, after),
     local,
   });
+  const missed = missedAnomalies({
+    truths,
+    alertedIds: env.alerts.ids,
+    checks: trace.checks,
+    threshold: c.threshold,
+    trace: traceCoverage(trace, c.traceSampleRate),
+    local,
+  });
   return {
     recall,
     detection,
-    traceDropped: trace.dropped,
+    missed,
     unstoredEvents: stored === undefined ? null : events.filter((e) => !stored.has(e.id)).length,
     eventsNotInTopic:
       positions === undefined ? 0 : events.filter((e) => !positions.has(e.id)).length,

@@ -183,7 +183,9 @@ export async function runVariant(
         : undefined;
     const finalDrained = await env.lag.drained(o.drainTimeoutSeconds * 1000);
     const after = await scrapeMetrics(env.detector.port);
-    const accuracy = await measureAccuracy(ctx.client, env, before, after);
+    // Recall compares the same share of all checks whatever share the detector traced.
+    const recallShare = Math.min(1, o.recallSampleShare / o.traceSampleRate);
+    const accuracy = await measureAccuracy(ctx.client, env, before, after, recallShare);
     const cuts = "geoanomaly_search_window_cuts_total";
     return {
       ...describe(v, plan),

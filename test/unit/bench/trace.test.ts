@@ -157,6 +157,26 @@ describe("TraceCollector", () => {
     });
   });
 
+  it("says whether its last drain read the trace to its end", async () => {
+    const whole = fakeDetector(2);
+    whole.add(1, 2, 3);
+    const c = new TraceCollector(whole.fetchPage);
+    await c.poll();
+    expect(c.collection().drainedAtStop).toBe(false);
+    expect((await c.stop()).drainedAtStop).toBe(true);
+    const failing = fakeDetector(2);
+    failing.add(1, 2, 3);
+    failing.failFor(1);
+    expect((await new TraceCollector(failing.fetchPage).stop()).drainedAtStop).toBe(false);
+    const missing = fakeDetector(2);
+    missing.unavailableFor(100);
+    expect((await new TraceCollector(missing.fetchPage).stop()).drainedAtStop).toBe(false);
+    const long = fakeDetector(1);
+    long.add(1, 2, 3);
+    const cut = new TraceCollector(long.fetchPage, { maxPagesPerPoll: 2 });
+    expect((await cut.stop()).drainedAtStop).toBe(false);
+  });
+
   it("does not loop on a detector whose next never moves", async () => {
     let calls = 0;
     const stuck = (): Promise<TracePage> => {
@@ -166,6 +186,7 @@ describe("TraceCollector", () => {
     const got = await new TraceCollector(stuck).stop();
     expect(calls).toBe(1);
     expect(got.checks).toHaveLength(1);
+    expect(got.drainedAtStop).toBe(false);
   });
 
   it("polls in the background once started", async () => {
