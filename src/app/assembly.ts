@@ -128,6 +128,7 @@ export function assembleSummary(
   const roller = new SummaryRoller(store, {
     sourceLength: source.length,
     intervalMs: config.summaryRollIntervalMs,
+    retry: retryOptions(config),
     metrics: options.metrics,
     logger: options.logger,
   });

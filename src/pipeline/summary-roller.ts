@@ -25,6 +25,7 @@ import {
   type TouchedPair,
 } from "../domain/query/summary.js";
 import { TouchLedger, type Touch } from "../domain/query/touch-ledger.js";
+import { withRetry, type RetryOptions } from "./retry.js";
 import type { SummaryRollStore } from "./summary-ports.js";
 
 /** What the roller reports; the Prometheus adapter implements it. */
@@ -49,6 +50,12 @@ export interface SummaryRollerOptions {
   readonly intervalMs: number;
   readonly metrics: SummaryMetrics;
   readonly logger: RollerLogger;
+  /**
+   * Retries of one statement's failure the failure policy calls transient (a write timeout under
+   * load): every statement of a round is idempotent (reads, and upserts at the round's timestamp),
+   * so a retry beats failing the whole round and redoing it. None: the round fails at once.
+   */
+  readonly retry?: RetryOptions;
   readonly now?: () => number;
 }
 
@@ -115,7 +122,9 @@ export class SummaryRoller {
     const limit = pLimit(ROUND_CONCURRENCY);
     const minutes = ledger.openMinutes(started);
     const fresh = await Promise.all(
-      minutes.map((m) => limit(async () => ledger.fresh(m, await this.store.touchesIn(m)))),
+      minutes.map((m) =>
+        limit(async () => ledger.fresh(m, await this.io(() => this.store.touchesIn(m)))),
+      ),
     );
     const touchedMinutes = distinct(fresh.flat());
     // The touched minutes recounted from the event rows, then their slots summed from minutes.
@@ -134,21 +143,38 @@ export class SummaryRoller {
     }
     minutes.forEach((m, i) => ledger.rolled(m, fresh[i] ?? []));
     ledger.close(started, touchGraceMs(this.options.intervalMs));
-    await this.store.saveProgress({ throughMinute: ledger.checkpoint, asOfMs: started });
+    await this.io(() =>
+      this.store.saveProgress({ throughMinute: ledger.checkpoint, asOfMs: started }),
+    );
     this.options.metrics.rolled(pairs.length, (performance.now() - t0) / 1000);
     this.options.metrics.asOf(started);
     if (pairs.length > 0) this.options.logger.debug({ pairs: pairs.length }, "summary rolled");
+  }
+
+  /** One statement, retried per `retry` while the roller runs. */
+  private io<T>(fn: () => Promise<T>): Promise<T> {
+    const retry = this.options.retry;
+    if (retry === undefined) return fn();
+    return withRetry(
+      fn,
+      retry,
+      (err, attempt, delayMs) =>
+        this.options.logger.debug({ err, attempt, delayMs }, "summary statement retried"),
+      () => !this.stopping,
+    );
   }
 
   /** Recounts one minute's touched cells from the event rows. */
   private async recountMinutes(pairs: TouchedPair[], started: number): Promise<void> {
     const minute = pairs[0]?.slot;
     if (minute === undefined) return;
-    const rows = await this.store.recount(
-      minute,
-      pairs.map((p) => p.cell),
+    const rows = await this.io(() =>
+      this.store.recount(
+        minute,
+        pairs.map((p) => p.cell),
+      ),
     );
-    await this.store.writeMinutes(rows, started);
+    await this.io(() => this.store.writeMinutes(rows, started));
   }
 
   /** Sums one slot's pairs of one length: from minute rows at the source, else from the children. */
@@ -159,10 +185,10 @@ export class SummaryRoller {
       const byRegion = groupBy(pairs, (p) => p.cell.slice(0, regionLength(length)));
       const rows = await Promise.all(
         [...byRegion].map(async ([region, cells]) =>
-          sumMinutes(cells, await this.store.minutesIn(region, slot)),
+          sumMinutes(cells, await this.io(() => this.store.minutesIn(region, slot))),
         ),
       );
-      await this.store.write(length, rows.flat(), started);
+      await this.io(() => this.store.write(length, rows.flat(), started));
       return;
     }
     // The children of a parent of `length` share its region at their own length.
@@ -170,15 +196,15 @@ export class SummaryRoller {
     const byRegion = groupBy(pairs, (p) => p.cell.slice(0, r));
     const rows = await Promise.all(
       [...byRegion].map(async ([region, parents]) =>
-        sumChildren(parents, await this.store.rowsIn(length + 1, region, slot)),
+        sumChildren(parents, await this.io(() => this.store.rowsIn(length + 1, region, slot))),
       ),
     );
-    await this.store.write(length, rows.flat(), started);
+    await this.io(() => this.store.write(length, rows.flat(), started));
   }
 
   /** Resumes at the shared checkpoint, or a grace period back; never past the touch log's TTL. */
   private async resumeLedger(nowMs: number): Promise<TouchLedger> {
-    const progress = await this.store.progress();
+    const progress = await this.io(() => this.store.progress());
     const from = progress?.throughMinute ?? nowMs - touchGraceMs(this.options.intervalMs);
     return new TouchLedger(Math.max(from, nowMs - TOUCH_TTL_SECONDS * 1000));
   }

@@ -9,7 +9,9 @@ import {
 } from "../../../src/domain/query/summary.js";
 import type { Touch } from "../../../src/domain/query/touch-ledger.js";
 import type { RollProgress, SummaryRollStore } from "../../../src/pipeline/summary-ports.js";
+import type { RetryOptions } from "../../../src/pipeline/retry.js";
 import { SummaryRoller } from "../../../src/pipeline/summary-roller.js";
+import { GeoAnomalyError } from "../../../src/errors.js";
 
 const T = Date.UTC(2026, 10, 21, 10, 0, 30);
 
@@ -114,11 +116,12 @@ class FakeStore implements SummaryRollStore {
   }
 }
 
-function roller(store: FakeStore, clock: { now: number }) {
+function roller(store: FakeStore, clock: { now: number }, retry?: RetryOptions) {
   const asOf: number[] = [];
   const r = new SummaryRoller(store, {
     sourceLength: 4,
     intervalMs: 1000,
+    ...(retry === undefined ? {} : { retry }),
     now: () => clock.now,
     metrics: {
       rolled: () => undefined,
@@ -166,6 +169,38 @@ describe("summary roller", () => {
     clock.now = T + 3000;
     await r.round();
     expect(store.recounts).toBe(recounts + 1);
+  });
+
+  it("retries a summary write the store times out, instead of failing the round", async () => {
+    /** Times out the first `failures` summary writes, as a loaded node does. */
+    class TimingOutStore extends FakeStore {
+      constructor(private failures: number) {
+        super();
+      }
+      override write(length: number, rows: readonly SummaryRow[], at: number) {
+        if (this.failures > 0) {
+          this.failures -= 1;
+          return Promise.reject(
+            new GeoAnomalyError("STORE_WRITE_FAILED", "Cassandra write failed: Server timeout", {
+              retriable: true,
+            }),
+          );
+        }
+        return super.write(length, rows, at);
+      }
+    }
+    const event = { lat: 48.85, lon: 2.35, timeMs: T - 1000 };
+    const retry: RetryOptions = { initialMs: 1, maxMs: 2, attempts: 3 };
+    const once = new TimingOutStore(1);
+    once.touch(MINUTE, event, T);
+    await roller(once, { now: T + 1000 }, retry).r.round();
+    expect(once.count(ngeohash.encode(48.85, 2.35, 4))).toBe(1);
+    expect(once.saved?.asOfMs).toBe(T + 1000);
+
+    const without = new TimingOutStore(1);
+    without.touch(MINUTE, event, T);
+    await expect(roller(without, { now: T + 1000 }).r.round()).rejects.toThrow("Server timeout");
+    expect(without.saved).toBeUndefined();
   });
 
   it("resumes from the shared checkpoint, so touches of a stopped roller are rolled by the next", async () => {
