@@ -23,6 +23,7 @@ import { createSummaryMetrics } from "../observability/summary-metrics.js";
 import { assembleDetector, assembleSummary, retryOptions, type StoreFactory } from "./assembly.js";
 import { logConsumerEvents, logDriverEvents } from "./client-events.js";
 import { DetectorHealth } from "./health.js";
+import { detectorStopSteps } from "./detector-stop.js";
 import { orderedShutdown } from "./shutdown.js";
 
 /** The running detector service: what `geoanomaly detect` starts and stops. */
@@ -154,32 +155,17 @@ export async function startDetectorApp(
 
   const shutdown = orderedShutdown(
     log,
-    [
+    detectorStopSteps(
       {
-        name: "finishing in-flight batches and leaving the consumer group",
-        run: () => loop.stop().catch((err: unknown) => log.warn({ err }, "consumer stop failed")),
+        loop,
+        ...(summary === undefined ? {} : { roller: summary.roller }),
+        producer,
+        admin,
+        cassandra: client,
+        ...(http === undefined ? {} : { http }),
       },
-      {
-        name: "stopping the summary roller",
-        run: async () => await summary?.roller.stop(),
-      },
-      {
-        name: "disconnecting the alert and dead-letter producer",
-        run: () =>
-          producer
-            .disconnect()
-            .catch((err: unknown) => log.warn({ err }, "producer disconnect failed")),
-      },
-      {
-        name: "disconnecting the Kafka admin client",
-        run: () => admin.disconnect().catch(() => undefined),
-      },
-      {
-        name: "closing the Cassandra session",
-        run: () => client.shutdown().catch(() => undefined),
-      },
-      { name: "closing the metrics server", run: async () => await http?.close() },
-    ],
+      log,
+    ),
     {
       first: () => {
         health.stopping = true;
