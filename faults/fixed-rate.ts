@@ -229,7 +229,10 @@ export async function runFixedRate(
     const marks = await fault;
     await feed.stop();
     const feedEndMs = Date.now();
-    log(`${situation.name}: feed stopped after ${ledger.size} events; draining`);
+    log(
+      `${situation.name}: feed stopped after ${ledger.size} events (${feed.resent} sent again: ` +
+        "kafkajs had not confirmed their partition); draining",
+    );
     const drainedSeconds = await drained(watcher, 600_000);
     const endMs = Date.now();
     while (Date.now() - alerts.lastArrivalMs < 10_000) await sleep(1000);
@@ -268,8 +271,11 @@ export async function runFixedRate(
       name: situation.name,
       title: situation.title,
       detail:
-        marks?.detail ??
-        `nothing injected; detectors ready after ${readyTimes.map((t) => t.toFixed(1)).join(" and ")} s`,
+        (marks?.detail ??
+          `nothing injected; detectors ready after ${readyTimes.map((t) => t.toFixed(1)).join(" and ")} s`) +
+        (feed.resent > 0
+          ? `; the feed sent ${feed.resent} events again whose partition kafkajs's send had skipped`
+          : ""),
       feedPerSecond: opts.rate,
       detectorReadySeconds: readyTimes,
       firstCommitSeconds:

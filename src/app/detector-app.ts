@@ -11,6 +11,7 @@ import { redactedConfig, type Config } from "../config/load.js";
 import { verifyKafkaAccess } from "../kafka/access-check.js";
 import { KafkaAlertSink } from "../kafka/alert-sink.js";
 import { createKafka } from "../kafka/client.js";
+import { partitionCounts } from "../kafka/confirmed-send.js";
 import { ConsumerLoop } from "../kafka/consumer-loop.js";
 import { KafkaDeadLetterSink } from "../kafka/dead-letter-sink.js";
 import { openDetectorKafka } from "../kafka/detector-clients.js";
@@ -108,10 +109,16 @@ export async function startDetectorApp(
   logConsumerEvents(consumer, componentLogger(logger, "consumer"));
 
   const retry = retryOptions(config);
-  const deadLetters = new KafkaDeadLetterSink(producer, config.deadLetterTopic);
+  // The sinks send with partitions set and confirm each one (kafkajs can skip a moved partition).
+  const partitions = await partitionCounts(admin, [config.alertTopic, config.deadLetterTopic]);
+  const deadLetters = new KafkaDeadLetterSink(
+    producer,
+    config.deadLetterTopic,
+    partitions.get(config.deadLetterTopic) ?? 1,
+  );
   const handler = createBatchHandler({
     detector,
-    alerts: new KafkaAlertSink(producer, config.alertTopic),
+    alerts: new KafkaAlertSink(producer, config.alertTopic, partitions.get(config.alertTopic) ?? 1),
     archive,
     deadLetters,
     ...(summary === undefined
