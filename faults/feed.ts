@@ -1,13 +1,17 @@
 /**
  * The labelled feed of a fault run: synthetic events with injected anomalies of known size, sent
  * with acks from all in-sync replicas, each recorded in the ledger (with its phase) once Kafka has
- * acknowledged it. A failed send is retried until it succeeds, so every generated event arrives.
+ * acknowledged its partition. A failed send is retried until it succeeds, so every generated
+ * event arrives. A send that resolves is not enough: kafkajs can resolve one that skipped a
+ * partition whose leader died during it (see src/kafka/confirmed-send.ts), which a broker-loss
+ * run counted as an event lost by the detectors, so the feed confirms every partition it sends to.
  */
 import ngeohash from "ngeohash";
 import { Partitioners, type Kafka, type Producer } from "kafkajs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createGenerator, type Generator } from "../src/synthetic/generator.js";
 import { runFeed, type FeedMessage } from "../src/synthetic/feed.js";
+import { sendConfirmed } from "../src/kafka/confirmed-send.js";
 import type { Ledger } from "./accounting.js";
 
 /** Geohash length of the message key: places a few kilometres apart share a partition. */
@@ -24,9 +28,12 @@ export interface FeedSettings {
 export class LabelledFeed {
   phase = "warm-up";
   sendErrors = 0;
+  /** Messages sent again because kafkajs's answer did not confirm their partition. */
+  resent = 0;
   /** When Kafka acknowledged the first event (undefined before). */
   firstAckMs: number | undefined;
   private readonly producer: Producer;
+  private partitions = 0;
   private readonly warm: Generator;
   private readonly labelled: Generator;
   private readonly pending = new Map<string, boolean>();
@@ -34,7 +41,7 @@ export class LabelledFeed {
   private running: Promise<unknown> | undefined;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly topic: string,
     private readonly ledger: Ledger,
     settings: FeedSettings,
@@ -59,7 +66,17 @@ export class LabelledFeed {
     });
   }
 
+  /** Connects, and learns the topic's partition count (the topic exists by then). */
   async connect(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [this.topic] });
+      this.partitions = topics[0]?.partitions.length ?? 0;
+    } finally {
+      await admin.disconnect();
+    }
+    if (this.partitions === 0) throw new Error(`${this.topic}: no partitions in its metadata`);
     await this.producer.connect();
   }
 
@@ -75,7 +92,9 @@ export class LabelledFeed {
   private async send(messages: FeedMessage[]): Promise<void> {
     for (;;) {
       try {
-        await this.producer.send({ topic: this.topic, acks: -1, messages });
+        await sendConfirmed((r) => this.producer.send(r), this.topic, messages, this.partitions, {
+          onResend: (n) => (this.resent += n),
+        });
         break;
       } catch {
         this.sendErrors += 1;

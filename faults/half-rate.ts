@@ -155,7 +155,10 @@ export async function runHalfRate(
     }
     feed.phase = "drain";
     await feed.stop();
-    log(`${plan.name}: feed stopped after ${ledger.size} events; draining`);
+    log(
+      `${plan.name}: feed stopped after ${ledger.size} events (${feed.resent} sent again: ` +
+        "kafkajs had not confirmed their partition); draining",
+    );
     if ((await waitCaughtUp(watcher, 0, 300_000)) === null)
       log("the group did not drain within 5 min");
     while (Date.now() - alerts.lastArrivalMs < 10_000) await sleep(1000);

@@ -11,6 +11,7 @@ import { redactedConfig, type Config } from "../config/load.js";
 import { verifyKafkaAccess } from "../kafka/access-check.js";
 import { KafkaAlertSink } from "../kafka/alert-sink.js";
 import { createKafka } from "../kafka/client.js";
+import { partitionCounts } from "../kafka/confirmed-send.js";
 import { ConsumerLoop } from "../kafka/consumer-loop.js";
 import { KafkaDeadLetterSink } from "../kafka/dead-letter-sink.js";
 import { openDetectorKafka } from "../kafka/detector-clients.js";
@@ -23,6 +24,7 @@ import { createSummaryMetrics } from "../observability/summary-metrics.js";
 import { assembleDetector, assembleSummary, retryOptions, type StoreFactory } from "./assembly.js";
 import { logConsumerEvents, logDriverEvents } from "./client-events.js";
 import { DetectorHealth } from "./health.js";
+import { detectorStopSteps } from "./detector-stop.js";
 import { orderedShutdown } from "./shutdown.js";
 
 /** The running detector service: what `geoanomaly detect` starts and stops. */
@@ -107,10 +109,16 @@ export async function startDetectorApp(
   logConsumerEvents(consumer, componentLogger(logger, "consumer"));
 
   const retry = retryOptions(config);
-  const deadLetters = new KafkaDeadLetterSink(producer, config.deadLetterTopic);
+  // The sinks send with partitions set and confirm each one (kafkajs can skip a moved partition).
+  const partitions = await partitionCounts(admin, [config.alertTopic, config.deadLetterTopic]);
+  const deadLetters = new KafkaDeadLetterSink(
+    producer,
+    config.deadLetterTopic,
+    partitions.get(config.deadLetterTopic) ?? 1,
+  );
   const handler = createBatchHandler({
     detector,
-    alerts: new KafkaAlertSink(producer, config.alertTopic),
+    alerts: new KafkaAlertSink(producer, config.alertTopic, partitions.get(config.alertTopic) ?? 1),
     archive,
     deadLetters,
     ...(summary === undefined
@@ -154,32 +162,17 @@ export async function startDetectorApp(
 
   const shutdown = orderedShutdown(
     log,
-    [
+    detectorStopSteps(
       {
-        name: "finishing in-flight batches and leaving the consumer group",
-        run: () => loop.stop().catch((err: unknown) => log.warn({ err }, "consumer stop failed")),
+        loop,
+        ...(summary === undefined ? {} : { roller: summary.roller }),
+        producer,
+        admin,
+        cassandra: client,
+        ...(http === undefined ? {} : { http }),
       },
-      {
-        name: "stopping the summary roller",
-        run: async () => await summary?.roller.stop(),
-      },
-      {
-        name: "disconnecting the alert and dead-letter producer",
-        run: () =>
-          producer
-            .disconnect()
-            .catch((err: unknown) => log.warn({ err }, "producer disconnect failed")),
-      },
-      {
-        name: "disconnecting the Kafka admin client",
-        run: () => admin.disconnect().catch(() => undefined),
-      },
-      {
-        name: "closing the Cassandra session",
-        run: () => client.shutdown().catch(() => undefined),
-      },
-      { name: "closing the metrics server", run: async () => await http?.close() },
-    ],
+      log,
+    ),
     {
       first: () => {
         health.stopping = true;

@@ -5,7 +5,7 @@ import { loadConfig, type Config } from "../config/load.js";
 import { describeError, isGeoAnomalyError, type ErrorCode } from "../errors.js";
 import { createLogger } from "../observability/logger.js";
 import { addConfigOptions, overridesFrom } from "./config-options.js";
-import { armShutdownDeadline } from "./shutdown-deadline.js";
+import { startBoundedStop } from "./bounded-stop.js";
 
 /** Start failures a person fixes in the settings: reported as one line, without a stack. */
 const ACCESS_CODES: readonly ErrorCode[] = ["AUTH_FAILED", "TLS_FAILED"];
@@ -51,15 +51,13 @@ export async function runDetector(
   const running = app;
   onShutdownSignal((sig) => {
     logger.info({ signal: sig }, "shutdown requested");
-    armShutdownDeadline(config.shutdownTimeoutMs, {
-      step: () => running.stopStep(),
+    startBoundedStop(running, config.shutdownTimeoutMs, {
       report: (fields, message) => logger.error(fields, message),
       exit: (code) => {
         logger.flush();
         process.exit(code);
       },
     });
-    void running.stop();
   });
   const { error } = await running.stopped;
   // Everything is committed and closed: exit now rather than wait for the event loop to drain,

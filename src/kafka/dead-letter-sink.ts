@@ -7,6 +7,7 @@ import {
   type DeadLetterLimits,
   type UndecodableRange,
 } from "./dead-letter-message.js";
+import { sendConfirmed } from "./confirmed-send.js";
 import { busError } from "./errors.js";
 import { chunkMessages } from "./request-chunks.js";
 
@@ -23,12 +24,14 @@ const REQUEST_BYTES = 256 * 1024;
 
 /**
  * Sends records that cannot be processed, and batches that cannot be decoded, to the dead-letter
- * topic: bounded in size, gzip-compressed, acknowledged by all in-sync replicas.
+ * topic: bounded in size, gzip-compressed, acknowledged by all in-sync replicas, every partition
+ * confirmed by Kafka's answer (see confirmed-send.ts).
  */
 export class KafkaDeadLetterSink implements DeadLetterSink, UndecodableSink {
   constructor(
     private readonly producer: Producer,
     private readonly topic: string,
+    private readonly partitions: number,
     private readonly limits: DeadLetterLimits = DEAD_LETTER_LIMITS,
   ) {}
 
@@ -42,11 +45,11 @@ export class KafkaDeadLetterSink implements DeadLetterSink, UndecodableSink {
 
   private async sendMessages(messages: readonly Message[]): Promise<void> {
     for (const chunk of chunkMessages(messages, REQUEST_BYTES)) {
-      await this.producer
-        .send({ topic: this.topic, acks: -1, compression: CompressionTypes.GZIP, messages: chunk })
-        .catch((err: unknown) => {
-          throw busError(err);
-        });
+      await sendConfirmed((r) => this.producer.send(r), this.topic, chunk, this.partitions, {
+        compression: CompressionTypes.GZIP,
+      }).catch((err: unknown) => {
+        throw busError(err);
+      });
     }
   }
 }

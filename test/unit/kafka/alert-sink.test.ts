@@ -47,13 +47,22 @@ function alert(id: string, lat: number, lon: number, hash: string): AnomalyAlert
   );
 }
 
-/** A fake producer at the port: records each send, or refuses it with `failure`. */
+/**
+ * A fake producer at the port: records each send and answers for every partition it wrote, as
+ * Kafka does, or refuses it with `failure`.
+ */
 function fakeProducer(failure?: Error): { producer: Producer; sent: ProducerRecord[] } {
   const sent: ProducerRecord[] = [];
   const producer = {
     send: (record: ProducerRecord) => {
       sent.push(record);
-      return failure === undefined ? Promise.resolve([]) : Promise.reject(failure);
+      const partitions = [...new Set(record.messages.map((m) => m.partition ?? -1))];
+      const answer = partitions.map((partition) => ({
+        topicName: record.topic,
+        partition,
+        errorCode: 0,
+      }));
+      return failure === undefined ? Promise.resolve(answer) : Promise.reject(failure);
     },
   } as unknown as Producer;
   return { producer, sent };
@@ -66,7 +75,7 @@ describe("the Kafka alert sink", () => {
       alert("e1", 48.8566, 2.3522, "u09tvw0f"),
       alert("e2", 35.68, 139.69, "xn76urx6"),
     ];
-    await new KafkaAlertSink(producer, "alerts").publish(alerts);
+    await new KafkaAlertSink(producer, "alerts", 6).publish(alerts);
 
     expect(sent).toHaveLength(1);
     const record = sent[0];
@@ -84,12 +93,14 @@ describe("the Kafka alert sink", () => {
       });
     });
     expect(record?.messages.map((m) => m.key)).toEqual(["u09", "xn7"]);
+    // The partition kafkajs's default partitioner would choose, set so the answer can confirm it.
+    expect(record?.messages.every((m) => Number.isInteger(m.partition))).toBe(true);
   });
 
   it("turns a refused send into a bus error that keeps kafkajs's retriable flag and the cause", async () => {
     const transient = new kafkajs.KafkaJSError("leader not available", { retriable: true });
     const { producer } = fakeProducer(transient);
-    const attempt = new KafkaAlertSink(producer, "alerts").publish([
+    const attempt = new KafkaAlertSink(producer, "alerts", 6).publish([
       alert("e1", 48.8566, 2.3522, "u09tvw0f"),
     ]);
     await expect(attempt).rejects.toMatchObject({
@@ -100,7 +111,7 @@ describe("the Kafka alert sink", () => {
     await expect(attempt).rejects.toThrow(/Kafka publish failed: leader not available/);
 
     const fatal = new Error("record too large");
-    const refused = new KafkaAlertSink(fakeProducer(fatal).producer, "alerts").publish([
+    const refused = new KafkaAlertSink(fakeProducer(fatal).producer, "alerts", 6).publish([
       alert("e2", 48.8566, 2.3522, "u09tvw0f"),
     ]);
     await expect(refused).rejects.toMatchObject({ code: "BUS_PUBLISH_FAILED", retriable: false });
