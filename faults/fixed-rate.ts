@@ -6,23 +6,16 @@
  * reports when the group first committed after the first event, the longest stall of its commits
  * from then on, the CPU while it ran, and every injected anomaly's fate.
  */
-import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createCassandraClient } from "../src/cassandra/client.js";
 import { configuredLayout } from "../src/config/layout.js";
-import { loadConfig } from "../src/config/load.js";
-import { createKafka } from "../src/kafka/client.js";
 import { ensureTopicsOn } from "../src/kafka/topics.js";
-import { Ledger, type PhaseCounts } from "./accounting.js";
-import { AlertCounter } from "./alerts.js";
+import type { PhaseCounts } from "./accounting.js";
 import { CpuWatcher, type CpuSummary } from "./cpu.js";
-import { DetectorGroup } from "./detectors.js";
-import { LabelledFeed } from "./feed.js";
+import type { LabelledFeed } from "./feed.js";
 import { locateLost, type LostEvent } from "./locate.js";
-import { OffsetWatcher } from "./offsets.js";
-import { runSettings } from "./options.js";
+import type { OffsetWatcher } from "./offsets.js";
 import {
   firstCommitAt,
   longestGroupStall,
@@ -31,8 +24,8 @@ import {
 } from "./progress.js";
 import { CliStack } from "./stack.js";
 import { storedRows } from "./storage.js";
-import { VerdictLog } from "./verdict-log.js";
-import { explainMisses, TRACE_EVERY_CHECK, type MissedAnomaly } from "./verdicts.js";
+import { runParts } from "./run-parts.js";
+import { explainMisses, type MissedAnomaly } from "./verdicts.js";
 
 /** A node lost during a situation, counted from the first event Kafka acknowledged. */
 export interface TimedFault {
@@ -180,28 +173,15 @@ export async function runFixedRate(
   outDir: string,
   log: (line: string) => void,
 ): Promise<FixedRateResult> {
-  const run = `fixed-${Date.now().toString(36)}-${randomBytes(2).toString("hex")}`;
-  const env = runSettings(stack.clientSettings(), run, {
-    KAFKA_SESSION_TIMEOUT_MS: "10000",
-    LOG_LEVEL: opts.logLevel,
-    ...TRACE_EVERY_CHECK,
-  });
-  const config = loadConfig({}, env);
-  const logDir = path.join(outDir, situation.name);
-  mkdirSync(logDir, { recursive: true });
-  const verdicts = new VerdictLog();
-  const detectors = new DetectorGroup(env, logDir, log, verdicts);
-  const kafka = createKafka(config);
-  const admin = kafka.admin();
-  const ledger = new Ledger();
-  const feed = new LabelledFeed(kafka, config.inputTopic, ledger, {
+  const { config, verdicts, detectors, kafka, admin, ledger, feed, watcher, alerts } = runParts({
+    prefix: "fixed",
+    clientSettings: stack.clientSettings(),
+    logLevel: opts.logLevel,
+    logDir: path.join(outDir, situation.name),
     seed: opts.seed,
-    idPrefix: `${run}-`,
-    anomalyFraction: 0.01,
     magnitudes: [12, 25],
+    log,
   });
-  const watcher = new OffsetWatcher(admin, config.groupId, config.inputTopic);
-  const alerts = new AlertCounter(kafka, config.alertTopic, `${run}.alert-reader`);
   const cpu = new CpuWatcher();
   const topics = [config.inputTopic, config.deadLetterTopic, config.alertTopic];
   try {

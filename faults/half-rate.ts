@@ -3,22 +3,13 @@
  * sustained, faults injected one at a time once it is warm, and per fault the counts and the
  * progress of its committed offsets.
  */
-import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createCassandraClient } from "../src/cassandra/client.js";
-import { loadConfig } from "../src/config/load.js";
 import { configuredLayout } from "../src/config/layout.js";
-import { createKafka } from "../src/kafka/client.js";
 import { createRng } from "../src/synthetic/random.js";
-import { Ledger } from "./accounting.js";
-import { runSettings } from "./options.js";
-import { AlertCounter } from "./alerts.js";
-import { DetectorGroup } from "./detectors.js";
 import type { Fault, FaultContext, FaultMarks } from "./faults.js";
-import { LabelledFeed } from "./feed.js";
-import { OffsetWatcher } from "./offsets.js";
+import type { OffsetWatcher } from "./offsets.js";
 import {
   longestGroupStall,
   longestPartitionPause,
@@ -28,8 +19,8 @@ import {
 import { judge, type PhaseResult, type StackResult } from "./report.js";
 import type { CliStack } from "./stack.js";
 import { storedRows } from "./storage.js";
-import { VerdictLog } from "./verdict-log.js";
-import { explainMisses, TRACE_EVERY_CHECK } from "./verdicts.js";
+import { runParts } from "./run-parts.js";
+import { explainMisses } from "./verdicts.js";
 
 /** A stack's shape and the faults injected into it at half rate. */
 export interface HalfRatePlan {
@@ -86,29 +77,16 @@ export async function runHalfRate(
   opts: HalfRateOptions,
   log: (line: string) => void,
 ): Promise<StackResult> {
-  const run = `faults-${Date.now().toString(36)}-${randomBytes(2).toString("hex")}`;
   const { stack, nodeReadySeconds, nodeRssMiB } = on;
-  const env = runSettings(stack.clientSettings(), run, {
-    KAFKA_SESSION_TIMEOUT_MS: "10000",
-    LOG_LEVEL: opts.logLevel,
-    ...TRACE_EVERY_CHECK,
-  });
-  const config = loadConfig({}, env);
-  const logDir = path.join(opts.out, plan.name);
-  mkdirSync(logDir, { recursive: true });
-  const verdicts = new VerdictLog();
-  const detectors = new DetectorGroup(env, logDir, log, verdicts);
-  const kafka = createKafka(config);
-  const admin = kafka.admin();
-  const ledger = new Ledger();
-  const feed = new LabelledFeed(kafka, config.inputTopic, ledger, {
+  const { config, verdicts, detectors, admin, ledger, feed, watcher, alerts } = runParts({
+    prefix: "faults",
+    clientSettings: stack.clientSettings(),
+    logLevel: opts.logLevel,
+    logDir: path.join(opts.out, plan.name),
     seed: opts.seed,
-    idPrefix: `${run}-`,
-    anomalyFraction: 0.01,
     magnitudes: [25, 40],
+    log,
   });
-  const watcher = new OffsetWatcher(admin, config.groupId, config.inputTopic);
-  const alerts = new AlertCounter(kafka, config.alertTopic, `${run}.alert-reader`);
   let peakRss = 0;
   const rssTimer = setInterval(() => {
     for (const m of detectors.memory()) peakRss = Math.max(peakRss, m.rssMiB);
