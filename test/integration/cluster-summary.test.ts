@@ -5,23 +5,20 @@ import { precisionForZoom } from "../../src/domain/query/zoom.js";
 import type { QueryApp } from "../../src/app/query-app.js";
 import {
   collectTopic,
-  counter,
-  counterWith,
   createTestTopics,
-  eventsAt,
   produceEvents,
   startTestDetector,
   testConfig,
-  waitFor,
 } from "../support/detector.js";
+import { counter, counterWith, waitFor } from "../support/wait.js";
+import { eventsAt } from "../support/events.js";
 import {
   cellTouchesBox,
   dropKeyspaceAfterTest,
-  eventsIn,
   getJson,
   startTestQueryApp,
-  type KnownEvent,
 } from "../support/query.js";
+import { eventsIn, type KnownEvent } from "../support/events.js";
 
 type Bbox = readonly [number, number, number, number];
 

@@ -5,14 +5,13 @@ import { DLQ_HEADERS } from "../../src/kafka/dead-letter-sink.js";
 import { consoleProduce, type JavaCodec } from "../support/console-producer.js";
 import {
   collectTopic,
-  counter,
   createTestTopics,
-  eventsAt,
   kafkaFor,
   startTestDetector,
   testConfig,
-  waitFor,
 } from "../support/detector.js";
+import { counter, waitFor } from "../support/wait.js";
+import { eventsAt } from "../support/events.js";
 import { cassandraClient } from "../support/helpers.js";
 import type { Config } from "../../src/config/load.js";
 

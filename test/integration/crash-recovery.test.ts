@@ -9,14 +9,9 @@ import { SETTINGS, type SettingKey } from "../../src/config/settings.js";
 import type { AnomalyAlert } from "../../src/domain/detect/alert.js";
 import { REPO_ROOT } from "../../src/servers/paths.js";
 import { cassandraClient } from "../support/helpers.js";
-import {
-  collectTopic,
-  createTestTopics,
-  eventsAt,
-  produceEvents,
-  testConfig,
-  waitFor,
-} from "../support/detector.js";
+import { collectTopic, createTestTopics, produceEvents, testConfig } from "../support/detector.js";
+import { eventsAt } from "../support/events.js";
+import { waitFor } from "../support/wait.js";
 
 /** The detector as its own process, configured through environment variables like a deployment. */
 function spawnDetector(config: Config): ChildProcess {

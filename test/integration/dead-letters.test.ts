@@ -3,13 +3,12 @@ import { DLQ_HEADERS } from "../../src/kafka/dead-letter-sink.js";
 import { cassandraClient } from "../support/helpers.js";
 import {
   collectTopic,
-  counter,
   createTestTopics,
   produceRaw,
   startTestDetector,
   testConfig,
-  waitFor,
 } from "../support/detector.js";
+import { counter, waitFor } from "../support/wait.js";
 
 describe("malformed input", () => {
   it("goes to the dead-letter topic with its reason while the valid events around it are processed", async () => {

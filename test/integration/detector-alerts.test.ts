@@ -1,13 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { AnomalyAlert } from "../../src/domain/detect/alert.js";
+import { counter, waitFor } from "../support/wait.js";
+import { eventsAt } from "../support/events.js";
 import {
-  counter,
-  eventsAt,
   produceAndAwaitChecks,
   produceEvents,
   startAlertingDetector,
   testConfig,
-  waitFor,
 } from "../support/detector.js";
 
 describe("detector end to end", () => {

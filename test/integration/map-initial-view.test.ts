@@ -7,8 +7,8 @@ import {
   storeEvents,
   summariseEvents,
   testConfig,
-  waitFor,
 } from "../support/detector.js";
+import { waitFor } from "../support/wait.js";
 import { startTestQueryApp } from "../support/query.js";
 
 interface MapState {

@@ -9,24 +9,22 @@ import { precisionForZoom } from "../../src/domain/query/zoom.js";
 import { REPO_ROOT } from "../../src/servers/paths.js";
 import {
   collectTopic,
-  counter,
   createTestTopics,
-  eventsAt,
   produceEvents,
   startTestDetector,
   testConfig,
-  waitFor,
 } from "../support/detector.js";
+import { counter, waitFor } from "../support/wait.js";
+import { eventsAt } from "../support/events.js";
 import {
   cellTouchesBox,
-  eventsIn,
   getJson,
   inBox,
   rollupLengths,
   startTestQueryApp,
-  type KnownEvent,
   dropKeyspaceAfterTest,
 } from "../support/query.js";
+import { eventsIn, type KnownEvent } from "../support/events.js";
 
 type Bbox = readonly [number, number, number, number];
 

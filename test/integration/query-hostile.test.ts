@@ -13,22 +13,15 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { tokenLine } from "../../src/api/tokens.js";
 import { startQueryApp } from "../../src/app/query-app.js";
 import { createLogger } from "../../src/observability/logger.js";
+import { counter, waitFor } from "../support/wait.js";
 import {
-  counter,
   createTestTopics,
   produceEvents,
   startTestDetector,
   testConfig,
-  waitFor,
 } from "../support/detector.js";
-import {
-  dropKeyspaceAfterTest,
-  eventsIn,
-  getJson,
-  inBox,
-  startTestQueryApp,
-  type KnownEvent,
-} from "../support/query.js";
+import { dropKeyspaceAfterTest, getJson, inBox, startTestQueryApp } from "../support/query.js";
+import { eventsIn, type KnownEvent } from "../support/events.js";
 
 const STRIP = "-180,10.0001,180,10.0009";
 

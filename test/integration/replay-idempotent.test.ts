@@ -1,16 +1,14 @@
 import { configuredLayout } from "../../src/config/layout.js";
 import { describe, expect, it } from "vitest";
 import { cassandraClient } from "../support/helpers.js";
+import { counter, counterWith, waitFor } from "../support/wait.js";
 import {
-  counter,
-  counterWith,
   createTestTopics,
-  eventsAt,
   produceEvents,
   startTestDetector,
   testConfig,
-  waitFor,
 } from "../support/detector.js";
+import { eventsAt } from "../support/events.js";
 
 describe("re-consuming the same events", () => {
   it("creates no duplicate rows at any length, with the writes grouped by partition", async () => {

@@ -17,14 +17,9 @@ import { serversDown, serversUp } from "../../src/servers/local.js";
 import { REPO_ROOT, roleEnvFile, stateDir } from "../../src/servers/paths.js";
 import type { RoleName } from "../../src/servers/roles.js";
 import { generateCa, keytoolOf } from "../../src/servers/secure.js";
-import {
-  collectTopic,
-  counter,
-  eventsAt,
-  kafkaFor,
-  produceEvents,
-  waitFor,
-} from "../support/detector.js";
+import { collectTopic, kafkaFor, produceEvents } from "../support/detector.js";
+import { counter, waitFor } from "../support/wait.js";
+import { eventsAt } from "../support/events.js";
 import { uniqueName } from "../support/helpers.js";
 
 /**

@@ -2,15 +2,14 @@ import { describe, expect, it } from "vitest";
 import { applySchema } from "../../src/cassandra/schema.js";
 import { configuredLayout } from "../../src/config/layout.js";
 import { cassandraClient } from "../support/helpers.js";
+import { counter, waitFor } from "../support/wait.js";
 import {
-  counter,
   createTestTopics,
-  eventsAt,
   produceEvents,
   startTestDetector,
   testConfig,
-  waitFor,
 } from "../support/detector.js";
+import { eventsAt } from "../support/events.js";
 
 describe("a store outage", () => {
   it("pauses the partition instead of skipping events, and resumes when the store answers again", async () => {

@@ -5,30 +5,49 @@ import type { Config } from "../../src/config/load.js";
 import { DEFAULT_FULL_LAYOUT as DEFAULT_LAYOUT } from "../../src/domain/sizing/layout.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { createCassandraClient } from "../../src/cassandra/client.js";
-
-/** A known event as produced to Kafka (time as ISO text). */
-export interface KnownEvent {
-  id: string;
-  lat: number;
-  lon: number;
-  value: number;
-  time: string;
-}
+import type { DetectorApp } from "../../src/app/detector-app.js";
+import type { KafkaMessage } from "kafkajs";
+import { produceAndAwaitChecks, produceEvents, startAlertingDetector } from "./detector.js";
+import { waitFor } from "./wait.js";
 
 /**
  * Drops the test's keyspace when the test ends. Register it before starting the detector:
  * end-of-test hooks run last-registered first, so the keyspace goes after everything using it.
  */
 export function dropKeyspaceAfterTest(config: Config): void {
-  onTestFinished(async () => {
-    const client = createCassandraClient(config);
-    try {
-      await client.connect();
-      await client.execute(`DROP KEYSPACE IF EXISTS ${config.cassandraKeyspace}`);
-    } finally {
-      await client.shutdown();
-    }
-  });
+  onTestFinished(() => dropKeyspace(config));
+}
+
+/** Drops `config`'s keyspace now, connecting as `config`'s role (which must own it). */
+export async function dropKeyspace(config: Config): Promise<void> {
+  const client = createCassandraClient(config);
+  try {
+    await client.connect();
+    await client.execute(`DROP KEYSPACE IF EXISTS ${config.cassandraKeyspace}`);
+  } finally {
+    await client.shutdown();
+  }
+}
+
+/**
+ * The whole stack a query-side test reads from: a detector on the test's own topics that has
+ * checked `normals` (and alerted `spike`, when given), and the query API over the same servers.
+ * The keyspace is dropped when the test ends.
+ */
+export async function startCheckedStack(
+  config: Config,
+  normals: readonly object[],
+  spike?: object,
+): Promise<{ detector: DetectorApp; alerts: KafkaMessage[]; api: QueryApp }> {
+  dropKeyspaceAfterTest(config);
+  const { detector, alerts } = await startAlertingDetector(config);
+  await produceAndAwaitChecks(config, detector, normals);
+  if (spike !== undefined) {
+    await produceEvents(config, [spike]);
+    await waitFor("the spike's alert", () => alerts.length >= 1);
+  }
+  const api = await startTestQueryApp(config);
+  return { detector, alerts, api };
 }
 
 /** Starts the query API on a free port for this test, stopped when it finishes. */
@@ -58,38 +77,6 @@ export function rollupLengths(): string {
   const all = DEFAULT_LAYOUT.map((l) => l.length);
   const finest = Math.max(...all);
   return [...new Set([...all.filter((l) => l % 2 === 0), finest])].join(",");
-}
-
-/** A deterministic pseudo-random sequence in [0, 1). */
-export function sequence(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-/** `count` events spread uniformly over a box (west > east wraps), values around 20. */
-export function eventsIn(
-  prefix: string,
-  box: { south: number; west: number; north: number; east: number },
-  count: number,
-  startMs: number,
-  seed: number,
-): KnownEvent[] {
-  const rnd = sequence(seed);
-  const width = box.west <= box.east ? box.east - box.west : 360 - box.west + box.east;
-  return Array.from({ length: count }, (_, i) => {
-    let lon = box.west + rnd() * width;
-    if (lon > 180) lon -= 360;
-    return {
-      id: `${prefix}-${String(i).padStart(4, "0")}`,
-      lat: box.south + rnd() * (box.north - box.south),
-      lon,
-      value: 20 + (rnd() - 0.5) * 2,
-      time: new Date(startMs + i * 97).toISOString(),
-    };
-  });
 }
 
 /** Brute force: inside a box, edges included, west > east wrapping across lon ±180. */
