@@ -14,12 +14,8 @@ import { tokenLine } from "../../src/api/tokens.js";
 import { startQueryApp } from "../../src/app/query-app.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { counter, waitFor } from "../support/wait.js";
-import {
-  createTestTopics,
-  produceEvents,
-  startTestDetector,
-  testConfig,
-} from "../support/detector.js";
+import { createTestTopics } from "../support/helpers.js";
+import { produceEvents, startTestDetector, testConfig } from "../support/detector.js";
 import { dropKeyspaceAfterTest, getJson, inBox, startTestQueryApp } from "../support/query.js";
 import { eventsIn, type KnownEvent } from "../support/events.js";
 

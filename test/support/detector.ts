@@ -19,7 +19,7 @@ import { kafkaSecurity } from "../../src/kafka/client.js";
 import { loadConfig, type Config, type ConfigOverrides } from "../../src/config/load.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { createMetrics } from "../../src/observability/metrics.js";
-import { createTopics, endpoints, uniqueName } from "./helpers.js";
+import { createTestTopics, endpoints, uniqueName } from "./helpers.js";
 import { waitForCount } from "./wait.js";
 
 /** A test's own topics, keyspace and group (two partitions), so parallel tests never share one. */
@@ -52,14 +52,6 @@ export function testConfig(overrides: ConfigOverrides = {}): Config {
       ...overrides,
     },
     {},
-  );
-}
-
-/** Creates the test's topics up front (so producers never race the detector), deleted afterwards. */
-export async function createTestTopics(config: Config): Promise<void> {
-  await createTopics(
-    [config.inputTopic, config.deadLetterTopic, config.alertTopic],
-    config.topicPartitions,
   );
 }
 
@@ -167,10 +159,15 @@ export async function storeEvents(
 export async function startAlertingDetector(
   config: Config,
 ): Promise<{ detector: DetectorApp; alerts: KafkaMessage[] }> {
-  await createTestTopics(config);
-  const detector = await startTestDetector(config);
+  const detector = await startOwnDetector(config);
   const alerts = await collectTopic(config, config.alertTopic);
   return { detector, alerts };
+}
+
+/** A detector on `config`'s own new topics (created first, so producers never race it). */
+export async function startOwnDetector(config: Config): Promise<DetectorApp> {
+  await createTestTopics(config);
+  return startTestDetector(config);
 }
 
 /** Produces `events` and waits until the detector has checked `checksInAll` events since it started. */
@@ -182,6 +179,17 @@ export async function produceAndAwaitChecks(
 ): Promise<void> {
   await produceEvents(config, events);
   await waitForCount(detector, "geoanomaly_checks_total", checksInAll);
+}
+
+/** Produces `events` and waits until the detector has stored `storedInAll` events since it started. */
+export async function produceAndAwaitStored(
+  config: Config,
+  detector: DetectorApp,
+  events: readonly object[],
+  storedInAll: number = events.length,
+): Promise<void> {
+  await produceEvents(config, events);
+  await waitForCount(detector, "geoanomaly_events_stored_total", storedInAll);
 }
 
 /**

@@ -74,3 +74,16 @@ export function eventsIn(
     };
   });
 }
+
+/**
+ * Events at the places where clusters are easy to get wrong: a dense spot in Paris, the city around
+ * it, Europe at large and Fiji across the antimeridian, from `t0` on.
+ */
+export function eventsAroundTheWorld(t0: number): KnownEvent[] {
+  return [
+    ...eventsAt("paris", 48.8566, 2.3522, 80, 20, t0),
+    ...eventsIn("city", { south: 48.8, west: 2.25, north: 48.92, east: 2.45 }, 120, t0 + 1, 1),
+    ...eventsIn("europe", { south: 36, west: -9, north: 59, east: 28 }, 80, t0 + 2, 2),
+    ...eventsIn("fiji", { south: -17.8, west: 179.3, north: -16.2, east: -179.3 }, 70, t0 + 3, 3),
+  ];
+}
