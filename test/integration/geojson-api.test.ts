@@ -26,11 +26,11 @@ describe("GeoJSON answers against the real servers", () => {
   it("answers events, clusters and anomalies as valid FeatureCollections with the JSON answers' ids and positions", async () => {
     const config = testConfig();
     const t0 = Date.now() - 5 * 60_000;
+    const spike = oneEvent("spike-geo", [48.85661, 2.35221], 42);
     const normals = [
       ...eventsAt("paris", 48.8566, 2.3522, 60, 20, t0),
       ...eventsAt("meaux", 48.96, 2.88, 50, 20, t0 + 5),
     ];
-    const spike = oneEvent("spike-geo", [48.85661, 2.35221], 42);
     const { api } = await startCheckedStack(config, normals, spike);
     const box = "bbox=2.2,48.7,3.0,49.1";
     const routes: [string, (body: Record<string, unknown>) => Positioned[]][] = [

@@ -6,8 +6,8 @@
  * and the security headers hold on a real socket.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { networkInterfaces, tmpdir } from "node:os";
-import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { otherAddress, reaches } from "../support/net.js";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { tokenLine } from "../../src/api/tokens.js";
@@ -131,20 +131,9 @@ describe("the query API under hostile requests, on real Cassandra", () => {
     );
     onTestFinished(() => app.stop());
     expect(new URL(app.url).hostname).toBe("127.0.0.1");
-    const other = Object.values(networkInterfaces())
-      .flat()
-      .find((i) => i !== undefined && i.family === "IPv4" && !i.internal);
-    if (other !== undefined) {
-      const reached = await new Promise<boolean>((resolve) => {
-        const socket = connect(app.port, other.address);
-        socket.on("connect", () => {
-          socket.destroy();
-          resolve(true);
-        });
-        socket.on("error", () => resolve(false));
-      });
-      expect(reached, `the API answered on ${other.address}`).toBe(false);
-    }
+    const other = otherAddress();
+    if (other !== undefined)
+      expect(await reaches(app.port, other), `the API answered on ${other}`).toBe(false);
 
     const events = new URL("/v1/events?bbox=2,48,3,49", app.url);
     const clusters = new URL("/v1/clusters?bbox=2,48,3,49&zoom=6", app.url);

@@ -170,27 +170,26 @@ export async function startOwnDetector(config: Config): Promise<DetectorApp> {
   return startTestDetector(config);
 }
 
-/** Produces `events` and waits until the detector has checked `checksInAll` events since it started. */
-export async function produceAndAwaitChecks(
+/** Produces events, then waits until a counter of the detector reaches `inAll` (default: one per event). */
+type ProduceAndAwait = (
   config: Config,
   detector: DetectorApp,
   events: readonly object[],
-  checksInAll: number = events.length,
-): Promise<void> {
-  await produceEvents(config, events);
-  await waitForCount(detector, "geoanomaly_checks_total", checksInAll);
+  inAll?: number,
+) => Promise<void>;
+
+function awaitingCount(name: string): ProduceAndAwait {
+  return async (config, detector, events, inAll = events.length) => {
+    await produceEvents(config, events);
+    await waitForCount(detector, name, inAll);
+  };
 }
 
-/** Produces `events` and waits until the detector has stored `storedInAll` events since it started. */
-export async function produceAndAwaitStored(
-  config: Config,
-  detector: DetectorApp,
-  events: readonly object[],
-  storedInAll: number = events.length,
-): Promise<void> {
-  await produceEvents(config, events);
-  await waitForCount(detector, "geoanomaly_events_stored_total", storedInAll);
-}
+/** Produces `events` and waits until the detector has checked `inAll` events since it started. */
+export const produceAndAwaitChecks = awaitingCount("geoanomaly_checks_total");
+
+/** Produces `events` and waits until the detector has stored `inAll` events since it started. */
+export const produceAndAwaitStored = awaitingCount("geoanomaly_events_stored_total");
 
 /**
  * Summarises events stored outside the detector (as storeEvents does) the way the detector would:

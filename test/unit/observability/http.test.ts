@@ -8,7 +8,7 @@ import type { HealthReport, HttpServer } from "../../../src/observability/http.j
 import { startHttpServer } from "../../../src/observability/http.js";
 import { createMetrics } from "../../../src/observability/metrics.js";
 import { LatencyRecorder } from "../../../src/observability/latency.js";
-import { networkInterfaces } from "node:os";
+import { otherAddress, reaches } from "../../support/net.js";
 
 interface Reply {
   status: number;
@@ -148,20 +148,9 @@ describe("startHttpServer", () => {
     servers.push(server);
     expect((await get(server.port, "/healthz")).status).toBe(200);
     // Another address of this host does not reach it.
-    const other = Object.values(networkInterfaces())
-      .flat()
-      .find((i) => i !== undefined && i.family === "IPv4" && !i.internal);
-    if (other !== undefined) {
-      const reached = await new Promise<boolean>((resolve) => {
-        const socket = connect(server.port, other.address);
-        socket.on("connect", () => {
-          socket.destroy();
-          resolve(true);
-        });
-        socket.on("error", () => resolve(false));
-      });
-      expect(reached, `reached on ${other.address}`).toBe(false);
-    }
+    const other = otherAddress();
+    if (other !== undefined)
+      expect(await reaches(server.port, other), `reached on ${other}`).toBe(false);
   });
 
   it("changes nothing on GET: /latency reads, POST /latency/reset resets, GET ?reset=1 is refused", async () => {
