@@ -23,15 +23,18 @@ describe("quantile", () => {
 });
 
 describe("detectionFigures", () => {
-  const truths = [
-    { id: "n1", magnitude: 0 },
-    { id: "n2", magnitude: 0 },
-    { id: "a3", magnitude: 3 },
-    { id: "b3", magnitude: 3 },
-    { id: "a5", magnitude: 5 },
-    { id: "b5", magnitude: 5 },
-    { id: "a8", magnitude: 8 },
-  ];
+  /** Ground truth from [id, drawn magnitude in sigma] pairs (0: a normal event). */
+  const truthsOf = (pairs: [string, number][]) =>
+    pairs.map(([id, magnitude]) => ({ id, magnitude }));
+  const truths = truthsOf([
+    ["n1", 0],
+    ["n2", 0],
+    ["a3", 3],
+    ["b3", 3],
+    ["a5", 5],
+    ["b5", 5],
+    ["a8", 8],
+  ]);
 
   it("scores precision overall and recall/F1 per magnitude and for >= 5 sigma", () => {
     const d = stats.detectionFigures(truths, new Set(["n1", "a3", "a5", "b5", "a8", "warmup-1"]));
@@ -47,12 +50,12 @@ describe("detectionFigures", () => {
   });
 
   it("bins drawn sizes by whole sigma and counts >= 5 sigma from the sizes themselves", () => {
-    const drawn = [
-      { id: "x", magnitude: 4.99 },
-      { id: "y", magnitude: 5.01 },
-      { id: "z", magnitude: 5.9 },
-      { id: "w", magnitude: 9.5 },
-    ];
+    const drawn = truthsOf([
+      ["x", 4.99],
+      ["y", 5.01],
+      ["z", 5.9],
+      ["w", 9.5],
+    ]);
     const d = stats.detectionFigures(drawn, new Set(["x", "y", "w"]));
     expect(Object.keys(d.byMagnitude)).toEqual(["4", "5", "9"]);
     expect(d.byMagnitude["5"]).toMatchObject({ anomalies: 2, detected: 1, recall: 0.5 });

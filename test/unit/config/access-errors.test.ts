@@ -25,13 +25,16 @@ function tlsError(): Error {
   });
 }
 
+/** An error as kafkajs raises it: its class shows in `name`. */
+function kafkaJsError(name: string, message: string): Error {
+  return Object.assign(new Error(message), { name });
+}
+
 describe("start-up access errors", () => {
   it("a refused Kafka login names the credential settings", () => {
-    const err = Object.assign(
-      new Error("SASL SCRAM SHA512 authentication failed: invalid credentials"),
-      {
-        name: "KafkaJSSASLAuthenticationError",
-      },
+    const err = kafkaJsError(
+      "KafkaJSSASLAuthenticationError",
+      "SASL SCRAM SHA512 authentication failed: invalid credentials",
     );
     const e = kafkaAccessError(err, config);
     expect(e?.code).toBe("AUTH_FAILED");
@@ -40,11 +43,9 @@ describe("start-up access errors", () => {
   });
 
   it("an untrusted broker certificate asks for KAFKA_CA_FILE", () => {
-    const err = Object.assign(
-      new Error("Connection error: self-signed certificate in certificate chain"),
-      {
-        name: "KafkaJSConnectionError",
-      },
+    const err = kafkaJsError(
+      "KafkaJSConnectionError",
+      "Connection error: self-signed certificate in certificate chain",
     );
     const e = kafkaAccessError(err, config);
     expect(e?.code).toBe("TLS_FAILED");
