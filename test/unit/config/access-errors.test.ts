@@ -31,25 +31,30 @@ function kafkaJsError(name: string, message: string): Error {
 }
 
 describe("start-up access errors", () => {
-  it("a refused Kafka login names the credential settings", () => {
-    const err = kafkaJsError(
-      "KafkaJSSASLAuthenticationError",
-      "SASL SCRAM SHA512 authentication failed: invalid credentials",
-    );
+  it.each([
+    [
+      "a refused Kafka login names the credential settings",
+      kafkaJsError(
+        "KafkaJSSASLAuthenticationError",
+        "SASL SCRAM SHA512 authentication failed: invalid credentials",
+      ),
+      "AUTH_FAILED",
+      /KAFKA_USERNAME, KAFKA_PASSWORD/,
+    ],
+    [
+      "an untrusted broker certificate asks for KAFKA_CA_FILE",
+      kafkaJsError(
+        "KafkaJSConnectionError",
+        "Connection error: self-signed certificate in certificate chain",
+      ),
+      "TLS_FAILED",
+      /set KAFKA_CA_FILE/,
+    ],
+  ] as const)("%s, never the password", (_what, err, code, says) => {
     const e = kafkaAccessError(err, config);
-    expect(e?.code).toBe("AUTH_FAILED");
-    expect(e?.message).toMatch(/KAFKA_USERNAME, KAFKA_PASSWORD/);
+    expect(e?.code).toBe(code);
+    expect(e?.message).toMatch(says);
     expect(e?.message).not.toContain("hunter22");
-  });
-
-  it("an untrusted broker certificate asks for KAFKA_CA_FILE", () => {
-    const err = kafkaJsError(
-      "KafkaJSConnectionError",
-      "Connection error: self-signed certificate in certificate chain",
-    );
-    const e = kafkaAccessError(err, config);
-    expect(e?.code).toBe("TLS_FAILED");
-    expect(e?.message).toMatch(/set KAFKA_CA_FILE/);
   });
 
   it("Cassandra's refusals are found among the driver's per-host errors", () => {

@@ -38,7 +38,7 @@ function get(port: number, path: string, agent?: Agent, method = "GET"): Promise
 const silent = createLogger({ level: "silent" });
 const servers: HttpServer[] = [];
 
-async function start(health: () => HealthReport): Promise<HttpServer> {
+async function start(health: () => HealthReport, latency?: LatencyRecorder): Promise<HttpServer> {
   const { registry } = createMetrics();
   const server = await startHttpServer({
     port: 0,
@@ -46,6 +46,7 @@ async function start(health: () => HealthReport): Promise<HttpServer> {
     registry,
     health,
     logger: silent,
+    ...(latency === undefined ? {} : { latency }),
   });
   servers.push(server);
   return server;
@@ -156,16 +157,7 @@ describe("startHttpServer", () => {
   it("changes nothing on GET: /latency reads, POST /latency/reset resets, GET ?reset=1 is refused", async () => {
     const latency = new LatencyRecorder();
     latency.recordSeconds(0.05);
-    const { registry } = createMetrics();
-    const server = await startHttpServer({
-      port: 0,
-      host: "127.0.0.1",
-      registry,
-      latency,
-      health: () => ({ ready: true, live: true, details: {} }),
-      logger: silent,
-    });
-    servers.push(server);
+    const server = await start(() => ({ ready: true, live: true, details: {} }), latency);
     const read = await get(server.port, "/latency");
     expect(read.status).toBe(200);
     expect(read.headers["x-content-type-options"]).toBe("nosniff");
