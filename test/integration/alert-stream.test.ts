@@ -1,37 +1,23 @@
 import { describe, expect, it } from "vitest";
 import type { AnomalyAlert } from "../../src/domain/detect/alert.js";
-import {
-  eventsAt,
-  produceAndAwaitChecks,
-  produceEvents,
-  startAlertingDetector,
-  testConfig,
-  waitFor,
-} from "../support/detector.js";
-import { dropKeyspaceAfterTest, startTestQueryApp } from "../support/query.js";
+import { eventsAt, oneEvent } from "../support/events.js";
+import { produceEvents, testConfig } from "../support/detector.js";
+import { waitFor } from "../support/wait.js";
+import { startCheckedStack, startTestQueryApp } from "../support/query.js";
 import { openSse } from "../support/sse-client.js";
 
 const PARIS = "bbox=2.2,48.7,2.5,49.0";
 
 /** A spike at the Paris neighbourhood the test fills with normal values. */
-const spike = (id: string) => ({
-  id,
-  lat: 48.85661,
-  lon: 2.35221,
-  value: 42,
-  time: new Date().toISOString(),
-});
+const spike = (id: string) => oneEvent(id, [48.85661, 2.35221], 42);
 
 const idOf = (data: string) => (JSON.parse(data) as AnomalyAlert).event.id;
 
 describe("the live alert stream against the real servers", () => {
   it("delivers an injected anomaly, resumes after a reconnect with Last-Event-ID without losing or repeating one, and bounds its connections", async () => {
     const config = testConfig({ apiStreamHeartbeatMs: "1000", apiStreamMaxClients: "2" });
-    dropKeyspaceAfterTest(config);
-    const { detector: detector, alerts: published } = await startAlertingDetector(config);
     const normals = eventsAt("paris", 48.8566, 2.3522, 60, 20, Date.now() - 5 * 60_000);
-    await produceAndAwaitChecks(config, detector, normals);
-    const api = await startTestQueryApp(config);
+    const { alerts: published, api } = await startCheckedStack(config, normals);
     await waitFor("the API's alert stream follows the topic", () => api.streamLive());
     const url = new URL(`/v1/alerts/stream?${PARIS}`, api.url);
 

@@ -1,39 +1,23 @@
-import ngeohash from "ngeohash";
 import { describe, expect, it } from "vitest";
-import type { AnomalyAlert } from "../../src/domain/detect/alert.js";
-import { precisionForZoom } from "../../src/domain/query/zoom.js";
 import type { QueryApp } from "../../src/app/query-app.js";
+import { precisionForZoom } from "../../src/domain/query/zoom.js";
 import {
-  collectTopic,
-  counter,
-  counterWith,
-  createTestTopics,
-  eventsAt,
-  produceEvents,
+  produceAndAwaitStored,
+  startAlertingDetector,
   startTestDetector,
   testConfig,
-  waitFor,
 } from "../support/detector.js";
+import { alertIds, eventsAroundTheWorld, oneEvent, type KnownEvent } from "../support/events.js";
+import { counter, counterWith, waitFor, waitForCount } from "../support/wait.js";
 import {
-  cellTouchesBox,
   dropKeyspaceAfterTest,
-  eventsIn,
+  expectClustersOf,
   getJson,
   startTestQueryApp,
-  type KnownEvent,
+  waitForSummary,
+  type Bbox,
+  type ClustersBody,
 } from "../support/query.js";
-
-type Bbox = readonly [number, number, number, number];
-
-interface ClustersBody {
-  mode: string;
-  precision: number;
-  length: number;
-  from: string;
-  to: string;
-  summaryAsOf: string | null;
-  clusters: { geohash: string; count: number; lat: number; lon: number; anomalies: number }[];
-}
 
 /** The zoomed-out views the summary serves: [box, zoom]. */
 const VIEWS: [string, Bbox, number][] = [
@@ -60,43 +44,20 @@ async function expectClustersExact(
       `/v1/clusters?bbox=${box.join(",")}&zoom=${zoom}&${window}`,
     );
     expect(status, what).toBe(200);
-    const p = precisionForZoom(zoom);
     expect(body.mode, what).toBe("clusters");
     expect(body.summaryAsOf, what).not.toBeNull();
-    const expected = new Map<string, KnownEvent[]>();
-    for (const e of known) {
-      const cell = ngeohash.encode(e.lat, e.lon, p);
-      if (cellTouchesBox(cell, box)) expected.set(cell, [...(expected.get(cell) ?? []), e]);
-    }
-    expect(expected.size, `${what} has known events`).toBeGreaterThan(0);
-    expect(body.clusters.map((c) => c.geohash).sort(), what).toEqual([...expected.keys()].sort());
-    for (const c of body.clusters) {
-      const events = expected.get(c.geohash) ?? [];
-      expect(c.count, `${what} ${c.geohash}`).toBe(events.length);
-      expect(c.lat).toBeCloseTo(events.reduce((s, e) => s + e.lat, 0) / events.length, 9);
-      expect(c.lon).toBeCloseTo(events.reduce((s, e) => s + e.lon, 0) / events.length, 9);
-      const anomalies = events.filter((e) => alerted.has(e.id)).length;
-      expect(c.anomalies, `${what} ${c.geohash} anomalies`).toBe(anomalies);
-    }
+    const alertedIn = (_cell: string, events: readonly KnownEvent[]): number =>
+      events.filter((e) => alerted.has(e.id)).length;
+    expectClustersOf(body.clusters, known, [box, precisionForZoom(zoom)], alertedIn, what);
   }
-}
-
-/** Waits until the summary answers as of a time after `afterMs`. */
-async function waitForSummary(api: QueryApp, afterMs: number): Promise<void> {
-  await waitFor("the summary rolled past the stored events", async () => {
-    const { body } = await getJson<ClustersBody>(api, "/v1/clusters?bbox=-180,-90,180,90&zoom=0");
-    return body.summaryAsOf !== null && Date.parse(body.summaryAsOf) > afterMs;
-  });
 }
 
 describe("the cluster summary against the real servers", () => {
   it("counts clusters exactly as brute force, after a crash before rolling and after re-consuming the same events", async () => {
     // Phase 1: a detector that stores and marks but does not roll again for 10 minutes.
     const config = testConfig({ summaryRollIntervalMs: "600000" });
-    await createTestTopics(config);
     dropKeyspaceAfterTest(config);
-    const alertMessages = await collectTopic(config, config.alertTopic);
-    const first = await startTestDetector(config);
+    const { detector: first, alerts: alertMessages } = await startAlertingDetector(config);
     await waitFor(
       "the first detector's first (empty) round",
       async () =>
@@ -104,32 +65,13 @@ describe("the cluster summary against the real servers", () => {
     );
 
     const t0 = Date.now() - 12 * 60_000;
-    const known: KnownEvent[] = [
-      ...eventsAt("paris", 48.8566, 2.3522, 80, 20, t0),
-      ...eventsIn("city", { south: 48.8, west: 2.25, north: 48.92, east: 2.45 }, 120, t0 + 1, 1),
-      ...eventsIn("europe", { south: 36, west: -9, north: 59, east: 28 }, 80, t0 + 2, 2),
-      ...eventsIn("fiji", { south: -17.8, west: 179.3, north: -16.2, east: -179.3 }, 70, t0 + 3, 3),
-    ];
-    const spike: KnownEvent = {
-      id: "spike-1",
-      lat: 48.85661,
-      lon: 2.35221,
-      value: 45,
-      time: new Date(Date.now() - 30_000).toISOString(),
-    };
-    await produceEvents(config, known);
-    await waitFor(
-      `${known.length} events stored`,
-      async () => (await counter(first, "geoanomaly_events_stored_total")) >= known.length,
-    );
-    await produceEvents(config, [spike]);
+    const known = eventsAroundTheWorld(t0);
+    const spike = oneEvent("spike-1", [48.85661, 2.35221], 45, Date.now() - 30_000);
+    await produceAndAwaitStored(config, first, known);
+    await produceAndAwaitStored(config, first, [spike], known.length + 1);
     known.push(spike);
-    await waitFor("the spike's alert published", () =>
-      alertMessages.some((m) => m.value?.toString().includes('"spike-1"') === true),
-    );
-    const alerted = new Set(
-      alertMessages.map((m) => (JSON.parse(m.value?.toString() ?? "{}") as AnomalyAlert).event.id),
-    );
+    await waitFor("the spike's alert published", () => alertIds(alertMessages).includes("spike-1"));
+    const alerted = new Set(alertIds(alertMessages));
     expect(alerted.has("spike-1")).toBe(true);
 
     const api = await startTestQueryApp(config);
@@ -157,10 +99,7 @@ describe("the cluster summary against the real servers", () => {
       groupId: `${config.groupId}.replay`,
       summaryRollIntervalMs: 300,
     });
-    await waitFor(
-      "the replay stored",
-      async () => (await counter(third, "geoanomaly_events_stored_total")) >= known.length,
-    );
+    await waitForCount(third, "geoanomaly_events_stored_total", known.length);
     const replayedAt = Date.now();
     await waitForSummary(api, replayedAt);
     expect(await counter(third, "geoanomaly_summary_pairs_rolled_total")).toBeGreaterThan(0);

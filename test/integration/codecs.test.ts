@@ -3,17 +3,10 @@ import zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { DLQ_HEADERS } from "../../src/kafka/dead-letter-sink.js";
 import { consoleProduce, type JavaCodec } from "../support/console-producer.js";
-import {
-  collectTopic,
-  counter,
-  createTestTopics,
-  eventsAt,
-  kafkaFor,
-  startTestDetector,
-  testConfig,
-  waitFor,
-} from "../support/detector.js";
-import { cassandraClient } from "../support/helpers.js";
+import { collectTopic, kafkaFor, startTestDetector, testConfig } from "../support/detector.js";
+import { counter, waitFor } from "../support/wait.js";
+import { eventsAt } from "../support/events.js";
+import { cassandraClient, createTestTopics } from "../support/helpers.js";
 import type { Config } from "../../src/config/load.js";
 
 type Codec = {

@@ -8,15 +8,10 @@ import type { Config } from "../../src/config/load.js";
 import { SETTINGS, type SettingKey } from "../../src/config/settings.js";
 import type { AnomalyAlert } from "../../src/domain/detect/alert.js";
 import { REPO_ROOT } from "../../src/servers/paths.js";
-import { cassandraClient } from "../support/helpers.js";
-import {
-  collectTopic,
-  createTestTopics,
-  eventsAt,
-  produceEvents,
-  testConfig,
-  waitFor,
-} from "../support/detector.js";
+import { cassandraClient, createTestTopics } from "../support/helpers.js";
+import { collectTopic, produceEvents, testConfig } from "../support/detector.js";
+import { eventsAt } from "../support/events.js";
+import { waitFor } from "../support/wait.js";
 
 /** The detector as its own process, configured through environment variables like a deployment. */
 function spawnDetector(config: Config): ChildProcess {

@@ -1,21 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { DLQ_HEADERS } from "../../src/kafka/dead-letter-sink.js";
 import { cassandraClient } from "../support/helpers.js";
-import {
-  collectTopic,
-  counter,
-  createTestTopics,
-  produceRaw,
-  startTestDetector,
-  testConfig,
-  waitFor,
-} from "../support/detector.js";
+import { collectTopic, produceRaw, startOwnDetector, testConfig } from "../support/detector.js";
+import { counter, waitFor, waitForCount } from "../support/wait.js";
 
 describe("malformed input", () => {
   it("goes to the dead-letter topic with its reason while the valid events around it are processed", async () => {
     const config = testConfig({ topicPartitions: "1" });
-    await createTestTopics(config);
-    const app = await startTestDetector(config);
+    const app = await startOwnDetector(config);
     const dead = await collectTopic(config, config.deadLetterTopic);
     const now = Date.now();
     const valid = (id: string): string =>
@@ -51,10 +43,7 @@ describe("malformed input", () => {
       },
     ]);
     await waitFor("7 dead letters", () => dead.length >= 7);
-    await waitFor(
-      "4 valid events stored",
-      async () => (await counter(app, "geoanomaly_events_stored_total")) >= 4,
-    );
+    await waitForCount(app, "geoanomaly_events_stored_total", 4);
 
     const reasons = dead.map((m) => [
       m.headers?.[DLQ_HEADERS.offset]?.toString(),

@@ -1,14 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { AnomalyAlert } from "../../src/domain/detect/alert.js";
-import {
-  counter,
-  eventsAt,
-  produceAndAwaitChecks,
-  produceEvents,
-  startAlertingDetector,
-  testConfig,
-  waitFor,
-} from "../support/detector.js";
+import { counter, waitFor } from "../support/wait.js";
+import { alertIds, eventsAt, oneEvent } from "../support/events.js";
+import { produceAndAwaitChecks, startAlertingDetector, testConfig } from "../support/detector.js";
 
 describe("detector end to end", () => {
   it("alerts an injected anomaly among normal events at the same place, and no normal value", async () => {
@@ -19,20 +13,8 @@ describe("detector end to end", () => {
     await produceAndAwaitChecks(config, app, normals);
 
     const t = Date.now() - 30_000;
-    const anomaly = {
-      id: "spike-1",
-      lat: 48.85661,
-      lon: 2.35221,
-      value: 35,
-      time: new Date(t).toISOString(),
-    };
-    const dip = {
-      id: "dip-1",
-      lat: 48.85659,
-      lon: 2.35219,
-      value: 5,
-      time: new Date(t + 1).toISOString(),
-    };
+    const anomaly = oneEvent("spike-1", [48.85661, 2.35221], 35, t);
+    const dip = oneEvent("dip-1", [48.85659, 2.35219], 5, t + 1);
     const later = eventsAt("later", 48.8566, 2.3522, 20, 20, t + 10);
     await produceAndAwaitChecks(config, app, [anomaly, dip, ...later], 102);
     await waitFor("two alerts", () => alerts.length >= 2, 20_000);
@@ -70,31 +52,12 @@ describe("detector end to end", () => {
       return values.find((v) => v.labels["reason"] === "no_history")?.value ?? 0;
     };
     const before = await noHistory();
-    const isolated = {
-      id: "iso-1",
-      lat: 47.24,
-      lon: 2.3522,
-      value: 95,
-      time: new Date(t + 5_000).toISOString(),
-    };
-    const spike = {
-      id: "spike-2",
-      lat: 48.85662,
-      lon: 2.35222,
-      value: 40,
-      time: new Date(t + 5_001).toISOString(),
-    };
-    await produceEvents(config, [isolated, spike]);
+    const isolated = oneEvent("iso-1", [47.24, 2.3522], 95, t + 5_000);
+    const spike = oneEvent("spike-2", [48.85662, 2.35222], 40, t + 5_001);
+    await produceAndAwaitChecks(config, app, [isolated, spike], 82);
     await waitFor("the spike alerted", () => alerts.length >= 1, 30_000);
-    await waitFor(
-      "both checked",
-      async () => (await counter(app, "geoanomaly_checks_total")) >= 82,
-    );
     await new Promise((r) => setTimeout(r, 1500));
-    const ids = alerts.map(
-      (m) => (JSON.parse(m.value?.toString() ?? "{}") as AnomalyAlert).event.id,
-    );
-    expect(ids).toEqual(["spike-2"]);
+    expect(alertIds(alerts)).toEqual(["spike-2"]);
     // The isolated event is the one check since the city that found nobody within the bound.
     expect((await noHistory()) - before).toBe(1);
   });

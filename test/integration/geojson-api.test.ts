@@ -1,14 +1,8 @@
 import { check } from "@placemarkio/check-geojson";
 import { describe, expect, it } from "vitest";
-import {
-  eventsAt,
-  produceAndAwaitChecks,
-  produceEvents,
-  startAlertingDetector,
-  testConfig,
-  waitFor,
-} from "../support/detector.js";
-import { dropKeyspaceAfterTest, startTestQueryApp } from "../support/query.js";
+import { eventsAt, oneEvent } from "../support/events.js";
+import { testConfig } from "../support/detector.js";
+import { startCheckedStack } from "../support/query.js";
 
 interface Positioned {
   readonly id: string;
@@ -31,20 +25,13 @@ function featuresOf(text: string): Positioned[] {
 describe("GeoJSON answers against the real servers", () => {
   it("answers events, clusters and anomalies as valid FeatureCollections with the JSON answers' ids and positions", async () => {
     const config = testConfig();
-    dropKeyspaceAfterTest(config);
-    const { detector, alerts } = await startAlertingDetector(config);
     const t0 = Date.now() - 5 * 60_000;
+    const spike = oneEvent("spike-geo", [48.85661, 2.35221], 42);
     const normals = [
       ...eventsAt("paris", 48.8566, 2.3522, 60, 20, t0),
       ...eventsAt("meaux", 48.96, 2.88, 50, 20, t0 + 5),
     ];
-    await produceAndAwaitChecks(config, detector, normals);
-    await produceEvents(config, [
-      { id: "spike-geo", lat: 48.85661, lon: 2.35221, value: 42, time: new Date().toISOString() },
-    ]);
-    await waitFor("the spike's alert", () => alerts.length >= 1);
-
-    const api = await startTestQueryApp(config);
+    const { api } = await startCheckedStack(config, normals, spike);
     const box = "bbox=2.2,48.7,3.0,49.1";
     const routes: [string, (body: Record<string, unknown>) => Positioned[]][] = [
       [

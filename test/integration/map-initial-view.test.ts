@@ -1,14 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { GeoEvent } from "../../src/domain/detect/event.js";
 import { launchChromium } from "../support/browser.js";
-import {
-  createTestTopics,
-  openTestDetector,
-  storeEvents,
-  summariseEvents,
-  testConfig,
-  waitFor,
-} from "../support/detector.js";
+import { createTestTopics } from "../support/helpers.js";
+import { openTestDetector, storeEvents, summariseEvents, testConfig } from "../support/detector.js";
+import { waitFor } from "../support/wait.js";
 import { startTestQueryApp } from "../support/query.js";
 
 interface MapState {

@@ -5,15 +5,10 @@ import { describe, expect, it } from "vitest";
 import { tokenLine } from "../../src/api/tokens.js";
 import { REPO_ROOT } from "../../src/servers/paths.js";
 import { launchChromium } from "../support/browser.js";
-import {
-  eventsAt,
-  produceAndAwaitChecks,
-  produceEvents,
-  startAlertingDetector,
-  testConfig,
-  waitFor,
-} from "../support/detector.js";
-import { startTestQueryApp, dropKeyspaceAfterTest } from "../support/query.js";
+import { eventsAt, oneEvent } from "../support/events.js";
+import { produceEvents, testConfig } from "../support/detector.js";
+import { waitFor } from "../support/wait.js";
+import { startCheckedStack, startTestQueryApp } from "../support/query.js";
 
 /** Where the browser test leaves its screenshot (git-ignored). */
 const SCREENSHOT = path.join(REPO_ROOT, "test-results", "map-page.png");
@@ -28,8 +23,6 @@ interface MapState {
 describe("the map page in real headless Chromium", () => {
   it("loads without console errors, draws clusters that split when zoomed in, opens an anomaly's popup with its score, shows a new anomaly from the live stream, and works with a token", async () => {
     const config = testConfig();
-    dropKeyspaceAfterTest(config);
-    const { detector, alerts } = await startAlertingDetector(config);
     // Two places 45 km apart: one cluster at zoom 3 (precision 2), separate ones at zoom 9 (precision 5).
     const t0 = Date.now() - 5 * 60_000;
     const normals = [
@@ -37,19 +30,8 @@ describe("the map page in real headless Chromium", () => {
       ...eventsAt("meaux", 48.96, 2.88, 60, 20, t0 + 5),
       ...eventsAt("melun", 48.54, 2.66, 40, 20, t0 + 7),
     ];
-    await produceAndAwaitChecks(config, detector, normals);
-    await produceEvents(config, [
-      {
-        id: "spike-map",
-        lat: 48.85661,
-        lon: 2.35221,
-        value: 42,
-        time: new Date(Date.now() - 20_000).toISOString(),
-      },
-    ]);
-    await waitFor("the spike's alert", () => alerts.length >= 1);
-
-    const api = await startTestQueryApp(config);
+    const spike = oneEvent("spike-map", [48.85661, 2.35221], 42, Date.now() - 20_000);
+    const { api, alerts } = await startCheckedStack(config, normals, spike);
     // The page's stream would get 503s (console errors) until the API follows the alert topic.
     await waitFor("the API's alert stream follows the topic", () => api.streamLive());
     const browser = await launchChromium({ width: 1100, height: 750 });
@@ -114,9 +96,7 @@ describe("the map page in real headless Chromium", () => {
     page.on("request", (r) => {
       if (new URL(r.url()).pathname === "/v1/anomalies") anomalyReads.push(r.url());
     });
-    await produceEvents(config, [
-      { id: "spike-live", lat: 48.8567, lon: 2.3523, value: 44, time: new Date().toISOString() },
-    ]);
+    await produceEvents(config, [oneEvent("spike-live", [48.8567, 2.3523], 44)]);
     await waitFor("the live spike's alert", () => alerts.length >= 2);
     const live = page.locator('.anomaly-marker[title="anomaly spike-live"]');
     await live.waitFor({ state: "visible", timeout: 15_000 });

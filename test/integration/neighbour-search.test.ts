@@ -5,6 +5,15 @@ import type { DetectorParts } from "../../src/app/assembly.js";
 import { blockCells } from "../support/block.js";
 import { openTestDetector, storeEvents, testConfig } from "../support/detector.js";
 
+/** `count` rows `${prefix}${i}`, the i-th placed, valued and timed by `at(i)`. */
+function rows(
+  prefix: string,
+  count: number,
+  at: (i: number) => Omit<Candidate, "id">,
+): Candidate[] {
+  return Array.from({ length: count }, (_, i) => ({ id: `${prefix}${i}`, ...at(i) }));
+}
+
 async function store(parts: DetectorParts, events: readonly Candidate[]): Promise<void> {
   await storeEvents(parts, events);
 }
@@ -30,8 +39,7 @@ describe("the neighbour search against Cassandra", () => {
       const parts = await openTestDetector(config);
       const { detector } = parts;
       const t0 = Date.now() - 60_000;
-      const events = Array.from({ length: 60 }, (_, i) => ({
-        id: `n${i}`,
+      const events = rows("n", 60, (i) => ({
         lat: c.lat(i),
         lon: c.lon(i),
         value: 20 + (i % 5) / 10,
@@ -89,8 +97,7 @@ describe("the neighbour search against Cassandra", () => {
     const parts = await openTestDetector(config);
     const { detector } = parts;
     const t0 = Date.now() - 60_000;
-    const city = Array.from({ length: 80 }, (_, i) => ({
-      id: `c${i}`,
+    const city = rows("c", 80, (i) => ({
       lat: 48.8566 + (i % 9) * 0.001,
       lon: 2.3522 + (i % 7) * 0.001,
       value: 20,

@@ -8,27 +8,25 @@ import type { AnomalyAlert } from "../../src/domain/detect/alert.js";
 import { precisionForZoom } from "../../src/domain/query/zoom.js";
 import { REPO_ROOT } from "../../src/servers/paths.js";
 import {
-  collectTopic,
-  counter,
-  createTestTopics,
-  eventsAt,
+  produceAndAwaitStored,
   produceEvents,
-  startTestDetector,
+  startAlertingDetector,
+  startOwnDetector,
   testConfig,
-  waitFor,
 } from "../support/detector.js";
+import { waitFor } from "../support/wait.js";
+import { alertIds, eventsAroundTheWorld, eventsIn, oneEvent } from "../support/events.js";
 import {
-  cellTouchesBox,
-  eventsIn,
+  dropKeyspaceAfterTest,
+  expectClustersOf,
   getJson,
   inBox,
   rollupLengths,
   startTestQueryApp,
-  type KnownEvent,
-  dropKeyspaceAfterTest,
+  waitForSummary,
+  type Bbox,
+  type ClustersBody,
 } from "../support/query.js";
-
-type Bbox = readonly [number, number, number, number];
 
 const BOXES: Record<string, Bbox> = {
   city: [2.3, 48.82, 2.4, 48.9],
@@ -47,13 +45,6 @@ interface EventsBody {
   truncated: boolean;
 }
 
-interface ClustersBody {
-  mode: string;
-  precision: number;
-  length: number;
-  clusters: { geohash: string; count: number; lat: number; lon: number; anomalies: number }[];
-}
-
 describe("query API against the real servers, with events stored through the detector", () => {
   it("answers events, clusters, anomalies and near exactly as brute force over the known events", async () => {
     const config = testConfig({
@@ -61,43 +52,24 @@ describe("query API against the real servers, with events stored through the det
       apiMaxPartitions: "200000",
       summaryRollIntervalMs: "300",
     });
-    await createTestTopics(config);
     dropKeyspaceAfterTest(config);
-    const detector = await startTestDetector(config);
-    const alertMessages = await collectTopic(config, config.alertTopic);
+    const { detector, alerts: alertMessages } = await startAlertingDetector(config);
 
     const t0 = Date.now() - 8 * 60_000;
-    const known: KnownEvent[] = [
-      ...eventsAt("paris", 48.8566, 2.3522, 80, 20, t0),
-      ...eventsIn("city", { south: 48.8, west: 2.25, north: 48.92, east: 2.45 }, 120, t0 + 1, 1),
-      ...eventsIn("europe", { south: 36, west: -9, north: 59, east: 28 }, 80, t0 + 2, 2),
-      ...eventsIn("fiji", { south: -17.8, west: 179.3, north: -16.2, east: -179.3 }, 70, t0 + 3, 3),
+    const known = [
+      ...eventsAroundTheWorld(t0),
       ...eventsIn("pole", { south: 88.7, west: -180, north: 89.999, east: 180 }, 50, t0 + 4, 4),
     ];
-    await produceEvents(config, known);
-    await waitFor(
-      `${known.length} events stored`,
-      async () => (await counter(detector, "geoanomaly_events_stored_total")) >= known.length,
-    );
-    const spike: KnownEvent = {
-      id: "spike-1",
-      lat: 48.85661,
-      lon: 2.35221,
-      value: 45,
-      time: new Date(Date.now() - 30_000).toISOString(),
-    };
-    await produceEvents(config, [spike]);
+    await produceAndAwaitStored(config, detector, known);
+    const spike = oneEvent("spike-1", [48.85661, 2.35221], 45, Date.now() - 30_000);
+    const spikeAlerts = (): number =>
+      alertIds(alertMessages).filter((id) => id === "spike-1").length;
+    await produceAndAwaitStored(config, detector, [spike], known.length + 1);
     known.push(spike);
-    await waitFor("the spike's alert published", () =>
-      alertMessages.some((m) => m.value?.toString().includes('"spike-1"') === true),
-    );
+    await waitFor("the spike's alert published", () => spikeAlerts() >= 1);
     // The same event again (a replay): published twice, archived once (idempotent by event id).
     await produceEvents(config, [spike]);
-    await waitFor(
-      "the replayed spike's alert published",
-      () =>
-        alertMessages.filter((m) => m.value?.toString().includes('"spike-1"') === true).length >= 2,
-    );
+    await waitFor("the replayed spike's alert published", () => spikeAlerts() >= 2);
     const published = alertMessages.map(
       (m) => JSON.parse(m.value?.toString() ?? "{}") as AnomalyAlert,
     );
@@ -105,13 +77,7 @@ describe("query API against the real servers, with events stored through the det
     const storedAt = Date.now();
     const api = await startTestQueryApp(config);
     // Zoomed-out clusters come from the summary, which lags the stored events by a roll.
-    await waitFor("the summary rolled past the stored events", async () => {
-      const { body } = await getJson<{ summaryAsOf: string | null }>(
-        api,
-        "/v1/clusters?bbox=-180,-90,180,90&zoom=0",
-      );
-      return body.summaryAsOf !== null && Date.parse(body.summaryAsOf) > storedAt;
-    });
+    await waitForSummary(api, storedAt);
     const from = t0 - 60_000;
     const to = Date.now() + 60_000;
     const window = `from=${from}&to=${new Date(to).toISOString()}`;
@@ -174,24 +140,13 @@ describe("query API against the real servers, with events stored through the det
       const p = precisionForZoom(zoom);
       expect(body.precision).toBe(p);
       if (body.length > p) rolledUp.add(p);
-      const expected = new Map<string, KnownEvent[]>();
-      for (const e of known) {
-        const cell = ngeohash.encode(e.lat, e.lon, p);
-        if (cellTouchesBox(cell, box)) expected.set(cell, [...(expected.get(cell) ?? []), e]);
-      }
-      expect(body.clusters.map((c) => c.geohash).sort(), `${name} zoom ${zoom}`).toEqual(
-        [...expected.keys()].sort(),
-      );
-      for (const c of body.clusters) {
-        const events = expected.get(c.geohash) ?? [];
-        expect(c.count, c.geohash).toBe(events.length);
-        expect(c.lat).toBeCloseTo(events.reduce((s, e) => s + e.lat, 0) / events.length, 9);
-        expect(c.lon).toBeCloseTo(events.reduce((s, e) => s + e.lon, 0) / events.length, 9);
-        const alerted = published.filter(
-          (a) => ngeohash.encode(a.event.lat, a.event.lon, p) === c.geohash,
-        );
-        expect(c.anomalies, c.geohash).toBe(new Set(alerted.map((a) => a.event.id)).size);
-      }
+      const alertedIn = (cell: string): number =>
+        new Set(
+          published
+            .filter((a) => ngeohash.encode(a.event.lat, a.event.lon, p) === cell)
+            .map((a) => a.event.id),
+        ).size;
+      expectClustersOf(body.clusters, known, [box, p], alertedIn, `${name} zoom ${zoom}`);
     }
     expect(rolledUp.size, "some zooms were rolled up from a finer stored length").toBeGreaterThan(
       0,
@@ -253,9 +208,8 @@ describe("query API against the real servers, with events stored through the det
 
   it("answers bad parameters and queries too large to serve with 400s saying what to change", async () => {
     const config = testConfig({ apiMaxPartitions: "50" });
-    await createTestTopics(config);
     dropKeyspaceAfterTest(config);
-    await startTestDetector(config);
+    await startOwnDetector(config);
     const api = await startTestQueryApp(config);
     const cases: [string, string, RegExp][] = [
       ["/v1/events?bbox=2,48", "QUERY_INVALID", /^bbox: must be minLon,minLat,maxLon,maxLat/],

@@ -6,29 +6,18 @@
  * and the security headers hold on a real socket.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { networkInterfaces, tmpdir } from "node:os";
-import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { otherAddress, reaches } from "../support/net.js";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { tokenLine } from "../../src/api/tokens.js";
 import { startQueryApp } from "../../src/app/query-app.js";
 import { createLogger } from "../../src/observability/logger.js";
-import {
-  counter,
-  createTestTopics,
-  produceEvents,
-  startTestDetector,
-  testConfig,
-  waitFor,
-} from "../support/detector.js";
-import {
-  dropKeyspaceAfterTest,
-  eventsIn,
-  getJson,
-  inBox,
-  startTestQueryApp,
-  type KnownEvent,
-} from "../support/query.js";
+import { counter, waitFor } from "../support/wait.js";
+import { createTestTopics } from "../support/helpers.js";
+import { produceEvents, startTestDetector, testConfig } from "../support/detector.js";
+import { dropKeyspaceAfterTest, getJson, inBox, startTestQueryApp } from "../support/query.js";
+import { eventsIn, type KnownEvent } from "../support/events.js";
 
 const STRIP = "-180,10.0001,180,10.0009";
 
@@ -142,20 +131,9 @@ describe("the query API under hostile requests, on real Cassandra", () => {
     );
     onTestFinished(() => app.stop());
     expect(new URL(app.url).hostname).toBe("127.0.0.1");
-    const other = Object.values(networkInterfaces())
-      .flat()
-      .find((i) => i !== undefined && i.family === "IPv4" && !i.internal);
-    if (other !== undefined) {
-      const reached = await new Promise<boolean>((resolve) => {
-        const socket = connect(app.port, other.address);
-        socket.on("connect", () => {
-          socket.destroy();
-          resolve(true);
-        });
-        socket.on("error", () => resolve(false));
-      });
-      expect(reached, `the API answered on ${other.address}`).toBe(false);
-    }
+    const other = otherAddress();
+    if (other !== undefined)
+      expect(await reaches(app.port, other), `the API answered on ${other}`).toBe(false);
 
     const events = new URL("/v1/events?bbox=2,48,3,49", app.url);
     const clusters = new URL("/v1/clusters?bbox=2,48,3,49&zoom=6", app.url);

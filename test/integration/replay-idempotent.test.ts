@@ -1,16 +1,9 @@
 import { configuredLayout } from "../../src/config/layout.js";
 import { describe, expect, it } from "vitest";
-import { cassandraClient } from "../support/helpers.js";
-import {
-  counter,
-  counterWith,
-  createTestTopics,
-  eventsAt,
-  produceEvents,
-  startTestDetector,
-  testConfig,
-  waitFor,
-} from "../support/detector.js";
+import { cassandraClient, createTestTopics } from "../support/helpers.js";
+import { counter, counterWith, waitForCount } from "../support/wait.js";
+import { produceEvents, startTestDetector, testConfig } from "../support/detector.js";
+import { eventsAt } from "../support/events.js";
 
 describe("re-consuming the same events", () => {
   it("creates no duplicate rows at any length, with the writes grouped by partition", async () => {
@@ -20,10 +13,7 @@ describe("re-consuming the same events", () => {
     await produceEvents(config, events);
 
     const first = await startTestDetector(config);
-    await waitFor(
-      "first pass",
-      async () => (await counter(first, "geoanomaly_events_stored_total")) >= 80,
-    );
+    await waitForCount(first, "geoanomaly_events_stored_total", 80);
     // The writes went out grouped by partition: fewer statements than rows.
     const statements = await counterWith(first, "geoanomaly_cassandra_statements_total", {
       operation: "write",
@@ -35,10 +25,7 @@ describe("re-consuming the same events", () => {
 
     // A new consumer group starts from the earliest offset and reprocesses everything.
     const second = await startTestDetector({ ...config, groupId: `${config.groupId}.replay` });
-    await waitFor(
-      "second pass",
-      async () => (await counter(second, "geoanomaly_events_stored_total")) >= 80,
-    );
+    await waitForCount(second, "geoanomaly_events_stored_total", 80);
 
     const client = await cassandraClient(config.cassandraKeyspace);
     for (const { length } of configuredLayout(config)) {

@@ -17,15 +17,11 @@ import { serversDown, serversUp } from "../../src/servers/local.js";
 import { REPO_ROOT, roleEnvFile, stateDir } from "../../src/servers/paths.js";
 import type { RoleName } from "../../src/servers/roles.js";
 import { generateCa, keytoolOf } from "../../src/servers/secure.js";
-import {
-  collectTopic,
-  counter,
-  eventsAt,
-  kafkaFor,
-  produceEvents,
-  waitFor,
-} from "../support/detector.js";
+import { collectTopic, kafkaFor, produceEvents, testNames } from "../support/detector.js";
+import { counter, waitFor } from "../support/wait.js";
+import { eventsAt } from "../support/events.js";
 import { uniqueName } from "../support/helpers.js";
+import { dropKeyspace } from "../support/query.js";
 
 /**
  * A secured stack of its own (Kafka SASL/SCRAM-SHA-512 over TLS with ACLs, Cassandra password
@@ -71,19 +67,6 @@ afterAll(async () => {
   roles = {};
 }, 120_000);
 
-/** This test's own topics, keyspace and group. */
-function uniqueNames(): ConfigOverrides {
-  const base = uniqueName("sec");
-  return {
-    cassandraKeyspace: base.toLowerCase(),
-    inputTopic: `${base}.events`,
-    deadLetterTopic: `${base}.dlq`,
-    alertTopic: `${base}.alerts`,
-    groupId: `${base}.group`,
-    topicPartitions: "2",
-  };
-}
-
 /** A config for the secured stack as `role`, with this test's names. */
 function secureConfig(
   overrides: ConfigOverrides = {},
@@ -92,7 +75,7 @@ function secureConfig(
 ): Config {
   return loadConfig(
     {
-      ...uniqueNames(),
+      ...testNames("sec"),
       metricsPort: "0",
       sessionTimeoutMs: "10000",
       logLevel: "info",
@@ -149,17 +132,6 @@ async function provision(config: Config): Promise<Config> {
     await client.shutdown();
   }
   return schema;
-}
-
-/** Drops the test's keyspace as the schema role, which owns it. */
-async function dropKeyspace(schema: Config): Promise<void> {
-  const client = createCassandraClient(schema);
-  try {
-    await client.connect();
-    await client.execute(`DROP KEYSPACE IF EXISTS ${schema.cassandraKeyspace}`);
-  } finally {
-    await client.shutdown();
-  }
 }
 
 /** The Kafka protocol error type of `err` or of the error it wraps (kafkajs wraps some). */
@@ -354,21 +326,18 @@ describe("the detector against secured Kafka and Cassandra", () => {
     }
   });
 
-  it("refuses to start on a wrong Kafka password, naming the settings, not the password", async () => {
-    const config = secureConfig({ kafkaPassword: "not-the-password" });
-    const start = startDetectorApp(config, createLogger({ level: "silent" }));
-    await expect(start).rejects.toMatchObject({ code: "AUTH_FAILED" });
-    await expect(start).rejects.toThrow(/KAFKA_PASSWORD/);
-    await expect(start).rejects.not.toThrow(/not-the-password/);
-  });
-
-  it("refuses to start on a wrong Cassandra password, naming the settings", async () => {
-    const config = secureConfig({ cassandraPassword: "not-the-password" });
-    const start = startDetectorApp(config, createLogger({ level: "silent" }));
-    await expect(start).rejects.toMatchObject({ code: "AUTH_FAILED" });
-    await expect(start).rejects.toThrow(/CASSANDRA_PASSWORD/);
-    await expect(start).rejects.not.toThrow(/not-the-password/);
-  });
+  it.each([
+    ["Kafka", { kafkaPassword: "not-the-password" }, /KAFKA_PASSWORD/],
+    ["Cassandra", { cassandraPassword: "not-the-password" }, /CASSANDRA_PASSWORD/],
+  ] as const)(
+    "refuses to start on a wrong %s password, naming the settings, not the password",
+    async (_server, overrides, setting) => {
+      const start = startDetectorApp(secureConfig(overrides), createLogger({ level: "silent" }));
+      await expect(start).rejects.toMatchObject({ code: "AUTH_FAILED" });
+      await expect(start).rejects.toThrow(setting);
+      await expect(start).rejects.not.toThrow(/not-the-password/);
+    },
+  );
 
   it("refuses certificates signed by another CA, naming the CA file setting", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "geoanomaly-other-ca-"));

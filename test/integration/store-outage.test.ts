@@ -2,15 +2,9 @@ import { describe, expect, it } from "vitest";
 import { applySchema } from "../../src/cassandra/schema.js";
 import { configuredLayout } from "../../src/config/layout.js";
 import { cassandraClient } from "../support/helpers.js";
-import {
-  counter,
-  createTestTopics,
-  eventsAt,
-  produceEvents,
-  startTestDetector,
-  testConfig,
-  waitFor,
-} from "../support/detector.js";
+import { counter, waitForCount } from "../support/wait.js";
+import { produceEvents, startOwnDetector, testConfig } from "../support/detector.js";
+import { eventsAt } from "../support/events.js";
 
 describe("a store outage", () => {
   it("pauses the partition instead of skipping events, and resumes when the store answers again", async () => {
@@ -20,23 +14,15 @@ describe("a store outage", () => {
       retryInitialMs: "50",
       retryMaxMs: "500",
     });
-    await createTestTopics(config);
-    const app = await startTestDetector(config);
+    const app = await startOwnDetector(config);
     const client = await cassandraClient();
     await produceEvents(config, eventsAt("before", 10, 10, 20));
-    await waitFor(
-      "first events stored",
-      async () => (await counter(app, "geoanomaly_events_stored_total")) >= 20,
-    );
+    await waitForCount(app, "geoanomaly_events_stored_total", 20);
 
     // Take one length's table away: every write of the next events fails.
     await client.execute(`DROP TABLE ${config.cassandraKeyspace}.events_l5`);
     await produceEvents(config, eventsAt("during", 10, 10, 30));
-    await waitFor(
-      "the partition paused",
-      async () => (await counter(app, "geoanomaly_partition_pauses_total")) >= 1,
-      30_000,
-    );
+    await waitForCount(app, "geoanomaly_partition_pauses_total", 1, 30_000);
     const storedWhileDown = await counter(app, "geoanomaly_events_stored_total");
     await new Promise((r) => setTimeout(r, 1500));
     expect(await counter(app, "geoanomaly_checks_total")).toBeLessThan(50);
@@ -48,11 +34,7 @@ describe("a store outage", () => {
       config.cassandraKeyspace,
       config.cassandraReplication,
     );
-    await waitFor(
-      "every event checked after the outage",
-      async () => (await counter(app, "geoanomaly_checks_total")) >= 50,
-      60_000,
-    );
+    await waitForCount(app, "geoanomaly_checks_total", 50, 60_000);
 
     const rs = await client.execute(`SELECT id FROM ${config.cassandraKeyspace}.events_l5`);
     const ids = new Set(rs.rows.map((r) => r["id"] as string));

@@ -19,23 +19,31 @@ import { kafkaSecurity } from "../../src/kafka/client.js";
 import { loadConfig, type Config, type ConfigOverrides } from "../../src/config/load.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { createMetrics } from "../../src/observability/metrics.js";
-import { createTopics, endpoints, uniqueName } from "./helpers.js";
+import { createTestTopics, endpoints, uniqueName } from "./helpers.js";
+import { waitForCount } from "./wait.js";
+
+/** A test's own topics, keyspace and group (two partitions), so parallel tests never share one. */
+export function testNames(prefix = "t"): ConfigOverrides {
+  const base = uniqueName(prefix);
+  return {
+    cassandraKeyspace: base.toLowerCase(),
+    inputTopic: `${base}.events`,
+    deadLetterTopic: `${base}.dlq`,
+    alertTopic: `${base}.alerts`,
+    groupId: `${base}.group`,
+    topicPartitions: "2",
+  };
+}
 
 /** A config for one test: its own topics, keyspace and group, pointed at the test servers. */
 export function testConfig(overrides: ConfigOverrides = {}): Config {
   const e = endpoints();
-  const base = uniqueName("t");
   return loadConfig(
     {
       kafkaBrokers: e.kafkaBrokers.join(","),
       cassandraContactPoints: e.cassandraContactPoints.join(","),
       cassandraLocalDc: e.cassandraLocalDc,
-      cassandraKeyspace: base.toLowerCase(),
-      inputTopic: `${base}.events`,
-      deadLetterTopic: `${base}.dlq`,
-      alertTopic: `${base}.alerts`,
-      groupId: `${base}.group`,
-      topicPartitions: "2",
+      ...testNames(),
       metricsPort: "0",
       // Expected failures (outages, malformed input) would flood the output; TEST_LOG_LEVEL=debug shows them.
       logLevel: process.env["TEST_LOG_LEVEL"] ?? "fatal",
@@ -44,14 +52,6 @@ export function testConfig(overrides: ConfigOverrides = {}): Config {
       ...overrides,
     },
     {},
-  );
-}
-
-/** Creates the test's topics up front (so producers never race the detector), deleted afterwards. */
-export async function createTestTopics(config: Config): Promise<void> {
-  await createTopics(
-    [config.inputTopic, config.deadLetterTopic, config.alertTopic],
-    config.topicPartitions,
   );
 }
 
@@ -106,21 +106,6 @@ export async function produceEvents(config: Config, events: readonly object[]): 
   );
 }
 
-/** Polls `check` until it returns true or the timeout passes (then fails with `what`). */
-export async function waitFor(
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 60_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 /** Collects every message of a topic from the beginning, in the background, until the test ends. */
 export async function collectTopic(config: Config, topic: string): Promise<KafkaMessage[]> {
   const messages: KafkaMessage[] = [];
@@ -135,45 +120,6 @@ export async function collectTopic(config: Config, topic: string): Promise<Kafka
   });
   onTestFinished(() => consumer.disconnect());
   return messages;
-}
-
-/** Reads a counter from the app's registry (sum over labels). */
-export async function counter(app: DetectorApp, name: string): Promise<number> {
-  const metric = app.metrics.registry.getSingleMetric(name);
-  if (metric === undefined) throw new Error(`no metric ${name}`);
-  const { values } = await metric.get();
-  return values.reduce((sum, v) => sum + v.value, 0);
-}
-
-/** Reads one labelled series of a counter from the app's registry. */
-export async function counterWith(
-  app: DetectorApp,
-  name: string,
-  labels: Record<string, string>,
-): Promise<number> {
-  const metric = app.metrics.registry.getSingleMetric(name);
-  if (metric === undefined) throw new Error(`no metric ${name}`);
-  const { values } = await metric.get();
-  const match = values.find((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x));
-  return match?.value ?? 0;
-}
-
-/** Events at one place (jittered within a few metres), with deterministic values around `centre`. */
-export function eventsAt(
-  prefix: string,
-  lat: number,
-  lon: number,
-  count: number,
-  centre = 20,
-  startMs = Date.now() - 60_000,
-): { id: string; lat: number; lon: number; value: number; time: string }[] {
-  return Array.from({ length: count }, (_, i) => ({
-    id: `${prefix}-${String(i).padStart(4, "0")}`,
-    lat: lat + ((i % 7) - 3) * 0.00002,
-    lon: lon + ((i % 5) - 2) * 0.00002,
-    value: centre + (((i * 7) % 21) - 10) / 10,
-    time: new Date(startMs + i * 10).toISOString(),
-  }));
 }
 
 /**
@@ -213,25 +159,37 @@ export async function storeEvents(
 export async function startAlertingDetector(
   config: Config,
 ): Promise<{ detector: DetectorApp; alerts: KafkaMessage[] }> {
-  await createTestTopics(config);
-  const detector = await startTestDetector(config);
+  const detector = await startOwnDetector(config);
   const alerts = await collectTopic(config, config.alertTopic);
   return { detector, alerts };
 }
 
-/** Produces `events` and waits until the detector has checked `checksInAll` events since it started. */
-export async function produceAndAwaitChecks(
+/** A detector on `config`'s own new topics (created first, so producers never race it). */
+export async function startOwnDetector(config: Config): Promise<DetectorApp> {
+  await createTestTopics(config);
+  return startTestDetector(config);
+}
+
+/** Produces events, then waits until a counter of the detector reaches `inAll` (default: one per event). */
+type ProduceAndAwait = (
   config: Config,
   detector: DetectorApp,
   events: readonly object[],
-  checksInAll: number = events.length,
-): Promise<void> {
-  await produceEvents(config, events);
-  await waitFor(
-    `${checksInAll} events checked`,
-    async () => (await counter(detector, "geoanomaly_checks_total")) >= checksInAll,
-  );
+  inAll?: number,
+) => Promise<void>;
+
+function awaitingCount(name: string): ProduceAndAwait {
+  return async (config, detector, events, inAll = events.length) => {
+    await produceEvents(config, events);
+    await waitForCount(detector, name, inAll);
+  };
 }
+
+/** Produces `events` and waits until the detector has checked `inAll` events since it started. */
+export const produceAndAwaitChecks = awaitingCount("geoanomaly_checks_total");
+
+/** Produces `events` and waits until the detector has stored `inAll` events since it started. */
+export const produceAndAwaitStored = awaitingCount("geoanomaly_events_stored_total");
 
 /**
  * Summarises events stored outside the detector (as storeEvents does) the way the detector would:

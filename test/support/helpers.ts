@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import cassandra from "cassandra-driver";
 import { Kafka, logLevel, type Admin } from "kafkajs";
 import { inject, onTestFinished } from "vitest";
+import type { Config } from "../../src/config/load.js";
 import type { Endpoints } from "../../src/servers/endpoints.js";
 import { ensureTopics } from "../../src/kafka/topics.js";
 
@@ -58,4 +59,12 @@ export async function createKeyspace(prefix = "test"): Promise<string> {
     await client.execute(`DROP KEYSPACE IF EXISTS ${name}`).catch(() => undefined);
   });
   return name;
+}
+
+/** Creates the test's topics up front (so producers never race the detector), deleted afterwards. */
+export async function createTestTopics(config: Config): Promise<void> {
+  await createTopics(
+    [config.inputTopic, config.deadLetterTopic, config.alertTopic],
+    config.topicPartitions,
+  );
 }

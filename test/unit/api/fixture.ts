@@ -9,6 +9,7 @@ import { encode } from "../../../src/domain/geo/geo.js";
 import { defaultLayout } from "../../../src/domain/sizing/layout.js";
 import type { LevelLayout } from "../../../src/domain/sizing/levels.js";
 import { createLogger } from "../../../src/observability/logger.js";
+import type { NearEvaluator } from "../../../src/query/near.js";
 import type { AlertReader, EventReader, SummaryReader } from "../../../src/query/ports.js";
 
 export const NOW = Date.UTC(2026, 10, 21, 12);
@@ -109,4 +110,46 @@ export async function apiForTest(opts: FixtureOptions = {}): Promise<FastifyInst
   const app = await apiOverFakes(opts);
   onTestFinished(() => app.close());
   return app;
+}
+
+/** What a fake near search varies: its one neighbour and the figures of its search. */
+interface OneNeighbourFigures {
+  readonly neighbour: { id: string; value: number; timeMs: number; distanceMeters: number };
+  readonly search: {
+    stopLength: number;
+    windowFromMs: number;
+    windowToMs: number;
+    reads: number;
+    rowsRead: number;
+    partitionsRead: number;
+  };
+}
+
+/**
+ * A near search that finds one neighbour at the point and says insufficient ("sparse", threshold
+ * k), bounded at 25 km: enough for the services and routes, which pass the answer on.
+ */
+export function oneNeighbourNear(
+  figures: (point: Parameters<NearEvaluator>[0]) => OneNeighbourFigures,
+): NearEvaluator {
+  return (point, k) => {
+    const { neighbour, search } = figures(point);
+    return Promise.resolve({
+      search: {
+        neighbours: [{ ...neighbour, lat: point.lat, lon: point.lon }],
+        outcome: "bounded",
+        coveredRadiusMeters: 25_000,
+        maxDistanceMeters: 25_000,
+        windowCut: false,
+        ...search,
+      },
+      verdict: {
+        kind: "insufficient",
+        reason: "sparse",
+        scorer: "local",
+        neighbourCount: 1,
+        threshold: k,
+      },
+    } as Awaited<ReturnType<NearEvaluator>>);
+  };
 }

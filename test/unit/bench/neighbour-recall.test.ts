@@ -88,6 +88,14 @@ function run(
   });
 }
 
+/** k = 3 over one check that found `found`, with one event stored at another time than the rest. */
+function runStoring(
+  [id, storedAtMs]: [string, number],
+  found: string[],
+): ReturnType<typeof neighbourRecall> {
+  return run([check(found)], 3, { storedAtMs: new Map([...STORED, [id, storedAtMs]]) });
+}
+
 describe("neighbourRecall", () => {
   it("gives recall 1 when the detector found the reference's k nearest", () => {
     const r = run([check(["old", "peer", "n1"])], 3);
@@ -134,8 +142,7 @@ describe("neighbourRecall", () => {
   });
 
   it("reports a neighbour of another partition written after the search began as in flight", () => {
-    const stored = new Map([...STORED, ["peer", SEARCH_STARTED + 5]]);
-    const r = run([check(["old", "n1", "n2"])], 3, { storedAtMs: stored });
+    const r = runStoring(["peer", SEARCH_STARTED + 5], ["old", "n1", "n2"]);
     expect(r.missingInFlight).toBe(1);
     expect(r.mismatchedRaceOnly).toBe(1);
     expect(r.mismatchedMiss).toBe(0);
@@ -145,8 +152,7 @@ describe("neighbourRecall", () => {
   });
 
   it("never excuses a neighbour written a moment before the search (no grace)", () => {
-    const stored = new Map([...STORED, ["peer", SEARCH_STARTED - 1]]);
-    const r = run([check(["old", "n1", "n2"])], 3, { storedAtMs: stored });
+    const r = runStoring(["peer", SEARCH_STARTED - 1], ["old", "n1", "n2"]);
     expect(r.missingInFlight).toBe(0);
     expect(r.missingSearch).toBe(1);
     expect(r.examples[0]?.searchMissWrittenBeforeMs).toBe(1);
@@ -154,8 +160,7 @@ describe("neighbourRecall", () => {
 
   it("never calls an earlier offset of the same partition in flight, whenever it was written", () => {
     // n1 (partition 0, before self) written after the search began: the batch saw it in memory.
-    const stored = new Map([...STORED, ["n1", SEARCH_STARTED + 5]]);
-    const r = run([check(["old", "peer", "n2"])], 3, { storedAtMs: stored });
+    const r = runStoring(["n1", SEARCH_STARTED + 5], ["old", "peer", "n2"]);
     expect(r.missingInFlight).toBe(0);
     expect(r.missingSearch).toBe(1);
     expect(r.missingSearchSamePartition).toBe(1);

@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderChart } from "../../../bench/lib/chart.js";
-import {
-  integerBuckets,
-  parseCpuSeconds,
-  parsePrometheus,
-  total,
-} from "../../../bench/lib/scrape.js";
+import * as scrape from "../../../bench/lib/scrape.js";
 import { steadyRate } from "../../../bench/scenarios/sustained.js";
 import { allOf, atLeast, atMost } from "../../../bench/lib/targets.js";
 
@@ -37,10 +32,10 @@ describe("scrape parsing", () => {
   ].join("\n");
 
   it("sums labelled counters and de-cumulates integer buckets", () => {
-    const s = parsePrometheus(text);
-    expect(total(s, "geoanomaly_checks_total")).toBe(100);
-    expect(total(s, "geoanomaly_cql_queries_per_check_sum")).toBe(20);
-    const b = integerBuckets(s, "geoanomaly_cql_queries_per_check");
+    const s = scrape.parsePrometheus(text);
+    expect(scrape.total(s, "geoanomaly_checks_total")).toBe(100);
+    expect(scrape.total(s, "geoanomaly_cql_queries_per_check_sum")).toBe(20);
+    const b = scrape.integerBuckets(s, "geoanomaly_cql_queries_per_check");
     expect([...b.entries()]).toEqual([
       [1, 5],
       [2, 3],
@@ -50,7 +45,7 @@ describe("scrape parsing", () => {
 
   it("reads utime + stime from /proc stat, whatever the command name holds", () => {
     const stat = "123 (node my (app)) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0";
-    expect(parseCpuSeconds(stat)).toBe(3);
+    expect(scrape.parseCpuSeconds(stat)).toBe(3);
   });
 
   it("takes the steady rate after the skipped share", () => {

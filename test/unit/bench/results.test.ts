@@ -4,6 +4,7 @@ import type { CheckCostFigures } from "../../../bench/lib/check-cost.js";
 import { renderReport } from "../../../bench/lib/report.js";
 import { buildResults, type ResultsInput } from "../../../bench/lib/results.js";
 import type { RowResult } from "../../../bench/scenarios/variants.js";
+import { expectToContainAll } from "../../support/assertions.js";
 
 const perCheck = (mean: number | null) => ({ mean, p50: mean, p99: mean });
 
@@ -126,12 +127,14 @@ describe("buildResults", () => {
         }),
       ),
     );
-    expect(text).toContain("from commit abc123");
-    expect(text).toContain("held out: defaults were tuned on 42");
-    expect(text).toContain("median of 2 runs (min 600, max 600, max/min 1.000)");
-    expect(text).toContain("## Before / after");
-    expect(text).toContain("commit def456 (dirty)");
-    expect(text).toContain("| default #1 (compared) | 300 | yes |");
+    expectToContainAll(text, [
+      "from commit abc123",
+      "held out: defaults were tuned on 42",
+      "median of 2 runs (min 600, max 600, max/min 1.000)",
+      "## Before / after",
+      "commit def456 (dirty)",
+      "| default #1 (compared) | 300 | yes |",
+    ]);
   });
 });
 

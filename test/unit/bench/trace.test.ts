@@ -6,9 +6,10 @@ import {
   type TraceCheck,
   type TracePage,
 } from "../../../bench/lib/trace.js";
+import { traceCheck } from "../../support/trace-check.js";
 
 function entry(seq: number, over: Partial<TraceCheck> = {}): TraceCheck {
-  return {
+  return traceCheck({
     seq,
     eventId: `e${seq}`,
     lat: 48.85,
@@ -19,16 +20,11 @@ function entry(seq: number, over: Partial<TraceCheck> = {}): TraceCheck {
     stopLength: 7,
     coveredRadiusMeters: 150,
     maxDistanceMeters: 5_000,
-    windowFromMs: 0,
     windowToMs: 1_000 + seq,
-    complete: true,
-    verdict: "scored",
-    reason: null,
     rowsRead: 40,
     partitionsRead: 9,
-    steps: 1,
     ...over,
-  };
+  });
 }
 
 describe("parseTracePage", () => {

@@ -73,6 +73,26 @@ function brute(rows: readonly Row[], box: Box, from: number, to: number, limit: 
   return { ids: inside.slice(0, limit).map((r) => r.id), truncated: inside.length > limit };
 }
 
+/**
+ * Rows from generated specs: cell index `c` (cells "a" and "b" lie inside the box; another cell's
+ * row lies outside when `out`), bucket `b`, and a time `t` in the bucket's own range, so buckets
+ * partition time; coarse, so rows tie.
+ */
+function rowsOf(specs: readonly { c: number; b: number; t: number; out: boolean }[]): Row[] {
+  return specs.map((s, i) => {
+    const cell = CELLS[s.c] ?? "a";
+    const inside = cell === "a" || cell === "b" || !s.out;
+    return {
+      cell,
+      bucket: s.b * 1000,
+      id: `r${String(i).padStart(4, "0")}`,
+      lat: inside ? 0.5 : 1.5,
+      lon: 0.5,
+      time: new Date(T0 + s.b * 1000 + Math.floor(s.t / 2) * 2),
+    };
+  });
+}
+
 describe("newest rows in a box, read partition by partition", () => {
   it("equals brute force for any rows, limits, windows and edge cells, with ties in time", async () => {
     const row = fc.record({
@@ -89,19 +109,7 @@ describe("newest rows in a box, read partition by partition", () => {
         fc.integer({ min: 0, max: 200 }),
         fc.integer({ min: 200, max: 400 }),
         async (specs, limit, fromT, toT) => {
-          const rows: Row[] = specs.map((s, i) => {
-            const cell = CELLS[s.c] ?? "a";
-            const inside = cell === "a" || cell === "b" || !s.out;
-            return {
-              cell,
-              bucket: s.b * 1000,
-              id: `r${String(i).padStart(4, "0")}`,
-              lat: inside ? 0.5 : 1.5,
-              lon: 0.5,
-              // Times in each bucket's own range, so buckets partition time; coarse so rows tie.
-              time: new Date(T0 + s.b * 1000 + Math.floor(s.t / 2) * 2),
-            };
-          });
+          const rows = rowsOf(specs);
           const { client } = fakeTable(rows);
           const from = T0 + fromT;
           const to = T0 + 2000 + toT;
@@ -169,18 +177,7 @@ describe("newest rows in a box, read partition by partition", () => {
         fc.integer({ min: 1, max: 200 }),
         fc.integer({ min: 1, max: 1500 }),
         async (specs, limit, maxRows) => {
-          const rows: Row[] = specs.map((sp, i) => {
-            const cell = CELLS[sp.c] ?? "a";
-            const inside = cell === "a" || cell === "b" || !sp.out;
-            return {
-              cell,
-              bucket: sp.b * 1000,
-              id: `r${String(i).padStart(4, "0")}`,
-              lat: inside ? 0.5 : 1.5,
-              lon: 0.5,
-              time: new Date(T0 + sp.b * 1000 + Math.floor(sp.t / 2) * 2),
-            };
-          });
+          const rows = rowsOf(specs);
           const { client, stats } = fakeTable(rows);
           const budget = new RequestBudget({ maxRows, timeoutMs: 60_000 }, undefined);
           try {

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { buildAlert } from "../../../src/domain/detect/alert.js";
 import { DEFAULT_LIMITS, parseEvent } from "../../../src/domain/detect/event.js";
 import type { SearchResult } from "../../../src/domain/detect/search.js";
+import { neighboursAt, searchResult } from "../../support/outcomes.js";
 import { REPO_ROOT } from "../../../src/servers/paths.js";
 import { createGenerator } from "../../../src/synthetic/generator.js";
 
@@ -17,26 +18,20 @@ function validator(file: string) {
   );
 }
 
-const search: SearchResult = {
-  neighbours: [10, 35, 80].map((d, i) => ({
-    id: `n${i}`,
-    lat: 48.8566,
-    lon: 2.3522,
-    value: 20,
-    timeMs: Date.UTC(2026, 0, 1) - i,
-    distanceMeters: d,
-  })),
-  outcome: "complete",
+const search: SearchResult = searchResult({
+  neighbours: neighboursAt(
+    [10, 35, 80],
+    { lat: 48.8566, lon: 2.3522, value: 20, timeMs: Date.UTC(2026, 0, 1) },
+    1,
+  ),
   stopLength: 7,
   coveredRadiusMeters: 140.4,
-  maxDistanceMeters: 25_000,
   windowFromMs: Date.UTC(2025, 11, 31),
   windowToMs: Date.UTC(2026, 0, 1),
-  windowCut: false,
   reads: 2,
   rowsRead: 130,
   partitionsRead: 18,
-};
+});
 
 describe("published JSON Schemas", () => {
   it("the alert the detector builds validates against anomaly-alert.v2", () => {

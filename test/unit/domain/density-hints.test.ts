@@ -1,28 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { DensityHints, HINT_MARGIN, radiusHint } from "../../../src/domain/detect/density-hints.js";
 import type { SearchResult } from "../../../src/domain/detect/search.js";
+import { neighboursAt, searchResult } from "../../support/outcomes.js";
 
 function result(outcome: SearchResult["outcome"], distances: number[]): SearchResult {
-  return {
-    neighbours: distances.map((d, i) => ({
-      id: `n${i}`,
-      lat: 0,
-      lon: 0,
-      value: 0,
-      timeMs: 0,
-      distanceMeters: d,
-    })),
-    outcome,
-    stopLength: 6,
-    coveredRadiusMeters: 1000,
-    maxDistanceMeters: 25_000,
-    windowFromMs: 0,
-    windowToMs: 1,
-    windowCut: false,
-    reads: 1,
-    rowsRead: 10,
-    partitionsRead: 4,
-  };
+  return searchResult({ outcome, neighbours: neighboursAt(distances) });
 }
 
 describe("radiusHint", () => {

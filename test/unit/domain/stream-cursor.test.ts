@@ -1,11 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  alertsAfter,
-  compareKeys,
-  decodeCursor,
-  encodeCursor,
-} from "../../../src/domain/query/stream-cursor.js";
+import * as cursor from "../../../src/domain/query/stream-cursor.js";
 import { sampleAlert } from "../../support/sample-alert.js";
 
 describe("the alert stream's cursor", () => {
@@ -15,9 +10,9 @@ describe("the alert stream's cursor", () => {
         fc.integer({ min: 0, max: 4_102_444_799_999 }),
         fc.string({ unit: "binary", minLength: 1, maxLength: 256 }),
         (detectedMs, eventId) => {
-          const text = encodeCursor({ detectedMs, eventId });
+          const text = cursor.encodeCursor({ detectedMs, eventId });
           expect(text).not.toMatch(/[\r\n\0:\s]/);
-          expect(decodeCursor(text)).toEqual({ key: { detectedMs, eventId } });
+          expect(cursor.decodeCursor(text)).toEqual({ key: { detectedMs, eventId } });
         },
       ),
     );
@@ -31,18 +26,20 @@ describe("the alert stream's cursor", () => {
     ["1700000000000.ZXZ0x", /not base64url of an id/],
     [`1.${"A".repeat(2000)}`, /got 2002 characters/],
   ])("refuses %j, saying what a cursor is", (text, message) => {
-    const decoded = decodeCursor(text);
+    const decoded = cursor.decodeCursor(text);
     expect("error" in decoded && decoded.error).toMatch(message);
   });
 
   it("orders by detection time, then event id", () => {
     expect(
-      compareKeys({ detectedMs: 1, eventId: "b" }, { detectedMs: 2, eventId: "a" }),
+      cursor.compareKeys({ detectedMs: 1, eventId: "b" }, { detectedMs: 2, eventId: "a" }),
     ).toBeLessThan(0);
     expect(
-      compareKeys({ detectedMs: 2, eventId: "a" }, { detectedMs: 2, eventId: "b" }),
+      cursor.compareKeys({ detectedMs: 2, eventId: "a" }, { detectedMs: 2, eventId: "b" }),
     ).toBeLessThan(0);
-    expect(compareKeys({ detectedMs: 2, eventId: "a" }, { detectedMs: 2, eventId: "a" })).toBe(0);
+    expect(
+      cursor.compareKeys({ detectedMs: 2, eventId: "a" }, { detectedMs: 2, eventId: "a" }),
+    ).toBe(0);
   });
 
   it("keeps the alerts strictly after the cursor, in stream order", () => {
@@ -53,7 +50,7 @@ describe("the alert stream's cursor", () => {
       sampleAlert("b", 1, 1, t, 100),
       sampleAlert("a", 1, 1, t, 100),
     ];
-    const after = alertsAfter(alerts, { detectedMs: t + 100, eventId: "a" });
+    const after = cursor.alertsAfter(alerts, { detectedMs: t + 100, eventId: "a" });
     expect(after.map((a) => a.alert.event.id)).toEqual(["b", "c", "late-event"]);
   });
 });

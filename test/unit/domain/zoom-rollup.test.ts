@@ -2,37 +2,33 @@ import fc from "fast-check";
 import ngeohash from "ngeohash";
 import { describe, expect, it } from "vitest";
 import { rollUp, toClusters, anomaliesPerCell } from "../../../src/domain/query/rollup.js";
-import {
-  clusterSource,
-  MAX_CLUSTER_ZOOM,
-  precisionForZoom,
-} from "../../../src/domain/query/zoom.js";
+import * as zoom from "../../../src/domain/query/zoom.js";
 
 describe("zoom to precision", () => {
   it("follows the source table: zoom 0 -> 1, 1-3 -> 2, 4-5 -> 3, 6-8 -> 4, 9-10 -> 5, 11-13 -> 6, 14-16 -> 7", () => {
     const expected = [1, 2, 2, 2, 3, 3, 4, 4, 4, 5, 5, 6, 6, 6, 7, 7, 7];
-    expect(expected.map((_, z) => precisionForZoom(z))).toEqual(expected);
-    expect(MAX_CLUSTER_ZOOM).toBe(16);
-    expect(() => precisionForZoom(21)).toThrow(/0\.\.20/);
+    expect(expected.map((_, z) => zoom.precisionForZoom(z))).toEqual(expected);
+    expect(zoom.MAX_CLUSTER_ZOOM).toBe(16);
+    expect(() => zoom.precisionForZoom(21)).toThrow(/0\.\.20/);
   });
 
   it("reads the precision's table when stored, else rolls up from the next finer stored length", () => {
-    expect(clusterSource(4, [1, 2, 3, 4, 5, 6, 7, 8])).toEqual({
+    expect(zoom.clusterSource(4, [1, 2, 3, 4, 5, 6, 7, 8])).toEqual({
       kind: "clusters",
       precision: 3,
       sourceLength: 3,
     });
-    expect(clusterSource(4, [4, 5, 6, 7, 8])).toEqual({
+    expect(zoom.clusterSource(4, [4, 5, 6, 7, 8])).toEqual({
       kind: "clusters",
       precision: 3,
       sourceLength: 4,
     });
-    expect(clusterSource(0, [4, 6, 8])).toEqual({
+    expect(zoom.clusterSource(0, [4, 6, 8])).toEqual({
       kind: "clusters",
       precision: 1,
       sourceLength: 4,
     });
-    expect(clusterSource(9, [4, 6, 8])).toEqual({
+    expect(zoom.clusterSource(9, [4, 6, 8])).toEqual({
       kind: "clusters",
       precision: 5,
       sourceLength: 6,
@@ -40,8 +36,8 @@ describe("zoom to precision", () => {
   });
 
   it("answers individual events past zoom 16 and finer than every stored length", () => {
-    expect(clusterSource(17, [1, 8]).kind).toBe("events");
-    expect(clusterSource(14, [4, 5, 6]).kind).toBe("events");
+    expect(zoom.clusterSource(17, [1, 8]).kind).toBe("events");
+    expect(zoom.clusterSource(14, [4, 5, 6]).kind).toBe("events");
   });
 });
 

@@ -8,6 +8,7 @@ import {
 } from "../../../faults/progress.js";
 import { addVerdicts, explainMisses } from "../../../faults/verdicts.js";
 import type { TraceCheck } from "../../../bench/lib/trace.js";
+import { traceCheck } from "../../support/trace-check.js";
 
 /** One partition sampled once a second from [committed, end] pairs. */
 function series(pairs: [number, number][]): OffsetSample[] {
@@ -15,28 +16,8 @@ function series(pairs: [number, number][]): OffsetSample[] {
 }
 
 function check(eventId: string, over: Partial<TraceCheck> = {}): TraceCheck {
-  return {
-    seq: 1,
-    eventId,
-    lat: 0,
-    lon: 0,
-    timeMs: 0,
-    neighbourIds: ["a", "b", "c"],
-    neighbourDistancesMeters: [1, 2, 3],
-    stopLength: 6,
-    coveredRadiusMeters: 100,
-    maxDistanceMeters: 25_000,
-    windowFromMs: 0,
-    windowToMs: 0,
-    complete: true,
-    verdict: "scored",
-    reason: null,
-    score: 2.5,
-    rowsRead: 3,
-    partitionsRead: 1,
-    steps: 1,
-    ...over,
-  };
+  const found = { neighbourIds: ["a", "b", "c"], neighbourDistancesMeters: [1, 2, 3] };
+  return traceCheck({ eventId, ...found, score: 2.5, rowsRead: 3, partitionsRead: 1, ...over });
 }
 
 describe("the start-up figures", () => {

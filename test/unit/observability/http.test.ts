@@ -8,7 +8,7 @@ import type { HealthReport, HttpServer } from "../../../src/observability/http.j
 import { startHttpServer } from "../../../src/observability/http.js";
 import { createMetrics } from "../../../src/observability/metrics.js";
 import { LatencyRecorder } from "../../../src/observability/latency.js";
-import { networkInterfaces } from "node:os";
+import { otherAddress, reaches } from "../../support/net.js";
 
 interface Reply {
   status: number;
@@ -38,7 +38,7 @@ function get(port: number, path: string, agent?: Agent, method = "GET"): Promise
 const silent = createLogger({ level: "silent" });
 const servers: HttpServer[] = [];
 
-async function start(health: () => HealthReport): Promise<HttpServer> {
+async function start(health: () => HealthReport, latency?: LatencyRecorder): Promise<HttpServer> {
   const { registry } = createMetrics();
   const server = await startHttpServer({
     port: 0,
@@ -46,6 +46,7 @@ async function start(health: () => HealthReport): Promise<HttpServer> {
     registry,
     health,
     logger: silent,
+    ...(latency === undefined ? {} : { latency }),
   });
   servers.push(server);
   return server;
@@ -148,35 +149,15 @@ describe("startHttpServer", () => {
     servers.push(server);
     expect((await get(server.port, "/healthz")).status).toBe(200);
     // Another address of this host does not reach it.
-    const other = Object.values(networkInterfaces())
-      .flat()
-      .find((i) => i !== undefined && i.family === "IPv4" && !i.internal);
-    if (other !== undefined) {
-      const reached = await new Promise<boolean>((resolve) => {
-        const socket = connect(server.port, other.address);
-        socket.on("connect", () => {
-          socket.destroy();
-          resolve(true);
-        });
-        socket.on("error", () => resolve(false));
-      });
-      expect(reached, `reached on ${other.address}`).toBe(false);
-    }
+    const other = otherAddress();
+    if (other !== undefined)
+      expect(await reaches(server.port, other), `reached on ${other}`).toBe(false);
   });
 
   it("changes nothing on GET: /latency reads, POST /latency/reset resets, GET ?reset=1 is refused", async () => {
     const latency = new LatencyRecorder();
     latency.recordSeconds(0.05);
-    const { registry } = createMetrics();
-    const server = await startHttpServer({
-      port: 0,
-      host: "127.0.0.1",
-      registry,
-      latency,
-      health: () => ({ ready: true, live: true, details: {} }),
-      logger: silent,
-    });
-    servers.push(server);
+    const server = await start(() => ({ ready: true, live: true, details: {} }), latency);
     const read = await get(server.port, "/latency");
     expect(read.status).toBe(200);
     expect(read.headers["x-content-type-options"]).toBe("nosniff");

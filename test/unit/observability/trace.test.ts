@@ -1,31 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { CheckTraceBuffer } from "../../../src/observability/trace.js";
 import type { CheckTrace } from "../../../src/pipeline/ports.js";
+import { traceCheck } from "../../support/trace-check.js";
 
+/** A traced check as the detector records it: what GET /trace answers, before it has a seq. */
 function check(eventId: string): CheckTrace {
+  const { seq: _seq, ...entry } = traceCheck({ eventId, lat: 48.85, lon: 2.35 });
   return {
-    eventId,
-    partition: 0,
-    offset: "0",
-    lat: 48.85,
-    lon: 2.35,
-    timeMs: 0,
-    searchStartedAtMs: 0,
-    neighbourIds: [],
-    neighbourDistancesMeters: [],
-    stopLength: 6,
-    coveredRadiusMeters: 100,
-    maxDistanceMeters: 25_000,
-    windowFromMs: 0,
-    windowToMs: 0,
-    complete: true,
-    outcome: "complete",
-    verdict: "scored",
+    ...entry,
     reason: null,
     score: 0.5,
-    rowsRead: 0,
-    partitionsRead: 0,
-    steps: 1,
+    partition: 0,
+    offset: "0",
+    searchStartedAtMs: 0,
+    outcome: "complete",
   };
 }
 

@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS, type GeoEvent } from "../../../src/domain/detect/event.js";
 import { createMetrics } from "../../../src/observability/metrics.js";
 import { createBatchHandler } from "../../../src/pipeline/batch-processor.js";
+import { inboundRecord, NOW } from "../../support/inbound.js";
 import { checkedOutcome } from "../../support/outcomes.js";
 import type { CheckOutcome } from "../../../src/pipeline/detector.js";
 import type { BatchControl, InboundRecord } from "../../../src/pipeline/ports.js";
 
-const NOW = Date.UTC(2026, 10, 21);
 const commits: string[] = [];
 const control: BatchControl = {
   heartbeat: () => Promise.resolve(),
@@ -16,15 +16,7 @@ const control: BatchControl = {
 const silent = { debug: () => undefined, warn: () => undefined, error: () => undefined };
 
 function record(offset: number, id: string, value: number): InboundRecord {
-  return {
-    topic: "in",
-    partition: 0,
-    offset: String(offset),
-    timestampMs: NOW,
-    key: null,
-    value: Buffer.from(JSON.stringify({ id, lat: 1, lon: 2, value, time: NOW - 1000 })),
-    headers: {},
-  };
+  return inboundRecord(offset, { id, lat: 1, lon: 2, value, time: NOW - 1000 });
 }
 
 const outcome = (event: GeoEvent): CheckOutcome => checkedOutcome(event, event.value > 10);

@@ -4,11 +4,11 @@ import { DEFAULT_LIMITS, type GeoEvent } from "../../../src/domain/detect/event.
 import { GeoAnomalyError } from "../../../src/errors.js";
 import { createMetrics } from "../../../src/observability/metrics.js";
 import { createBatchHandler } from "../../../src/pipeline/batch-processor.js";
+import { inboundRecord, NOW } from "../../support/inbound.js";
 import { checkedOutcome } from "../../support/outcomes.js";
 import type { CheckItem, CheckOutcome } from "../../../src/pipeline/detector.js";
-import type { BatchControl, DeadLetter, InboundRecord } from "../../../src/pipeline/ports.js";
+import type { BatchControl, DeadLetter } from "../../../src/pipeline/ports.js";
 
-const NOW = Date.UTC(2026, 10, 21);
 /** A control that records every commit (offset through which, and the event times). */
 function recordingControl(active: () => boolean = () => true) {
   const commits: { through: string; times: readonly number[]; atMs: number }[] = [];
@@ -24,20 +24,7 @@ function recordingControl(active: () => boolean = () => true) {
 }
 const silent = { debug: () => undefined, warn: () => undefined, error: () => undefined };
 
-function record(offset: number, value: unknown): InboundRecord {
-  return {
-    topic: "in",
-    partition: 0,
-    offset: String(offset),
-    timestampMs: NOW,
-    key: null,
-    value:
-      value === null
-        ? null
-        : Buffer.from(typeof value === "string" ? value : JSON.stringify(value)),
-    headers: {},
-  };
-}
+const record = inboundRecord;
 
 const ev = (id: string, value = 1): object => ({ id, lat: 1, lon: 2, value, time: NOW - 1000 });
 

@@ -12,20 +12,10 @@ import { createMetrics } from "../../../src/observability/metrics.js";
 import { createBatchHandler } from "../../../src/pipeline/batch-processor.js";
 import type { CheckOutcome } from "../../../src/pipeline/detector.js";
 import type { BatchControl, InboundRecord } from "../../../src/pipeline/ports.js";
+import { inboundRecord, NOW } from "../../support/inbound.js";
 
-const NOW = Date.UTC(2026, 10, 21);
-
-function record(offset: number, value: object | string): InboundRecord {
-  return {
-    topic: "in",
-    partition: 0,
-    offset: String(offset),
-    timestampMs: NOW,
-    key: null,
-    value: Buffer.from(typeof value === "string" ? value : JSON.stringify(value)),
-    headers: {},
-  };
-}
+const record = (offset: number, value: object | string): InboundRecord =>
+  inboundRecord(offset, value);
 
 function setup(markFails: number) {
   const steps: string[] = [];

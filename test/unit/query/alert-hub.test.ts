@@ -43,10 +43,16 @@ afterEach(async () => {
   vi.useRealTimers();
 });
 
+/** A subscriber to the Paris box, live from the start: what it is sent, as it is sent. */
+function liveInParis(): ReturnType<typeof received>["got"] {
+  const { got, send } = received();
+  hub.subscribe(PARIS).goLive(send, []);
+  return got;
+}
+
 describe("the alert hub", () => {
   it("holds alerts for the reorder time and sends those that arrive together in detection order", () => {
-    const { got, send } = received();
-    hub.subscribe(PARIS).goLive(send, []);
+    const got = liveInParis();
     source.deliver(at("second", 20));
     vi.advanceTimersByTime(100);
     source.deliver(at("first", 10));
@@ -68,8 +74,7 @@ describe("the alert hub", () => {
   });
 
   it("gives every alert the cursor of the latest place sent, so a late alert does not move it back", () => {
-    const { got, send } = received();
-    hub.subscribe(PARIS).goLive(send, []);
+    const got = liveInParis();
     source.deliver(at("new", 50));
     vi.advanceTimersByTime(300);
     source.deliver(at("late", 10));

@@ -29,6 +29,7 @@ import type {
 } from "../../../src/query/ports.js";
 import type { SummaryRead } from "../../../src/domain/query/summary.js";
 import type { CellSums } from "../../../src/domain/query/rollup.js";
+import { oneNeighbourNear } from "../api/fixture.js";
 
 const NOW = Date.UTC(2026, 10, 21, 12);
 const HOUR = 3_600_000;
@@ -257,38 +258,17 @@ describe("clusters for a map zoom", () => {
 });
 
 describe("near a point", () => {
-  const evaluate: NearEvaluator = (point, k) =>
-    Promise.resolve({
-      search: {
-        neighbours: [
-          {
-            id: "n1",
-            lat: point.lat,
-            lon: point.lon,
-            value: 4,
-            timeMs: NOW - 5000,
-            distanceMeters: 12.345,
-          },
-        ],
-        outcome: "bounded",
-        stopLength: 6,
-        coveredRadiusMeters: 25_000,
-        maxDistanceMeters: 25_000,
-        windowFromMs: NOW - HOUR,
-        windowToMs: NOW,
-        windowCut: false,
-        reads: 2,
-        rowsRead: 10,
-        partitionsRead: 4,
-      },
-      verdict: {
-        kind: "insufficient",
-        reason: "sparse",
-        scorer: "local",
-        neighbourCount: 1,
-        threshold: k,
-      },
-    });
+  const evaluate: NearEvaluator = oneNeighbourNear(() => ({
+    neighbour: { id: "n1", value: 4, timeMs: NOW - 5000, distanceMeters: 12.345 },
+    search: {
+      stopLength: 6,
+      windowFromMs: NOW - HOUR,
+      windowToMs: NOW,
+      reads: 2,
+      rowsRead: 10,
+      partitionsRead: 4,
+    },
+  }));
 
   it("evaluates the point as the detector would and answers the search with its neighbours apart", async () => {
     let seen: { value: number; k: number } | undefined;

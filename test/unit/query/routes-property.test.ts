@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CassandraAlertStore } from "../../../src/cassandra/alert-store.js";
 import { CassandraEventReader } from "../../../src/cassandra/event-reader.js";
 import type { NearEvaluator } from "../../../src/query/near.js";
-import { apiOverFakes } from "../api/fixture.js";
+import { apiOverFakes, oneNeighbourNear } from "../api/fixture.js";
 import { fakeQueryDriver, type DriverStats } from "./fake-driver.js";
 
 interface Server {
@@ -22,38 +22,17 @@ interface Server {
 }
 
 /** A search that finds one neighbour at the point: near's cost is checked before it runs. */
-const near: NearEvaluator = (point, k) =>
-  Promise.resolve({
-    search: {
-      neighbours: [
-        {
-          id: "n",
-          lat: point.lat,
-          lon: point.lon,
-          value: 1,
-          timeMs: point.timeMs,
-          distanceMeters: 0,
-        },
-      ],
-      outcome: "bounded",
-      stopLength: 8,
-      coveredRadiusMeters: 25_000,
-      maxDistanceMeters: 25_000,
-      windowFromMs: point.timeMs - 1000,
-      windowToMs: point.timeMs,
-      windowCut: false,
-      reads: 1,
-      rowsRead: 1,
-      partitionsRead: 1,
-    },
-    verdict: {
-      kind: "insufficient",
-      reason: "sparse",
-      scorer: "local",
-      neighbourCount: 1,
-      threshold: k,
-    },
-  } as Awaited<ReturnType<NearEvaluator>>);
+const near: NearEvaluator = oneNeighbourNear((point) => ({
+  neighbour: { id: "n", value: 1, timeMs: point.timeMs, distanceMeters: 0 },
+  search: {
+    stopLength: 8,
+    windowFromMs: point.timeMs - 1000,
+    windowToMs: point.timeMs,
+    reads: 1,
+    rowsRead: 1,
+    partitionsRead: 1,
+  },
+}));
 
 const BUDGETS = [
   { maxPartitions: 3000, maxRows: 20_000, perPartition: 6 },

@@ -17,6 +17,7 @@ import {
 import { ensureSecrets, securePaths } from "../../../src/servers/secure.js";
 import { clientSettings } from "../../../src/servers/stack.js";
 import { nodeRef, SINGLE_NODE } from "../../../src/servers/topology.js";
+import { expectToContainAll } from "../../support/assertions.js";
 
 const secrets = {
   storePassword: "store",
@@ -38,18 +39,16 @@ describe("least privilege on a secured stack", () => {
       truststore: "/state/secure/truststore.p12",
       secrets,
     });
-    expect(props).toContain(
+    expectToContainAll(props, [
       "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
-    );
-    expect(props).toContain(
       "super.users=User:geoanomaly_admin;User:CN=127.0.0.41;User:CN=127.0.0.42;User:CN=127.0.0.43",
-    );
-    expect(props).toContain("allow.everyone.if.no.acl.found=false");
-    // No anonymous controller listener: nodes authenticate to it with their certificates.
-    expect(props).toContain("listener.security.protocol.map=CONTROLLER:SSL,SASL_SSL:SASL_SSL");
-    expect(props).toContain("listener.name.controller.ssl.client.auth=required");
-    // Brokers talk to each other as the admin, never as the detector.
-    expect(props).toContain('username="geoanomaly_admin" password="admin-pw"');
+      "allow.everyone.if.no.acl.found=false",
+      // No anonymous controller listener: nodes authenticate to it with their certificates.
+      "listener.security.protocol.map=CONTROLLER:SSL,SASL_SSL:SASL_SSL",
+      "listener.name.controller.ssl.client.auth=required",
+      // Brokers talk to each other as the admin, never as the detector.
+      'username="geoanomaly_admin" password="admin-pw"',
+    ]);
     expect(props).not.toContain("detector-kafka");
   });
 

@@ -4,6 +4,7 @@ import { kafkaServerProperties } from "../../../src/servers/kafka-config.js";
 import { newClusterId } from "../../../src/servers/kafka.js";
 import { serverPaths } from "../../../src/servers/paths.js";
 import { nodeRef, SINGLE_NODE } from "../../../src/servers/topology.js";
+import { expectToContainAll } from "../../support/assertions.js";
 
 const three = { ...SINGLE_NODE, kafkaBrokers: 3, cassandraNodes: 3, loopbackOffset: 10 };
 const secrets = {
@@ -20,14 +21,14 @@ describe("node configuration", () => {
   it("makes every broker of a cluster a controller voter, with RF 3 and min.insync 2", () => {
     const node = nodeRef("kafka", 2, three);
     const props = kafkaServerProperties(node, three, serverPaths(node, "/state"));
-    expect(props).toContain(
+    expectToContainAll(props, [
       "controller.quorum.voters=1@127.0.0.11:9093,2@127.0.0.12:9093,3@127.0.0.13:9093",
-    );
-    expect(props).toContain("node.id=2");
-    expect(props).toContain("listeners=PLAINTEXT://127.0.0.12:9092,CONTROLLER://127.0.0.12:9093");
-    expect(props).toContain("default.replication.factor=3");
-    expect(props).toContain("min.insync.replicas=2");
-    expect(props).toContain("offsets.topic.replication.factor=3");
+      "node.id=2",
+      "listeners=PLAINTEXT://127.0.0.12:9092,CONTROLLER://127.0.0.12:9093",
+      "default.replication.factor=3",
+      "min.insync.replicas=2",
+      "offsets.topic.replication.factor=3",
+    ]);
   });
 
   it("secures the client and inter-broker listener with SCRAM-SHA-512 over TLS", () => {
