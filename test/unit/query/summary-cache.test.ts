@@ -52,6 +52,16 @@ function cached(store: SummaryReader, clock: { now: number }, asOfReuseMs = 1000
   });
 }
 
+/** A cache holding the rows of round 5000, over a store whose round has moved on to 10,000. */
+async function keptThenNewRound() {
+  const { store, state } = fakeStore(5000);
+  const clock = { now: 0 };
+  const reader = cached(store, clock);
+  await reader.read(READ, budget());
+  state.asOf = 10_000;
+  return { state, clock, reader };
+}
+
 describe("the cluster summary read through its cache", () => {
   it("reads the rows once per round and charges every request's budget for them", async () => {
     const { store, state } = fakeStore(5000);
@@ -70,11 +80,7 @@ describe("the cluster summary read through its cache", () => {
   });
 
   it("answers from the older round, naming it, while one background read fetches the newer", async () => {
-    const { store, state } = fakeStore(5000);
-    const clock = { now: 0 };
-    const reader = cached(store, clock);
-    await reader.read(READ, budget());
-    state.asOf = 10_000;
+    const { state, clock, reader } = await keptThenNewRound();
     state.rows = [row("6aa"), row("6ab")];
     // Within the reuse time the round is still the one read at 0.
     clock.now = 999;
@@ -94,11 +100,7 @@ describe("the cluster summary read through its cache", () => {
   });
 
   it("drops the kept rows when their refresh fails, so the next request reads the store", async () => {
-    const { store, state } = fakeStore(5000);
-    const clock = { now: 0 };
-    const reader = cached(store, clock);
-    await reader.read(READ, budget());
-    state.asOf = 10_000;
+    const { state, clock, reader } = await keptThenNewRound();
     state.failRows = true;
     clock.now = 1000;
     expect((await reader.read(READ, budget())).asOf).toBe(5000);
