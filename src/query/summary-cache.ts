@@ -5,8 +5,9 @@
  * (API_SUMMARY_CACHE_MS). When a newer round is seen, the rows kept for the older one still answer
  * (naming the older round) while one background read fetches the newer rows: requests do not queue
  * behind a read each time a round completes. Older rows are served only while their refresh is in
- * flight (bounded by the API's request timeout); a refresh that fails drops them, so the next
- * request reads the store itself.
+ * flight and only if their round is at most MAX_STALE_MS older than the newest (rows kept from long
+ * ago are read again before answering); a refresh that fails drops them, so the next request reads
+ * the store itself.
  * Before the first complete round (no as-of time) nothing is kept.
  */
 import { LRUCache } from "lru-cache";
@@ -22,6 +23,9 @@ export interface SummaryCacheOptions {
   readonly backgroundBudget: () => ReadBudget;
   readonly now: () => number;
 }
+
+/** How much older than the newest round kept rows may be and still answer while refreshed. */
+export const MAX_STALE_MS = 60_000;
 
 /** Rows kept for one read, with the round they are exact as of. */
 interface Kept {
@@ -67,7 +71,7 @@ export class CachedSummaryReader implements SummaryReader {
     const asOf = await this.asOf();
     const key = cacheKey(read);
     const kept = this.cache.get(key);
-    if (asOf === undefined || kept === undefined) {
+    if (asOf === undefined || kept === undefined || kept.asOf < asOf - MAX_STALE_MS) {
       const fresh = await this.store.read(read, budget);
       this.keep(key, fresh);
       return fresh;

@@ -47,7 +47,10 @@ export async function startCheckedStack(
     await produceEvents(config, [spike]);
     await waitFor("the spike's alert", () => alerts.length >= 1);
   }
+  const storedAt = Date.now();
   const api = await startTestQueryApp(config);
+  // The map's zoomed-out clusters come from the summary: wait until it counts what was stored.
+  await waitForSummary(api, storedAt);
   return { detector, alerts, api };
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { SummaryRead, SummaryRow } from "../../../src/domain/query/summary.js";
 import { RequestBudget } from "../../../src/query/budget.js";
 import type { ReadBudget, SummaryReader } from "../../../src/query/ports.js";
-import { CachedSummaryReader } from "../../../src/query/summary-cache.js";
+import { CachedSummaryReader, MAX_STALE_MS } from "../../../src/query/summary-cache.js";
 
 const READ: SummaryRead = { length: 3, regions: ["6", "d"], buckets: [0], fromSlot: 0, toSlot: 11 };
 const row = (cell: string): SummaryRow => ({
@@ -108,6 +108,14 @@ describe("the cluster summary read through its cache", () => {
     await expect(reader.read(READ, budget())).rejects.toThrow("read timeout");
     state.failRows = false;
     expect((await reader.read(READ, budget())).asOf).toBe(10_000);
+  });
+
+  it("reads again before answering when the kept rows are more than a minute older than the newest round", async () => {
+    const { state, clock, reader } = await keptThenNewRound();
+    state.asOf = 5000 + MAX_STALE_MS + 1;
+    clock.now = 1000;
+    expect((await reader.read(READ, budget())).asOf).toBe(5000 + MAX_STALE_MS + 1);
+    expect(state.rowReads).toBe(2);
   });
 
   it("keeps nothing before the rollers' first complete round", async () => {
