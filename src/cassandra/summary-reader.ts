@@ -30,12 +30,13 @@ export class CassandraSummaryReader implements SummaryReader {
   /** The as-of time first, then the rows: rows read after it are exact at least as of it. */
   async read(read: SummaryRead, budget: ReadBudget): Promise<SummaryRows> {
     const asOf = await this.asOf();
-    const perStatement = Math.max(1, Math.floor(PARTITIONS_PER_STATEMENT / read.buckets.length));
-    const results = await mapBounded(chunks(read.regions, perStatement), CONCURRENCY, (group) =>
+    const { regions, buckets } = read.partitions;
+    const perStatement = Math.max(1, Math.floor(PARTITIONS_PER_STATEMENT / buckets.length));
+    const results = await mapBounded(chunks(regions, perStatement), CONCURRENCY, (group) =>
       allRows(
         this.client,
         this.select,
-        [group, read.buckets, read.length, read.fromSlot, read.toSlot],
+        [group, buckets, read.length, read.fromSlot, read.toSlot],
         budget,
       ),
     );

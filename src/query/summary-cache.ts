@@ -120,7 +120,7 @@ function cacheKey(read: SummaryRead): string {
     read.length,
     read.fromSlot,
     read.toSlot,
-    read.buckets.join(","),
-    read.regions.join(","),
+    read.partitions.buckets.join(","),
+    read.partitions.regions.join(","),
   ].join("|");
 }

@@ -175,14 +175,12 @@ export function slotWindow(window: TimeWindow): TimeWindow {
 export interface SummaryRead {
   /** Summary length read (the precision, or MIN_SUMMARY_LENGTH rolled up). */
   readonly length: number;
-  /** Partition regions (cells of regionLength(length) touching the box). */
-  readonly regions: readonly string[];
-  /** Partition buckets, newest first. */
-  readonly buckets: readonly number[];
   /** Start (ms) of the oldest slot read. */
   readonly fromSlot: number;
   /** Start (ms) of the newest slot read: the open one when the window reaches now. */
   readonly toSlot: number;
+  /** Partition regions (cells of regionLength(length) touching the box) and buckets, newest first. */
+  readonly partitions: { readonly regions: readonly string[]; readonly buckets: readonly number[] };
 }
 
 /** The summary length clusters of `precision` are read from. */
@@ -211,8 +209,7 @@ export function summaryRead(box: Box, precision: number, window: TimeWindow): Su
   }
   return {
     length,
-    regions: regions.sort(),
-    buckets,
+    partitions: { regions: regions.sort(), buckets },
     fromSlot: slotStart(window.fromMs),
     toSlot: slotStart(window.toMs),
   };

@@ -101,12 +101,15 @@ describe("summary reads", () => {
     const window = slotWindow({ fromMs: T - 3_600_000, toMs: T });
     const read = summaryRead(EUROPE, 3, window);
     expect(read.length).toBe(3);
-    expect(read.regions.every((r) => r.length === 1)).toBe(true);
-    expect(read.buckets).toEqual([T, T - SUMMARY_BUCKET_MS]);
-    expect(read.regions.length * read.buckets.length).toBe(summaryPartitions(EUROPE, 3, window));
+    expect(read.partitions.regions.every((r) => r.length === 1)).toBe(true);
+    expect(read.partitions.buckets).toEqual([T, T - SUMMARY_BUCKET_MS]);
+    expect(read.partitions.regions.length * read.partitions.buckets.length).toBe(
+      summaryPartitions(EUROPE, 3, window),
+    );
     expect(summaryPartitions(EUROPE, 3, window)).toBeLessThanOrEqual(16);
     // Every cell of the precision touching the box lies in a region read.
-    for (const c of cellsInBox(EUROPE, 3)) expect(read.regions).toContain(c.hash.slice(0, 1));
+    for (const c of cellsInBox(EUROPE, 3))
+      expect(read.partitions.regions).toContain(c.hash.slice(0, 1));
     expect(read.fromSlot).toBe(T - 3_600_000);
     expect(read.toSlot).toBe(T);
   });
@@ -117,7 +120,7 @@ describe("summary reads", () => {
       toMs: T + 1,
     });
     expect(read.length).toBe(2);
-    expect(read.regions).toHaveLength(32);
+    expect(read.partitions.regions).toHaveLength(32);
   });
 
   it("tells the cells touching a box as cellsInBox lists them, across the antimeridian too", () => {

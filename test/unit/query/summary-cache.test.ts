@@ -4,7 +4,12 @@ import { RequestBudget } from "../../../src/query/budget.js";
 import type { ReadBudget, SummaryReader } from "../../../src/query/ports.js";
 import { CachedSummaryReader, MAX_STALE_MS } from "../../../src/query/summary-cache.js";
 
-const READ: SummaryRead = { length: 3, regions: ["6", "d"], buckets: [0], fromSlot: 0, toSlot: 11 };
+const READ: SummaryRead = {
+  length: 3,
+  fromSlot: 0,
+  toSlot: 11,
+  partitions: { regions: ["6", "d"], buckets: [0] },
+};
 const row = (cell: string): SummaryRow => ({
   cell,
   slot: 0,
