@@ -11,7 +11,7 @@ import { Partitioners, type Kafka, type Producer } from "kafkajs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createGenerator, type Generator } from "../src/synthetic/generator.js";
 import { runFeed, type FeedMessage } from "../src/synthetic/feed.js";
-import { sendConfirmed } from "../src/kafka/confirmed-send.js";
+import { partitionCounts, sendConfirmed } from "../src/kafka/confirmed-send.js";
 import type { Ledger } from "./accounting.js";
 
 /** Geohash length of the message key: places a few kilometres apart share a partition. */
@@ -71,12 +71,10 @@ export class LabelledFeed {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const { topics } = await admin.fetchTopicMetadata({ topics: [this.topic] });
-      this.partitions = topics[0]?.partitions.length ?? 0;
+      this.partitions = (await partitionCounts(admin, [this.topic])).get(this.topic) ?? 0;
     } finally {
       await admin.disconnect();
     }
-    if (this.partitions === 0) throw new Error(`${this.topic}: no partitions in its metadata`);
     await this.producer.connect();
   }
 

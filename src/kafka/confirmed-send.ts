@@ -8,6 +8,7 @@
  * messages of any partition the answer does not confirm.
  */
 import kafkajs, { Partitioners, type Admin, type Message, type RecordMetadata } from "kafkajs";
+import { waitForLeaders } from "./topics.js";
 
 /** The part of a kafkajs producer (or a transaction) this needs. */
 export type SendPort = (record: {
@@ -92,12 +93,14 @@ export async function sendConfirmed(
 /**
  * The partition count of each of `topics`, read once at start: the sinks send with partitions
  * set, as kafkajs's partitioner would with that count. Partitions added later are used after a
- * restart (until then keyed messages keep to the partitions known at start).
+ * restart (until then keyed messages keep to the partitions known at start). Waits first until
+ * every partition has a leader: a broker may answer "unknown topic" just after the topic's creation.
  */
 export async function partitionCounts(
   admin: Pick<Admin, "fetchTopicMetadata">,
   topics: readonly string[],
 ): Promise<Map<string, number>> {
+  await waitForLeaders(admin, topics);
   const { topics: meta } = await admin.fetchTopicMetadata({ topics: [...topics] });
   const counts = new Map(meta.map((t) => [t.name, t.partitions.length]));
   for (const topic of topics)

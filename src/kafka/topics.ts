@@ -15,7 +15,10 @@ const LEADERS_TIMEOUT_MS = 60_000;
  * topic" for a moment after creation (its metadata lags the controller's): that is retried, unlike
  * kafkajs's own wait, which gives up on it.
  */
-export async function waitForLeaders(admin: Admin, topics: readonly string[]): Promise<void> {
+export async function waitForLeaders(
+  admin: Pick<Admin, "fetchTopicMetadata">,
+  topics: readonly string[],
+): Promise<void> {
   const deadline = Date.now() + LEADERS_TIMEOUT_MS;
   for (;;) {
     try {
