@@ -42,12 +42,13 @@ async function expectClustersExact(
     const path = `/v1/clusters?bbox=${box.join(",")}&zoom=${zoom}&${window}`;
     // An answer is exact as of its summaryAsOf (the API may answer from an older round while it
     // fetches a newer one): take the first answer of a round that started after `sinceMs`.
-    let answer = await getJson<ClustersBody>(api, path);
+    let answer: Awaited<ReturnType<typeof getJson<ClustersBody>>> | undefined;
     await waitFor(`${what} answers as of a round after ${sinceMs}`, async () => {
       answer = await getJson<ClustersBody>(api, path);
       const asOf = answer.body.summaryAsOf;
       return asOf !== null && Date.parse(asOf) > sinceMs;
     });
+    if (answer === undefined) throw new Error(`${what}: no answer`);
     const { status, body } = answer;
     expect(status, what).toBe(200);
     expect(body.mode, what).toBe("clusters");
