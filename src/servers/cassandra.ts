@@ -11,6 +11,7 @@ import { findJar } from "./jars.js";
 import { jvmProcess } from "./java.js";
 import { nodeTls } from "./secure.js";
 import { makeNodeFolders } from "./paths.js";
+import { probeWithin } from "./probe-deadline.js";
 import type { NodeFactory } from "./server.js";
 import { cassandraInitialToken, nodeHost } from "./topology.js";
 
@@ -82,16 +83,19 @@ export const cassandraNode: NodeFactory = (basics, topology, root, access) => {
 
     async probe() {
       const client = toolCassandra(access, endpoint);
-      try {
-        await client.connect();
-        await client.execute("SELECT release_version FROM system.local");
-        return true;
-      } catch (err) {
-        // Before its roles are set up a secured node refuses our user: it answered all the same.
-        return access.secure && isAuthRejection(err);
-      } finally {
-        await client.shutdown().catch(() => undefined);
-      }
+      return probeWithin(
+        async () => {
+          try {
+            await client.connect();
+            await client.execute("SELECT release_version FROM system.local");
+            return true;
+          } catch (err) {
+            // Before its roles are set up a secured node refuses our user: it answered all the same.
+            return access.secure && isAuthRejection(err);
+          }
+        },
+        () => client.shutdown(),
+      );
     },
   };
 };

@@ -9,6 +9,7 @@ import { kafkaLog4jProperties, kafkaServerProperties } from "./kafka-config.js";
 import { ROLE_USERS } from "./roles.js";
 import { nodeTls } from "./secure.js";
 import { makeNodeFolders } from "./paths.js";
+import { probeWithin } from "./probe-deadline.js";
 import type { NodeFactory } from "./server.js";
 
 /**
@@ -97,15 +98,18 @@ export const kafkaNode: NodeFactory = (basics, topology, root, access) => {
 
     async probe() {
       const admin = toolKafka(access, [endpoint]).admin();
-      try {
-        await admin.connect();
-        await admin.listTopics();
-        return true;
-      } catch {
-        return false;
-      } finally {
-        await admin.disconnect().catch(() => undefined);
-      }
+      return probeWithin(
+        async () => {
+          try {
+            await admin.connect();
+            await admin.listTopics();
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        () => admin.disconnect(),
+      );
     },
   };
 };
