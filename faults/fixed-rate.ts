@@ -8,6 +8,7 @@
  */
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { runCommand } from "../bench/lib/detector-process.js";
 import { createCassandraClient } from "../src/cassandra/client.js";
 import { configuredLayout } from "../src/config/layout.js";
 import { ensureTopicsOn } from "../src/kafka/topics.js";
@@ -37,20 +38,33 @@ export interface FixedRateSituation {
   readonly name: string;
   readonly title: string;
   readonly fault?: TimedFault;
+  /**
+   * Who makes the keyspace and tables: the operator's `geoanomaly schema apply` before the
+   * detectors start (a deploy or restart, the schema there already), or the two detectors
+   * themselves on a keyspace nobody made (a first install without that step).
+   */
+  readonly schemaBy: "operator" | "detectors";
 }
 
 /** The issue's timeline: chunks of 2.5 s; a node killed before chunk 4 or chunk 12. */
 export const FIXED_RATE_SITUATIONS: readonly FixedRateSituation[] = [
-  { name: "start-up", title: "start-up of two detectors at a fixed rate" },
+  { name: "start-up", title: "start-up of two detectors at a fixed rate", schemaBy: "operator" },
+  {
+    name: "start-up-new-keyspace",
+    title: "start-up at a fixed rate, the two detectors creating the keyspace and tables",
+    schemaBy: "detectors",
+  },
   {
     name: "start-up-cassandra-kill",
     title: "start-up at a fixed rate, one Cassandra node of 3 lost while the group starts",
     fault: { node: "cassandra-2", afterFirstEventMs: 7_500 },
+    schemaBy: "operator",
   },
   {
     name: "running-kafka-kill",
     title: "fixed rate, one Kafka broker of 3 lost while the group runs",
     fault: { node: "kafka-3", afterFirstEventMs: 27_500 },
+    schemaBy: "operator",
   },
 ];
 
@@ -72,6 +86,8 @@ export interface FixedRateResult extends Omit<PhaseCounts, "examples" | "missedI
   readonly title: string;
   readonly detail: string;
   readonly feedPerSecond: number;
+  /** Seconds the operator's `schema apply` took before the detectors started (null: none ran). */
+  readonly schemaSeconds: number | null;
   /** Seconds from spawning each detector to its /readyz (group joined). */
   readonly detectorReadySeconds: readonly number[];
   /** Seconds from the first event Kafka acknowledged to the group's first commit. */
@@ -113,6 +129,14 @@ export function judgeFixedRate(r: Omit<FixedRateResult, "passed" | "failures">):
   if (r.longestStallSeconds > FIXED_RATE_STALL_LIMIT_SECONDS)
     out.push(`commits stalled ${r.longestStallSeconds.toFixed(1)} s`);
   return out;
+}
+
+/** Runs the operator's `geoanomaly schema apply` with the run's settings; its seconds. */
+async function applySchemaAsOperator(env: Record<string, string>): Promise<number> {
+  const run = await runCommand(["schema", "apply"], env);
+  if (run.code !== 0)
+    throw new Error(`'geoanomaly schema apply' exited ${run.code}: ${run.output.trim()}`);
+  return run.seconds;
 }
 
 /** Seconds until `watcher` sees no backlog, or null after `timeoutMs`. */
@@ -173,24 +197,30 @@ export async function runFixedRate(
   outDir: string,
   log: (line: string) => void,
 ): Promise<FixedRateResult> {
-  const { config, verdicts, detectors, kafka, admin, ledger, feed, watcher, alerts } = runParts({
-    prefix: "fixed",
-    clientSettings: stack.clientSettings(),
-    logLevel: opts.logLevel,
-    logDir: path.join(outDir, situation.name),
-    seed: opts.seed,
-    magnitudes: [12, 25],
-    log,
-  });
+  const { env, config, verdicts, detectors, kafka, admin, ledger, feed, watcher, alerts } =
+    runParts({
+      prefix: "fixed",
+      clientSettings: stack.clientSettings(),
+      logLevel: opts.logLevel,
+      logDir: path.join(outDir, situation.name),
+      seed: opts.seed,
+      magnitudes: [12, 25],
+      log,
+    });
   const cpu = new CpuWatcher();
   const topics = [config.inputTopic, config.deadLetterTopic, config.alertTopic];
   try {
-    // The operator made the topics; the detectors start together, the producers 15 s later.
+    // The operator made the topics (and, but for a first install, the schema); the detectors
+    // start together, the producers 15 s later.
     await ensureTopicsOn(
       kafka,
       topics.map((topic) => ({ topic, partitions: config.topicPartitions })),
       config.topicReplication,
     );
+    const schemaSeconds =
+      situation.schemaBy === "operator" ? await applySchemaAsOperator(env) : null;
+    if (schemaSeconds !== null)
+      log(`${situation.name}: 'geoanomaly schema apply' took ${schemaSeconds.toFixed(1)} s`);
     await admin.connect();
     await feed.connect();
     await alerts.start();
@@ -257,12 +287,16 @@ export async function runFixedRate(
       name: situation.name,
       title: situation.title,
       detail:
+        (schemaSeconds === null
+          ? "schema made by the detectors; "
+          : `schema applied by the operator in ${schemaSeconds.toFixed(1)} s; `) +
         (marks?.detail ??
           `nothing injected; detectors ready after ${readyTimes.map((t) => t.toFixed(1)).join(" and ")} s`) +
         (feed.resent > 0
           ? `; the feed sent ${feed.resent} events again whose partition kafkajs's send had skipped`
           : ""),
       feedPerSecond: opts.rate,
+      schemaSeconds,
       detectorReadySeconds: readyTimes,
       firstCommitSeconds:
         firstCommitMs === undefined ? null : (firstCommitMs - firstEventMs) / 1000,

@@ -9,7 +9,8 @@ import { fileURLToPath } from "node:url";
 import { cpuSeconds } from "./scrape.js";
 
 /** The product's CLI. */
-const PRODUCT = [fileURLToPath(new URL("../../bin/geoanomaly.js", import.meta.url)), "detect"];
+const CLI = fileURLToPath(new URL("../../bin/geoanomaly.js", import.meta.url));
+const PRODUCT = [CLI, "detect"];
 
 /** How to start a detector: this checkout's CLI or another checkout's. */
 export interface DetectorEntry {
@@ -24,6 +25,39 @@ function entryArgs(how: DetectorEntry): readonly string[] {
   if (how.checkout !== undefined)
     return [join(resolve(how.checkout), "bin", "geoanomaly.js"), "detect"];
   return PRODUCT;
+}
+
+/** How a one-off command of the product's CLI ended. */
+export interface CommandRun {
+  readonly code: number | null;
+  readonly seconds: number;
+  /** Its output (stdout then stderr), for the log when it failed. */
+  readonly output: string;
+}
+
+/**
+ * Runs one command of this checkout's CLI (e.g. `schema apply`) with `env` (SETTINGS variables),
+ * as an operator's step before the detectors start.
+ */
+export async function runCommand(
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<CommandRun> {
+  const t0 = Date.now();
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const chunks: Buffer[] = [];
+  const errors: Buffer[] = [];
+  child.stdout.on("data", (c: Buffer) => chunks.push(c));
+  child.stderr.on("data", (c: Buffer) => errors.push(c));
+  const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
+  return {
+    code,
+    seconds: (Date.now() - t0) / 1000,
+    output: Buffer.concat([...chunks, ...errors]).toString("utf8"),
+  };
 }
 
 /** A running detector process. */

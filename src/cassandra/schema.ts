@@ -12,6 +12,7 @@ import {
 } from "../domain/sizing/levels.js";
 import { GeoAnomalyError } from "../errors.js";
 import { summaryTablesCql } from "./summary-schema.js";
+import { withStableId } from "./table-id.js";
 
 /** Keyspace replication as CQL map text, from `SimpleStrategy:N` or `NetworkTopologyStrategy:dc=N,...`. */
 export function replicationCql(setting: string): string {
@@ -119,7 +120,7 @@ export function schemaStatements(
     ...layout.map((level) => tableCql(keyspace, level)),
     ...summaryTablesCql(keyspace),
     alertsTableCql(keyspace),
-  ];
+  ].map(withStableId);
 }
 
 /** The text of cql/schema.cql: generated from the layout in code, checked by a test. */
@@ -130,7 +131,8 @@ export function schemaFile(layout: LevelLayout, keyspace: string, replication: s
     "-- One table per geohash length, partitioned by (cell, time bucket), newest rows first,",
     "-- with a TTL and a TimeWindowCompactionStrategy window matched to that length's bucket;",
     "-- then the cluster summary (recomputed per cell and slot), its touch log and progress,",
-    "-- and the alert archive the query API reads anomalies from.",
+    "-- and the alert archive the query API reads anomalies from. Each table's ID is derived from",
+    "-- its keyspace and name, so processes creating it at once agree on one table (src/cassandra/table-id.ts).",
     "",
   ];
   return `${header.join("\n")}${schemaStatements(layout, keyspace, replication).join(";\n\n")};\n`;
@@ -202,22 +204,26 @@ export async function createMissing(
   statements: readonly string[],
 ): Promise<void> {
   const existing = await existingObjects(client, keyspace);
-  for (const statement of statements) {
-    const name = createdObject(statement);
-    if (existing.has(name)) continue;
-    try {
-      await executeOnAgreedSchema(client, statement);
-    } catch (err) {
-      if ((err as { code?: unknown }).code !== cassandra.types.responseErrorCodes.unauthorized)
-        throw err;
-      throw new GeoAnomalyError(
-        "AUTH_FAILED",
-        `${name} does not exist and the Cassandra user (CASSANDRA_USERNAME) may not create it: ` +
-          "run 'geoanomaly schema apply' first with a role that may (on a secured local stack, " +
-          "the schema role's settings in schema.env)",
-        { cause: err },
-      );
-    }
+  // One at a time, each after the nodes agree on the one before (Cassandra's advice for schema
+  // changes); their stable ids keep a table two detectors create at once one table.
+  for (const statement of statements)
+    if (!existing.has(createdObject(statement))) await createOne(client, statement);
+}
+
+/** Creates one keyspace or table; a refusal to the user names the step that may create it. */
+async function createOne(client: cassandra.Client, statement: string): Promise<void> {
+  try {
+    await executeOnAgreedSchema(client, withStableId(statement));
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== cassandra.types.responseErrorCodes.unauthorized)
+      throw err;
+    throw new GeoAnomalyError(
+      "AUTH_FAILED",
+      `${createdObject(statement)} does not exist and the Cassandra user (CASSANDRA_USERNAME) ` +
+        "may not create it: run 'geoanomaly schema apply' first with a role that may (on a " +
+        "secured local stack, the schema role's settings in schema.env)",
+      { cause: err },
+    );
   }
 }
 

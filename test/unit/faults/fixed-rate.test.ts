@@ -122,6 +122,7 @@ describe("the bar of a fixed-rate situation", () => {
     duplicateAlerts: 0,
     unexpectedAlerts: 0,
     feedPerSecond: 40,
+    schemaSeconds: 3,
     detectorReadySeconds: [5, 6],
     firstCommitSeconds: 4,
     longestStallSeconds: 3,
