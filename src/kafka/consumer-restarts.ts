@@ -44,7 +44,7 @@ export function productOwnedRestarts(retry: KafkaRetryOptions): KafkaRetryOption
 export function crashReason(error: unknown): string {
   let root = error as { cause?: unknown; type?: unknown; name?: unknown } | null | undefined;
   for (let depth = 0; depth < 10 && root?.cause !== undefined && root.cause !== null; depth += 1)
-    root = root.cause as typeof root;
+    root = root.cause;
   if (typeof root?.type === "string" && root.type !== "") return root.type;
   if (typeof root?.name === "string" && root.name !== "") return root.name;
   return "unknown";
