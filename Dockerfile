@@ -5,6 +5,7 @@
 FROM node:26.14.0-trixie-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY patches ./patches
 COPY src ./src
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 

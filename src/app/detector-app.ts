@@ -184,14 +184,15 @@ export async function startDetectorApp(
       },
     },
   );
-  consumer.on(consumer.events.CRASH, (e) => {
-    if (e.payload.restart) {
-      log.warn({ err: e.payload.error }, "consumer crashed; kafkajs restarts it");
-      return;
-    }
-    health.crashed = e.payload.error;
-    log.error({ err: e.payload.error }, "consumer crashed and will not restart: stopping");
-    void shutdown.stop();
+  // A retriable crash: the loop restarts the consumer (logged there) unless it stops; any other
+  // stops the detector.
+  loop.watchCrashes({
+    restarted: (reason) => metrics.instruments.consumerRestarts.inc({ reason }),
+    fatal: (error) => {
+      health.crashed = error;
+      log.error({ err: error }, "consumer crashed and will not restart: stopping");
+      void shutdown.stop();
+    },
   });
 
   await loop.start();

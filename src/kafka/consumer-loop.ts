@@ -5,6 +5,7 @@ import type { BatchHandler, InboundRecord, PipelineMetrics } from "../pipeline/p
 import { retryDecision, type RetryOptions } from "../pipeline/failure-policy.js";
 import { withRetry } from "../pipeline/retry.js";
 import { segmentMessages } from "./batch-recovery.js";
+import { ConsumerRestarts, crashReason, isRetriableCrash } from "./consumer-restarts.js";
 import type { UndecodableRange } from "./dead-letter-message.js";
 import type { UndecodableSink } from "./dead-letter-sink.js";
 import { undecodableBatchOf } from "./placeholder-records.js";
@@ -29,6 +30,16 @@ export interface ConsumerLoopOptions {
   readonly probe: () => Promise<void>;
   readonly retry: RetryOptions;
   readonly now?: () => number;
+  /** Delay before a crashed consumer is started again (tests; 2 s by default). */
+  readonly restartDelayMs?: number;
+}
+
+/** What the loop's owner hears of its consumer's crashes (see {@link ConsumerLoop.watchCrashes}). */
+export interface CrashHandlers {
+  /** A restart begun after a retriable crash, by reason: for a counter. */
+  restarted(reason: string): void;
+  /** A crash kafkajs deems not retriable: nothing restarts the consumer, the service must stop. */
+  fatal(error: Error): void;
 }
 
 /** Tries to subscribe before giving up at start (about 20 s in all). */
@@ -69,8 +80,34 @@ interface BatchState {
 export class ConsumerLoop {
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
   private stopping = false;
+  private restarts: ConsumerRestarts | undefined;
 
   constructor(private readonly opts: ConsumerLoopOptions) {}
+
+  /**
+   * Takes over the consumer's crashes (its kafkajs retry settings must come from
+   * `productOwnedRestarts`, so kafkajs never restarts it): a retriable crash restarts the consumer
+   * after a short delay, unless the loop stops; any other goes to `handlers.fatal`.
+   */
+  watchCrashes(handlers: CrashHandlers): void {
+    const { consumer, logger } = this.opts;
+    const restarts = new ConsumerRestarts({
+      // The subscriptions live on in the kafkajs consumer: connect and run again is enough.
+      start: async () => {
+        await consumer.connect();
+        await this.run();
+      },
+      restarted: (reason) => handlers.restarted(reason),
+      logger,
+      ...(this.opts.restartDelayMs === undefined ? {} : { delayMs: this.opts.restartDelayMs }),
+    });
+    this.restarts = restarts;
+    consumer.on(consumer.events.CRASH, (e) => {
+      const { error } = e.payload;
+      if (isRetriableCrash(error)) restarts.schedule(crashReason(error), error);
+      else handlers.fatal(error);
+    });
+  }
 
   async start(): Promise<void> {
     const { consumer, topic } = this.opts;
@@ -86,7 +123,11 @@ export class ConsumerLoop {
         await sleep(500 * attempt);
       }
     }
-    await consumer.run({
+    await this.run();
+  }
+
+  private run(): Promise<void> {
+    return this.opts.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.opts.partitionsConcurrently,
@@ -94,11 +135,15 @@ export class ConsumerLoop {
     });
   }
 
-  /** Stops fetching, lets the in-flight batches finish and commit, then leaves the group. */
+  /**
+   * Stops fetching, lets the in-flight batches finish and commit, then leaves the group. A pending
+   * restart is cancelled and a running one waited for first, so nothing starts the consumer after.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     for (const t of this.resumeTimers) clearTimeout(t);
     this.resumeTimers.clear();
+    await this.restarts?.stop();
     await this.opts.consumer.stop();
     await this.opts.consumer.disconnect();
   }

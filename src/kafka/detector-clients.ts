@@ -5,9 +5,13 @@
 import { Partitioners, type Admin, type Consumer, type Kafka, type Producer } from "kafkajs";
 import type { Config } from "../config/load.js";
 import { CONSUMER_FAILOVER, PRODUCER_FAILOVER } from "./client.js";
+import { productOwnedRestarts } from "./consumer-restarts.js";
 import { ensureTopics } from "./topics.js";
 
-/** The detector's Kafka clients; `admin` is connected, the producer and consumer are not yet. */
+/**
+ * The detector's Kafka clients; `admin` is connected, the producer and consumer are not yet. The
+ * consumer's crashes are never restarted by kafkajs: `ConsumerLoop.watchCrashes` restarts them.
+ */
 export interface DetectorKafkaClients {
   readonly admin: Admin;
   readonly producer: Producer;
@@ -53,6 +57,8 @@ export async function openDetectorKafka(
     maxBytesPerPartition: 256 * 1024,
     allowAutoTopicCreation: false,
     ...CONSUMER_FAILOVER,
+    // The consumer loop restarts a crashed consumer, so that a stop can cancel the restart.
+    retry: productOwnedRestarts(CONSUMER_FAILOVER.retry ?? {}),
   });
   return { clients: { admin, producer, consumer }, created };
 }

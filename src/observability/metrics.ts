@@ -41,6 +41,7 @@ export interface Instruments {
   readonly deadLetters: Counter<"reason">;
   readonly retries: Counter<"operation">;
   readonly partitionPauses: Counter;
+  readonly consumerRestarts: Counter<"reason">;
   readonly endToEndLatency: Histogram;
   readonly cassandraWrite: Histogram;
   readonly cassandraRead: Histogram;
@@ -111,6 +112,12 @@ export function createMetrics(): Metrics {
     ]),
     retries: counter(registry, "retries_total", "Retried operations.", ["operation"]),
     partitionPauses: counter(registry, "partition_pauses_total", "Partitions paused on failure."),
+    consumerRestarts: counter(
+      registry,
+      "consumer_restarts_total",
+      "Restarts of the Kafka consumer after a retriable crash, by the crash's innermost error.",
+      ["reason"],
+    ),
     endToEndLatency: histogram(
       registry,
       "end_to_end_latency_seconds",
