@@ -7,6 +7,7 @@
  * from then on, the CPU while it ran, and every injected anomaly's fate.
  */
 import path from "node:path";
+import type { Admin } from "kafkajs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { runCommand } from "../bench/lib/detector-process.js";
 import { createCassandraClient } from "../src/cassandra/client.js";
@@ -28,11 +29,17 @@ import { storedRows } from "./storage.js";
 import { runParts } from "./run-parts.js";
 import { explainMisses, type MissedAnomaly } from "./verdicts.js";
 
-/** A node lost during a situation, counted from the first event Kafka acknowledged. */
+/**
+ * A node lost during a situation, counted from the first event Kafka acknowledged: a named node,
+ * or `group-coordinator`, the broker coordinating the run's consumer group at that moment.
+ */
 export interface TimedFault {
   readonly node: string;
   readonly afterFirstEventMs: number;
 }
+
+/** The fault node that stands for the group's coordinator, found when the fault strikes. */
+export const GROUP_COORDINATOR = "group-coordinator";
 
 export interface FixedRateSituation {
   readonly name: string;
@@ -64,6 +71,12 @@ export const FIXED_RATE_SITUATIONS: readonly FixedRateSituation[] = [
     name: "running-kafka-kill",
     title: "fixed rate, one Kafka broker of 3 lost while the group runs",
     fault: { node: "kafka-3", afterFirstEventMs: 27_500 },
+    schemaBy: "operator",
+  },
+  {
+    name: "running-coordinator-kill",
+    title: "fixed rate, the group's coordinator broker lost while the group runs",
+    fault: { node: GROUP_COORDINATOR, afterFirstEventMs: 27_500 },
     schemaBy: "operator",
   },
 ];
@@ -158,21 +171,50 @@ const READY_LIMIT_MS = 300_000;
 /** How long a restarted node may take to be confirmed by `servers start`. */
 const RESTART_LIMIT_MS = 300_000;
 
+/**
+ * The broker coordinating `groupId`: the leader of the offsets topic's partition the group's id
+ * maps to (Kafka's rule: the Java hash of the id, made non-negative, modulo the partition count).
+ */
+async function coordinatorBroker(admin: Admin, groupId: string): Promise<string> {
+  const topic = "__consumer_offsets";
+  const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+  const partitions = topics[0]?.partitions ?? [];
+  const wanted = offsetsPartitionOf(groupId, partitions.length);
+  const leader = partitions.find((p) => p.partitionId === wanted)?.leader;
+  if (leader === undefined) throw new Error(`no leader known for ${topic} partition ${wanted}`);
+  return `kafka-${leader}`;
+}
+
+/** Kafka's `Utils.abs(groupId.hashCode()) % partitions`, with Java's 32-bit string hash. */
+export function offsetsPartitionOf(groupId: string, partitions: number): number {
+  let hash = 0;
+  for (let i = 0; i < groupId.length; i += 1)
+    hash = (Math.imul(hash, 31) + groupId.charCodeAt(i)) | 0;
+  const abs = hash === -2147483648 ? 0 : Math.abs(hash);
+  return abs % partitions;
+}
+
 /** Kills `fault.node` at its moment after the first event, restarts it after `downMs`. */
 async function injectAfterFirstEvent(
   stack: CliStack,
   feed: LabelledFeed,
   fault: TimedFault,
   downMs: number,
+  admin: Admin,
+  groupId: string,
 ): Promise<{ atMs: number; restoredAtMs: number; detail: string }> {
   while (feed.firstAckMs === undefined) await sleep(100);
   await sleep(Math.max(0, feed.firstAckMs + fault.afterFirstEventMs - Date.now()));
+  const node =
+    fault.node === GROUP_COORDINATOR ? await coordinatorBroker(admin, groupId) : fault.node;
   const atMs = Date.now();
-  await stack.servers("kill", fault.node);
+  await stack.servers("kill", node);
   await sleep(downMs);
-  const killed = `${fault.node} killed ${(fault.afterFirstEventMs / 1000).toFixed(1)} s after the first event, down ${(downMs / 1000).toFixed(0)} s`;
+  const killed =
+    `${node}${fault.node === GROUP_COORDINATOR ? " (the group's coordinator)" : ""} killed ` +
+    `${(fault.afterFirstEventMs / 1000).toFixed(1)} s after the first event, down ${(downMs / 1000).toFixed(0)} s`;
   try {
-    const started = await stack.serversWithin(RESTART_LIMIT_MS, "start", fault.node);
+    const started = await stack.serversWithin(RESTART_LIMIT_MS, "start", node);
     const ready = Object.values(CliStack.readySeconds(started.output))[0];
     return {
       atMs,
@@ -239,7 +281,7 @@ export async function runFixedRate(
     const fault =
       situation.fault === undefined
         ? undefined
-        : injectAfterFirstEvent(stack, feed, situation.fault, opts.downMs);
+        : injectAfterFirstEvent(stack, feed, situation.fault, opts.downMs, admin, config.groupId);
     await joining;
     await sleep(opts.feedSeconds * 1000);
     const marks = await fault;

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { summariseCpu, type CpuSample } from "../../../faults/cpu.js";
-import { judgeFixedRate, type FixedRateResult } from "../../../faults/fixed-rate.js";
+import {
+  judgeFixedRate,
+  offsetsPartitionOf,
+  type FixedRateResult,
+} from "../../../faults/fixed-rate.js";
 import {
   firstCommitAt,
   longestGroupStallWindow,
@@ -150,5 +154,16 @@ describe("the bar of a fixed-rate situation", () => {
     expect(judgeFixedRate({ ...clean, firstCommitSeconds: null })).toEqual([
       "first commit after never s",
     ]);
+  });
+});
+
+describe("offsetsPartitionOf", () => {
+  // Expected values from Java: Math.abs(id.hashCode()) % n (Kafka's Utils.abs maps MIN_VALUE to 0).
+  it.each([
+    ["geoanomaly", 10, 4],
+    ["fixed-mx7e8abc-1f2e", 50, 43],
+    ["polygenelubricants", 10, 0],
+  ])("maps group %s over %i partitions to %i, as Kafka does", (groupId, partitions, expected) => {
+    expect(offsetsPartitionOf(groupId, partitions)).toBe(expected);
   });
 });
