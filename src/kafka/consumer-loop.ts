@@ -4,6 +4,7 @@ import { describeError, isGeoAnomalyError } from "../errors.js";
 import type { BatchHandler, InboundRecord, PipelineMetrics } from "../pipeline/ports.js";
 import { retryDecision, type RetryOptions } from "../pipeline/failure-policy.js";
 import { withRetry } from "../pipeline/retry.js";
+import { rejoinOnCoordinatorLoss } from "./coordinator-loss.js";
 import { segmentMessages } from "./batch-recovery.js";
 import { ConsumerRestarts, crashReason, isRetriableCrash } from "./consumer-restarts.js";
 import type { UndecodableRange } from "./dead-letter-message.js";
@@ -181,7 +182,7 @@ export class ConsumerLoop {
       try {
         await payload.heartbeat();
       } catch (error) {
-        state.heartbeatError ??= error;
+        state.heartbeatError ??= rejoinOnCoordinatorLoss(error);
       }
     };
     const beating = setInterval(() => void heartbeat(), HEARTBEAT_WHILE_WORKING_MS);
@@ -196,7 +197,7 @@ export class ConsumerLoop {
             payload.resolveOffset(r.offset);
             if (r.offset === throughOffset) break;
           }
-          await this.commitThrough(payload, throughOffset);
+          await this.commitThrough(payload, throughOffset, state);
           const now = (this.opts.now ?? Date.now)();
           for (const t of eventTimesMs)
             this.opts.metrics.endToEndSeconds(Math.max(0, now - t) / 1000);
@@ -206,8 +207,12 @@ export class ConsumerLoop {
     if (result.failed === undefined) return true;
     // Work abandoned because the batch went stale (rebalance, stop) is not a failure to pause on:
     // nothing past it was committed, and whoever owns the partition next starts there.
-    if (!isGeoAnomalyError(result.failed.error, "SHUTDOWN") && !this.stopping)
-      this.pause(payload, result.failed.offset, result.failed.error);
+    // Nor is a lost coordinator: the batch ends and kafkajs rejoins through the new one.
+    const paused =
+      !isGeoAnomalyError(result.failed.error, "SHUTDOWN") &&
+      !this.stopping &&
+      state.heartbeatError === undefined;
+    if (paused) this.pause(payload, result.failed.offset, result.failed.error);
     return false;
   }
 
@@ -243,16 +248,33 @@ export class ConsumerLoop {
     }
     this.opts.metrics.deadLettered("undecodable_batch");
     payload.resolveOffset(lastOffset);
-    await this.commitThrough(payload, lastOffset);
+    await this.commitThrough(payload, lastOffset, state);
     return true;
   }
 
-  private async commitThrough(payload: EachBatchPayload, offset: string): Promise<void> {
+  /** Commits past `offset`; a coordinator it cannot reach ends the batch with a rejoin. */
+  private async commitThrough(
+    payload: EachBatchPayload,
+    offset: string,
+    state: BatchState,
+  ): Promise<void> {
     const { topic, partition } = payload.batch;
     const next = (BigInt(offset) + 1n).toString();
-    await payload.commitOffsetsIfNecessary({
-      topics: [{ topic, partitions: [{ partition, offset: next }] }],
-    });
+    try {
+      await payload.commitOffsetsIfNecessary({
+        topics: [{ topic, partitions: [{ partition, offset: next }] }],
+      });
+    } catch (error) {
+      const rejoin = rejoinOnCoordinatorLoss(error);
+      if (rejoin !== error) {
+        state.heartbeatError ??= rejoin;
+        this.opts.logger.warn(
+          { err: error, topic, partition },
+          "the group's coordinator cannot be reached: ending the batch and rejoining through the cluster's current coordinator",
+        );
+      }
+      throw rejoin;
+    }
   }
 
   private pause(payload: EachBatchPayload, offset: string, error: unknown): void {

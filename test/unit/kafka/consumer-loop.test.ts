@@ -255,3 +255,87 @@ describe("the consumer loop's heartbeats while a batch is worked on", () => {
     expect(beats.length).toBe(after); // no heartbeat timer left behind
   });
 });
+
+describe("the consumer loop when the group's coordinator cannot be reached", () => {
+  /** kafkajs's error for a refused connection to the coordinator. */
+  function refused(): Error {
+    const e = new Error("Connection error: connect ECONNREFUSED 127.0.0.3:9092");
+    e.name = "KafkaJSConnectionError";
+    return e;
+  }
+
+  async function batchWith(
+    payload: Partial<EachBatchPayload>,
+    handler: BatchHandler,
+  ): Promise<{ outcome: unknown; paused: number }> {
+    const { consumer, batch } = fakeConsumer();
+    let paused = 0;
+    const loop = new ConsumerLoop({
+      consumer,
+      topic: "events",
+      handler,
+      deadLetters: { sendUndecodable: () => Promise.resolve() },
+      metrics,
+      logger,
+      partitionsConcurrently: 1,
+      probe: () => Promise.resolve(),
+      retry: { initialMs: 1, maxMs: 2, attempts: 2 },
+    });
+    await loop.start();
+    const outcome = await batch()({
+      ...failingBatch(),
+      pause: () => {
+        paused += 1;
+        return () => undefined;
+      },
+      ...payload,
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await loop.stop();
+    return { outcome, paused };
+  }
+
+  const commitAll: BatchHandler = async (records, control) => {
+    const last = records.at(-1);
+    try {
+      if (last !== undefined) await control.commit(last.offset, []);
+    } catch (error) {
+      return { doneThrough: undefined, failed: { offset: records[0]?.offset ?? "0", error } };
+    }
+    return { doneThrough: last?.offset };
+  };
+
+  it("ends the batch with a 'not coordinator' error (kafkajs rejoins) when a commit is refused, pausing nothing", async () => {
+    const { outcome, paused } = await batchWith(
+      { commitOffsetsIfNecessary: () => Promise.reject(refused()) },
+      commitAll,
+    );
+    expect(outcome).toMatchObject({ type: "NOT_COORDINATOR_FOR_GROUP", code: 16, retriable: true });
+    expect((outcome as Error).message).toMatch(/coordinator unreachable .*ECONNREFUSED/);
+    expect(paused).toBe(0);
+  });
+
+  it("does the same when a heartbeat is refused", async () => {
+    const { outcome } = await batchWith(
+      { heartbeat: () => Promise.reject(refused()) },
+      async (_records, control) => {
+        await control.heartbeat();
+        return { doneThrough: undefined };
+      },
+    );
+    expect(outcome).toMatchObject({ type: "NOT_COORDINATOR_FOR_GROUP" });
+  });
+
+  it("still pauses on a commit that failed otherwise (a timeout of a busy coordinator)", async () => {
+    const timeout = new Error("Request OffsetCommit timed out");
+    timeout.name = "KafkaJSRequestTimeoutError";
+    const { outcome, paused } = await batchWith(
+      { commitOffsetsIfNecessary: () => Promise.reject(timeout) },
+      commitAll,
+    );
+    expect(outcome).toBeUndefined();
+    expect(paused).toBe(1);
+  });
+});
