@@ -1,47 +1,18 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Consumer, EachBatchPayload, KafkaMessage } from "kafkajs";
+import type { EachBatchPayload, KafkaMessage } from "kafkajs";
 import { describeError, isGeoAnomalyError } from "../errors.js";
-import type { BatchHandler, InboundRecord, PipelineMetrics } from "../pipeline/ports.js";
-import { retryDecision, type RetryOptions } from "../pipeline/failure-policy.js";
+import type { InboundRecord } from "../pipeline/ports.js";
+import { retryDecision } from "../pipeline/failure-policy.js";
 import { withRetry } from "../pipeline/retry.js";
 import { rejoinOnCoordinatorLoss } from "./coordinator-loss.js";
 import { segmentMessages } from "./batch-recovery.js";
 import { ConsumerRestarts, crashReason, isRetriableCrash } from "./consumer-restarts.js";
 import type { UndecodableRange } from "./dead-letter-message.js";
-import type { UndecodableSink } from "./dead-letter-sink.js";
 import { undecodableBatchOf } from "./placeholder-records.js";
 
-/** Minimal logger shape (pino fits). */
-export interface LoopLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+import type { ConsumerLoopOptions, CrashHandlers } from "./consumer-loop-options.js";
 
-export interface ConsumerLoopOptions {
-  readonly consumer: Consumer;
-  readonly topic: string;
-  readonly handler: BatchHandler;
-  /** Where the dead letter of a batch that could not be decoded goes before it is skipped. */
-  readonly deadLetters: UndecodableSink;
-  readonly metrics: PipelineMetrics;
-  readonly logger: LoopLogger;
-  readonly partitionsConcurrently: number;
-  /** Resolves when the store answers again; a paused partition resumes after it succeeds. */
-  readonly probe: () => Promise<void>;
-  readonly retry: RetryOptions;
-  readonly now?: () => number;
-  /** Delay before a crashed consumer is started again (tests; 2 s by default). */
-  readonly restartDelayMs?: number;
-}
-
-/** What the loop's owner hears of its consumer's crashes (see {@link ConsumerLoop.watchCrashes}). */
-export interface CrashHandlers {
-  /** A restart begun after a retriable crash, by reason: for a counter. */
-  restarted(reason: string): void;
-  /** A crash kafkajs deems not retriable: nothing restarts the consumer, the service must stop. */
-  fatal(error: Error): void;
-}
+export type { ConsumerLoopOptions, CrashHandlers, LoopLogger } from "./consumer-loop-options.js";
 
 /** Tries to subscribe before giving up at start (about 20 s in all). */
 const SUBSCRIBE_ATTEMPTS = 8;
