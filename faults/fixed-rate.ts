@@ -335,7 +335,7 @@ export async function runFixedRate(
         (marks?.detail ??
           `nothing injected; detectors ready after ${readyTimes.map((t) => t.toFixed(1)).join(" and ")} s`) +
         (feed.resent > 0
-          ? `; the feed sent ${feed.resent} events again whose partition kafkajs's send had skipped`
+          ? `; the feed sent ${feed.resent} event${feed.resent === 1 ? "" : "s"} again whose partition kafkajs's send had skipped`
           : ""),
       feedPerSecond: opts.rate,
       schemaSeconds,
