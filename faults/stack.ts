@@ -5,15 +5,13 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { runCommand, type CommandRun } from "../bench/lib/detector-process.js";
 import { REPO_ROOT } from "../src/servers/paths.js";
 
 export const ENTRY = path.join(REPO_ROOT, "bin", "geoanomaly.js");
 
-export interface CliResult {
-  readonly code: number | null;
-  readonly output: string;
-  readonly seconds: number;
-}
+/** How a `geoanomaly servers` command ended. */
+export type CliResult = CommandRun;
 
 export class CliStack {
   constructor(
@@ -22,9 +20,9 @@ export class CliStack {
     private readonly log: (line: string) => void,
   ) {}
 
-  private env(): NodeJS.ProcessEnv {
+  /** What points the CLI at this stack. */
+  private vars(): Record<string, string> {
     return {
-      ...process.env,
       GEOANOMALY_STATE_DIR: this.stateDir,
       GEOANOMALY_LOOPBACK_OFFSET: String(this.loopbackOffset),
     };
@@ -40,20 +38,10 @@ export class CliStack {
    * readiness probe that never returns cannot hold a run forever.
    */
   async serversWithin(timeoutMs: number, ...args: string[]): Promise<CliResult> {
-    const t0 = Date.now();
-    const child = spawn(process.execPath, [ENTRY, "servers", ...args], {
-      env: this.env(),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const timer = timeoutMs > 0 ? setTimeout(() => child.kill("SIGKILL"), timeoutMs) : undefined;
-    let output = "";
-    child.stdout.on("data", (c: Buffer) => (output += c.toString("utf8")));
-    child.stderr.on("data", (c: Buffer) => (output += c.toString("utf8")));
-    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-    if (timer !== undefined) clearTimeout(timer);
-    const result = { code, output, seconds: (Date.now() - t0) / 1000 };
-    this.log(`servers ${args.join(" ")}: exit ${code} after ${result.seconds.toFixed(1)} s`);
-    if (code !== 0) throw new Error(`geoanomaly servers ${args.join(" ")} failed:\n${output}`);
+    const result = await runCommand(["servers", ...args], this.vars(), timeoutMs);
+    this.log(`servers ${args.join(" ")}: exit ${result.code} after ${result.seconds.toFixed(1)} s`);
+    if (result.code !== 0)
+      throw new Error(`geoanomaly servers ${args.join(" ")} failed:\n${result.output}`);
     return result;
   }
 
@@ -68,7 +56,7 @@ export class CliStack {
   /** RSS per node in MiB, from `status --json`. */
   async rssMiB(): Promise<Record<string, number>> {
     const child = spawn(process.execPath, [ENTRY, "servers", "status", "--json"], {
-      env: this.env(),
+      env: { ...process.env, ...this.vars() },
       stdio: ["ignore", "pipe", "ignore"],
     });
     let text = "";

@@ -31,33 +31,32 @@ function entryArgs(how: DetectorEntry): readonly string[] {
 export interface CommandRun {
   readonly code: number | null;
   readonly seconds: number;
-  /** Its output (stdout then stderr), for the log when it failed. */
+  /** Its output (stdout and stderr as they came), for the log when it failed. */
   readonly output: string;
 }
 
 /**
- * Runs one command of this checkout's CLI (e.g. `schema apply`) with `env` (SETTINGS variables),
- * as an operator's step before the detectors start.
+ * Runs one command of this checkout's CLI (e.g. `schema apply`, `servers start kafka-3`) with
+ * `env` over this process's environment, as an operator would; past `timeoutMs` (0: none) the
+ * command is killed (a readiness wait that never returns cannot hold a run forever).
  */
 export async function runCommand(
   args: readonly string[],
   env: Record<string, string>,
+  timeoutMs = 0,
 ): Promise<CommandRun> {
   const t0 = Date.now();
   const child = spawn(process.execPath, [CLI, ...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const chunks: Buffer[] = [];
-  const errors: Buffer[] = [];
-  child.stdout.on("data", (c: Buffer) => chunks.push(c));
-  child.stderr.on("data", (c: Buffer) => errors.push(c));
+  const timer = timeoutMs > 0 ? setTimeout(() => child.kill("SIGKILL"), timeoutMs) : undefined;
+  let output = "";
+  child.stdout.on("data", (c: Buffer) => (output += c.toString("utf8")));
+  child.stderr.on("data", (c: Buffer) => (output += c.toString("utf8")));
   const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
-  return {
-    code,
-    seconds: (Date.now() - t0) / 1000,
-    output: Buffer.concat([...chunks, ...errors]).toString("utf8"),
-  };
+  clearTimeout(timer);
+  return { code, seconds: (Date.now() - t0) / 1000, output };
 }
 
 /** A running detector process. */

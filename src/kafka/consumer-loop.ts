@@ -179,11 +179,11 @@ export class ConsumerLoop {
     // Work abandoned because the batch went stale (rebalance, stop) is not a failure to pause on:
     // nothing past it was committed, and whoever owns the partition next starts there.
     // Nor is a lost coordinator: the batch ends and kafkajs rejoins through the new one.
-    const paused =
+    const shouldPause =
       !isGeoAnomalyError(result.failed.error, "SHUTDOWN") &&
       !this.stopping &&
       state.heartbeatError === undefined;
-    if (paused) this.pause(payload, result.failed.offset, result.failed.error);
+    if (shouldPause) this.pause(payload, result.failed.offset, result.failed.error);
     return false;
   }
 

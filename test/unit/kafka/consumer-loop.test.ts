@@ -7,10 +7,10 @@ import {
   type UndecodableBatch,
 } from "../../../src/kafka/placeholder-records.js";
 import type { BatchHandler, PipelineMetrics } from "../../../src/pipeline/ports.js";
+import { loopOptions, noMetrics, quietLogger } from "../../support/consumer-loop.js";
 
-/** Every metric a no-op: this test is about timers, not counts. */
-const metrics = new Proxy({}, { get: () => () => undefined }) as PipelineMetrics;
-const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const metrics = noMetrics;
+const logger = quietLogger;
 
 /** A consumer port that hands the loop's eachBatch to the test. */
 type EachBatch = (payload: EachBatchPayload) => Promise<void>;
@@ -210,25 +210,19 @@ describe("the consumer loop's heartbeats while a batch is worked on", () => {
     const beats: number[] = [];
     let rebalancing = false;
     const seenActive: boolean[] = [];
-    const loop = new ConsumerLoop({
-      consumer,
-      topic: "events",
-      // One slice of 25 s: a cold store on a busy machine, longer than a 10 s session.
-      handler: async (_records, control) => {
-        await new Promise((r) => setTimeout(r, 12_000));
-        seenActive.push(control.isActive());
-        rebalancing = true;
-        await new Promise((r) => setTimeout(r, 13_000));
-        seenActive.push(control.isActive());
-        return { doneThrough: undefined };
-      },
-      deadLetters: { sendUndecodable: () => Promise.resolve() },
-      metrics,
-      logger,
-      partitionsConcurrently: 1,
-      probe: () => Promise.resolve(),
-      retry: { initialMs: 100, maxMs: 1000, attempts: 3 },
-    });
+    const loop = new ConsumerLoop(
+      loopOptions(consumer, {
+        // One slice of 25 s: a cold store on a busy machine, longer than a 10 s session.
+        handler: async (_records, control) => {
+          await new Promise((r) => setTimeout(r, 12_000));
+          seenActive.push(control.isActive());
+          rebalancing = true;
+          await new Promise((r) => setTimeout(r, 13_000));
+          seenActive.push(control.isActive());
+          return { doneThrough: undefined };
+        },
+      }),
+    );
     await loop.start();
     const payload = {
       ...failingBatch(),
@@ -270,17 +264,9 @@ describe("the consumer loop when the group's coordinator cannot be reached", () 
   ): Promise<{ outcome: unknown; paused: number }> {
     const { consumer, batch } = fakeConsumer();
     let paused = 0;
-    const loop = new ConsumerLoop({
-      consumer,
-      topic: "events",
-      handler,
-      deadLetters: { sendUndecodable: () => Promise.resolve() },
-      metrics,
-      logger,
-      partitionsConcurrently: 1,
-      probe: () => Promise.resolve(),
-      retry: { initialMs: 1, maxMs: 2, attempts: 2 },
-    });
+    const loop = new ConsumerLoop(
+      loopOptions(consumer, { handler, retry: { initialMs: 1, maxMs: 2, attempts: 2 } }),
+    );
     await loop.start();
     const outcome = await batch()({
       ...failingBatch(),

@@ -8,11 +8,7 @@ import {
   productOwnedRestarts,
   recordRetriableCrash,
 } from "../../../src/kafka/consumer-restarts.js";
-import type { PipelineMetrics } from "../../../src/pipeline/ports.js";
-
-/** Every metric a no-op: this test is about restarts, not counts. */
-const metrics = new Proxy({}, { get: () => () => undefined }) as PipelineMetrics;
-const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+import { loopOptions } from "../../support/consumer-loop.js";
 const DELAY_MS = 2_000;
 
 type CrashListener = (e: { payload: { error: Error; restart: boolean } }) => void;
@@ -72,18 +68,7 @@ async function runningLoop() {
   const fake = fakeConsumer();
   const restarted: string[] = [];
   const fatal: Error[] = [];
-  const loop = new ConsumerLoop({
-    consumer: fake.consumer,
-    topic: "events",
-    handler: () => Promise.resolve({ doneThrough: undefined }),
-    deadLetters: { sendUndecodable: () => Promise.resolve() },
-    metrics,
-    logger,
-    partitionsConcurrently: 1,
-    probe: () => Promise.resolve(),
-    retry: { initialMs: 100, maxMs: 1000, attempts: 3 },
-    restartDelayMs: DELAY_MS,
-  });
+  const loop = new ConsumerLoop(loopOptions(fake.consumer, { restartDelayMs: DELAY_MS }));
   loop.watchCrashes({ restarted: (r) => restarted.push(r), fatal: (e) => fatal.push(e) });
   await loop.start();
   return { ...fake, loop, restarted, fatal };
